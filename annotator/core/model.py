@@ -1,0 +1,128 @@
+"""Domain records handed between the store, the CLI, the formats and the GUI.
+
+Offsets are Python ``str`` indices (code points) into the stored, newline-normalized
+document text; ``end`` is exclusive: ``0 <= start < end <= len(text)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class Source(StrEnum):
+    HUMAN = "human"
+    MODEL = "model"
+    PATTERN = "pattern"
+
+
+class State(StrEnum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class AnnotationError(ValueError):
+    """A record breaks a rule of the domain (bad offsets, bad label, ...)."""
+
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def check_offsets(start: Any, end: Any, text_length: int) -> None:
+    """Raise AnnotationError unless ``0 <= start < end <= text_length`` with int offsets."""
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise AnnotationError(f"span {name} must be an integer, got {value!r}")
+    if start < 0:
+        raise AnnotationError(f"span start {start} is negative")
+    if end <= start:
+        raise AnnotationError(f"span end {end} is not after start {start}")
+    if end > text_length:
+        raise AnnotationError(f"span end {end} is beyond the text ({text_length} characters)")
+
+
+def check_label_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise AnnotationError(f"label must be a non-empty string, got {name!r}")
+    if name != name.strip() or any(c in name for c in "\t\n\r"):
+        raise AnnotationError(f"label {name!r} has surrounding or control whitespace")
+    return name
+
+
+def check_color(color: Any) -> str:
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise AnnotationError(f"colour must look like #rrggbb, got {color!r}")
+    return color.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    color: str = "#dddddd"
+    hotkey: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        check_label_name(self.name)
+        object.__setattr__(self, "color", check_color(self.color))
+        if self.hotkey is not None and (not isinstance(self.hotkey, str) or len(self.hotkey) != 1):
+            raise AnnotationError(f"hotkey of {self.name} must be one character, got {self.hotkey!r}")
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    source: Source = Source.HUMAN
+    state: State = State.ACCEPTED
+    note: str = ""
+    annotator: str = ""
+    id: int | None = None
+    document_id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def check(self, text: str) -> None:
+        check_offsets(self.start, self.end, len(text))
+        check_label_name(self.label)
+        Source(self.source)
+        State(self.state)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(slots=True)
+class Document:
+    id: int | None
+    title: str
+    text: str
+    source_path: str = ""
+    content_hash: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: Status = Status.NEW
+    note: str = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentSummary:
+    """One row of the document list: enough to draw it without loading the text."""
+
+    id: int
+    title: str
+    status: Status
+    span_count: int
+    suggestion_count: int = 0

@@ -1,0 +1,1 @@
+"""spaCy: tokens for snapping and matching, pipelines for suggestions. No Qt here."""

@@ -1,0 +1,98 @@
+"""Opening a database file: engine, SQLite pragmas, migrations with a backup first."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+# The newest schema revision this build knows; tests check it is Alembic's head.
+HEAD_REVISION = "0001_initial"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or used; the message says why and names the file."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The file was written by a newer version of the annotator."""
+
+
+def create_sqlite_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        # Take transaction control away from the sqlite3 module so that BEGIN is ours.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit that returned survives a power cut, not only a crash.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # Writers take the write lock up front, so they wait on the busy timeout
+        # instead of failing when a reader upgrades.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
+
+    return engine
+
+
+def current_revision(path: Path) -> str | None:
+    """The Alembic revision stamped in the file, None for a new or empty file."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tables:
+                if tables:
+                    raise DatabaseError(f"{path}: not an annotator database (tables: {', '.join(sorted(tables))})")
+                return None
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot read the database ({exc})") from None
+
+
+def backup(path: Path, revision: str) -> Path:
+    """Copy the database (consistently, through SQLite) next to itself before a migration."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.backup-{revision}-{stamp}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def migrate(engine: Engine, path: Path) -> Path | None:
+    """Bring the file to HEAD_REVISION. Returns the backup path when one was made."""
+    revision = current_revision(path)
+    if revision == HEAD_REVISION:
+        return None  # the common case: no Alembic import, fast open
+    from annotator.store import migrations
+
+    if revision is not None and revision not in migrations.known_revisions():
+        raise NewerDatabaseError(
+            f"{path} was written by a newer version of the annotator (schema {revision}); "
+            "upgrade the annotator to open it. The file was not changed."
+        )
+    saved = backup(path, revision) if revision is not None else None
+    migrations.upgrade(engine)
+    return saved

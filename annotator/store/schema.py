@@ -1,0 +1,79 @@
+"""The tables, as SQLAlchemy 2.0 typed ORM classes.
+
+The invariants of the core are repeated as CHECK constraints (and a trigger for
+``end <= length(text)`` in the migration, since SQLite counts code points like Python), so no
+writer - this app, an old version, a script - can store a broken span.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+STATUSES = ("new", "in_progress", "done", "skipped")
+SOURCES = ("human", "model", "pattern")
+STATES = ("suggested", "accepted", "rejected")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    source_path: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    meta: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint(_one_of("status", STATUSES), name="ck_documents_status"),
+        CheckConstraint("length(text) > 0", name="ck_documents_text"),
+    )
+
+
+class LabelRow(Base):
+    __tablename__ = "labels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    color: Mapped[str] = mapped_column(String(7), default="#dddddd")
+    hotkey: Mapped[str | None] = mapped_column(String(1), unique=True, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="ck_labels_name"),
+        CheckConstraint("color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'", name="ck_labels_color"),
+    )
+
+
+class SpanRow(Base):
+    __tablename__ = "spans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="RESTRICT"))
+    source: Mapped[str] = mapped_column(String(8), default="human")
+    state: Mapped[str] = mapped_column(String(10), default="accepted")
+    note: Mapped[str] = mapped_column(Text, default="")
+    annotator: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint("start >= 0 AND start < \"end\"", name="ck_spans_offsets"),
+        CheckConstraint(_one_of("source", SOURCES), name="ck_spans_source"),
+        CheckConstraint(_one_of("state", STATES), name="ck_spans_state"),
+        UniqueConstraint("document_id", "start", "end", "label_id", name="uq_spans_position"),
+        Index("ix_spans_document_start", "document_id", "start"),
+        Index("ix_spans_label", "label_id"),
+    )
+

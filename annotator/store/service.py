@@ -1,0 +1,465 @@
+"""The Store: every read and write the app makes, one short transaction each.
+
+Objects handed out are plain core records (detached), so the GUI and the CLI never
+hold a session. Each user edit is its own committed transaction; bulk work writes
+many rows per statement inside one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import delete, exc, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from annotator.core.labels import default_labels, palette_color
+from annotator.core.model import (
+    AnnotationError,
+    Document,
+    DocumentSummary,
+    Label,
+    Source,
+    Span,
+    State,
+    Status,
+    check_offsets,
+)
+from annotator.store.database import DatabaseError, create_sqlite_engine, current_revision, migrate
+from annotator.store.schema import DocumentRow, LabelRow, SpanRow
+
+Progress = Callable[[int, int], None]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class AddResult:
+    added: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    spans: int = 0
+    labels_created: list[str] = field(default_factory=list)
+
+
+class Store:
+    """One annotator database file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.parent.is_dir():
+            raise DatabaseError(f"{self.path}: folder {self.path.parent} does not exist")
+        fresh = current_revision(self.path) is None
+        self.engine = create_sqlite_engine(self.path)
+        self._writer = self.engine.execution_options(immediate=True)
+        try:
+            self.backup_path = migrate(self.engine, self.path)
+        except exc.OperationalError as error:
+            self.engine.dispose()
+            raise DatabaseError(f"{self.path}: cannot open ({error.orig})") from None
+        except Exception:
+            self.engine.dispose()
+            raise
+        self.created = fresh
+        if fresh:
+            self.save_labels(default_labels())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    # -- sessions ---------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._translate(), Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._translate(), Session(self._writer) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        """Turn driver errors into messages that name the file; constraint breaks into AnnotationError."""
+        try:
+            yield
+        except exc.IntegrityError as error:
+            raise AnnotationError(f"refused by the database: {error.orig}") from None
+        except exc.OperationalError as error:
+            raise DatabaseError(f"{self.path}: {error.orig}") from None
+
+    # -- labels -----------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        with self._read() as s:
+            rows = s.execute(select(LabelRow).order_by(LabelRow.position, LabelRow.name)).scalars()
+            return [Label(r.name, r.color, r.hotkey, r.description) for r in rows]
+
+    def _label_ids(self, s: Session) -> dict[str, int]:
+        return dict(s.execute(select(LabelRow.name, LabelRow.id)).all())
+
+    def save_labels(self, labels: Iterable[Label]) -> None:
+        """Insert or update labels by name (the scheme import and the first run)."""
+        with self._write() as s:
+            for label in labels:
+                self._upsert_label(s, label, label.name)
+
+    def save_label(self, label: Label, old_name: str | None = None) -> None:
+        """Create a label, or update the one called ``old_name`` (renaming it)."""
+        with self._write() as s:
+            self._upsert_label(s, label, old_name or label.name)
+
+    def _upsert_label(self, s: Session, label: Label, old_name: str) -> None:
+        row = s.execute(select(LabelRow).where(LabelRow.name == old_name)).scalar_one_or_none()
+        if row is None:
+            position = s.execute(select(func.coalesce(func.max(LabelRow.position), -1))).scalar_one() + 1
+            row = LabelRow(name=label.name, position=position)
+            s.add(row)
+        if label.hotkey:  # a hotkey moves to the label that claims it last
+            s.execute(update(LabelRow).where(LabelRow.hotkey == label.hotkey, LabelRow.name != old_name).values(hotkey=None))
+        row.name, row.color, row.hotkey, row.description = label.name, label.color, label.hotkey, label.description
+        s.flush()
+
+    def ensure_labels(self, names: Iterable[str]) -> list[str]:
+        """Create the labels that do not exist yet, with palette colours; returns their names."""
+        with self._write() as s:
+            return self._ensure_labels(s, names)
+
+    def _ensure_labels(self, s: Session, names: Iterable[str]) -> list[str]:
+        known = self._label_ids(s)
+        created = sorted(set(names) - known.keys())
+        for i, name in enumerate(created):
+            self._upsert_label(s, Label(name, palette_color(len(known) + i)), name)
+        return created
+
+    def delete_label(self, name: str) -> None:
+        with self._write() as s:
+            label_id = self._label_ids(s).get(name)
+            if label_id is None:
+                raise AnnotationError(f"no label {name!r}")
+            used = s.execute(select(func.count()).where(SpanRow.label_id == label_id)).scalar_one()
+            if used:
+                raise AnnotationError(f"label {name!r} is used by {used} spans; relabel or delete them first")
+            s.execute(delete(LabelRow).where(LabelRow.id == label_id))
+
+    # -- documents --------------------------------------------------------------
+
+    def add_documents(
+        self,
+        records: Iterable[tuple[Document, list[Span]]],
+        progress: Progress | None = None,
+        total: int = 0,
+        batch_size: int = 1000,
+    ) -> AddResult:
+        """Add documents with their spans in one transaction: all of them or none.
+
+        Documents whose content hash is already stored (or repeated in ``records``)
+        are counted as duplicates and skipped, so a re-run after a kill completes the work.
+        """
+        result = AddResult()
+        with self._write() as s:
+            seen = set(s.execute(select(DocumentRow.content_hash)).scalars())
+            next_id = s.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
+            label_ids = self._label_ids(s)
+            docs: list[dict] = []
+            spans: list[dict] = []
+            stamp = now()
+            for done, (doc, doc_spans) in enumerate(records, 1):
+                if doc.content_hash in seen:
+                    result.duplicates += 1
+                    continue
+                seen.add(doc.content_hash)
+                missing = {sp.label for sp in doc_spans} - label_ids.keys()
+                if missing:
+                    result.labels_created += self._ensure_labels(s, missing)
+                    label_ids = self._label_ids(s)
+                docs.append(_document_row(doc, next_id, stamp))
+                spans.extend(_span_row(sp, next_id, label_ids[sp.label], stamp) for sp in doc_spans)
+                result.added.append(next_id)
+                next_id += 1
+                if len(docs) >= batch_size:
+                    result.spans += self._flush(s, docs, spans)
+                if progress:
+                    progress(done, total)
+            result.spans += self._flush(s, docs, spans)
+        return result
+
+    @staticmethod
+    def _flush(s: Session, docs: list[dict], spans: list[dict]) -> int:
+        count = len(spans)
+        if docs:
+            s.execute(insert(DocumentRow.__table__), docs)
+        if spans:
+            s.execute(insert(SpanRow.__table__), spans)
+        docs.clear()
+        spans.clear()
+        return count
+
+    def document(self, doc_id: int) -> Document:
+        with self._read() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                raise AnnotationError(f"no document {doc_id}")
+            return _document(row)
+
+    def document_ids(self, status: Status | str | None = None) -> list[int]:
+        with self._read() as s:
+            query = select(DocumentRow.id).order_by(DocumentRow.id)
+            if status:
+                query = query.where(DocumentRow.status == Status(status))
+            return list(s.execute(query).scalars())
+
+    def _filtered(self, query, status: str | None, text: str | None):
+        if status:
+            query = query.where(DocumentRow.status == Status(status))
+        if text:
+            query = query.where(or_(func.instr(func.lower(DocumentRow.title), text.lower()) > 0, func.instr(DocumentRow.text, text) > 0))
+        return query
+
+    def count_documents(self, status: str | None = None, text: str | None = None) -> int:
+        with self._read() as s:
+            return s.execute(self._filtered(select(func.count(DocumentRow.id)), status, text)).scalar_one()
+
+    def summaries(self, status: str | None = None, text: str | None = None, offset: int = 0, limit: int = -1) -> list[DocumentSummary]:
+        """A page of the document list, in id order, without loading texts."""
+        accepted = (
+            select(func.count()).where(SpanRow.document_id == DocumentRow.id, SpanRow.state == State.ACCEPTED).scalar_subquery()
+        )
+        suggested = (
+            select(func.count()).where(SpanRow.document_id == DocumentRow.id, SpanRow.state == State.SUGGESTED).scalar_subquery()
+        )
+        query = select(DocumentRow.id, DocumentRow.title, DocumentRow.status, accepted, suggested)
+        query = self._filtered(query, status, text).order_by(DocumentRow.id).offset(offset).limit(limit)
+        with self._read() as s:
+            return [DocumentSummary(i, t, Status(st), n, m) for i, t, st, n, m in s.execute(query)]
+
+    def status_counts(self) -> dict[Status, int]:
+        with self._read() as s:
+            rows = s.execute(select(DocumentRow.status, func.count()).group_by(DocumentRow.status)).all()
+        counts = {status: 0 for status in Status}
+        counts.update({Status(st): n for st, n in rows})
+        return counts
+
+    def set_status(self, doc_id: int, status: Status | str) -> Status:
+        """Set a document's status; returns the previous one (for undo)."""
+        return Status(self._set_document_field(doc_id, "status", Status(status).value))
+
+    def set_document_note(self, doc_id: int, note: str) -> str:
+        """Set a document's note; returns the previous one (for undo)."""
+        return self._set_document_field(doc_id, "note", note)
+
+    def _set_document_field(self, doc_id: int, name: str, value: str) -> str:
+        with self._write() as s:
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                raise AnnotationError(f"no document {doc_id}")
+            previous = getattr(row, name)
+            setattr(row, name, value)
+            row.updated_at = now()
+            return previous
+
+    # -- spans ------------------------------------------------------------------
+
+    def spans(self, doc_id: int, states: Iterable[State] | None = None) -> list[Span]:
+        query = (
+            select(SpanRow, LabelRow.name)
+            .join(LabelRow, SpanRow.label_id == LabelRow.id)
+            .where(SpanRow.document_id == doc_id)
+            .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
+        )
+        if states is not None:
+            query = query.where(SpanRow.state.in_([State(st).value for st in states]))
+        with self._read() as s:
+            return [_span(row, name) for row, name in s.execute(query)]
+
+    def span(self, span_id: int) -> Span:
+        with self._read() as s:
+            return self._span_by_id(s, span_id)
+
+    def _span_by_id(self, s: Session, span_id: int) -> Span:
+        found = s.execute(
+            select(SpanRow, LabelRow.name).join(LabelRow, SpanRow.label_id == LabelRow.id).where(SpanRow.id == span_id)
+        ).one_or_none()
+        if found is None:
+            raise AnnotationError(f"no span {span_id}")
+        return _span(*found)
+
+    def add_span(self, doc_id: int, span: Span) -> Span:
+        """Store one span (checked against the text); returns it with id and timestamps.
+
+        A span with an ``id`` is put back under that id (undo of a delete).
+        """
+        with self._write() as s:
+            length = s.execute(select(func.length(DocumentRow.text)).where(DocumentRow.id == doc_id)).scalar_one_or_none()
+            if length is None:
+                raise AnnotationError(f"no document {doc_id}")
+            check_offsets(span.start, span.end, length)
+            self._ensure_labels(s, [span.label])
+            label_id = self._label_ids(s)[span.label]
+            clash = s.execute(
+                select(SpanRow.id).where(
+                    SpanRow.document_id == doc_id, SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id
+                )
+            ).scalar_one_or_none()
+            if clash is not None:
+                raise AnnotationError(f"a {span.label} span at {span.start}-{span.end} already exists")
+            row = _span_row(span, doc_id, label_id, now())
+            if span.id is not None:
+                row["id"] = span.id
+                row["created_at"] = span.created_at or row["created_at"]
+            new_id = s.execute(insert(SpanRow.__table__).values(row)).inserted_primary_key[0]
+            return self._span_by_id(s, new_id)
+
+    def update_span(self, span_id: int, **changes) -> tuple[Span, Span]:
+        """Change label, state, source, note or offsets of a span; returns (before, after)."""
+        allowed = {"label", "state", "source", "note", "start", "end", "annotator"}
+        if unknown := changes.keys() - allowed:
+            raise AnnotationError(f"cannot change {', '.join(sorted(unknown))} of a span")
+        with self._write() as s:
+            before = self._span_by_id(s, span_id)
+            after = replace(before, **changes)
+            length = s.execute(select(func.length(DocumentRow.text)).where(DocumentRow.id == before.document_id)).scalar_one()
+            check_offsets(after.start, after.end, length)
+            self._ensure_labels(s, [after.label])
+            values = {
+                "label_id": self._label_ids(s)[after.label],
+                "state": State(after.state).value,
+                "source": Source(after.source).value,
+                "note": after.note,
+                "start": after.start,
+                "end": after.end,
+                "annotator": after.annotator,
+                "updated_at": now(),
+            }
+            s.execute(update(SpanRow).where(SpanRow.id == span_id).values(values))
+            return before, self._span_by_id(s, span_id)
+
+    def delete_span(self, span_id: int) -> Span:
+        """Delete a span; returns it as it was, so undo can put it back with add_span."""
+        with self._write() as s:
+            before = self._span_by_id(s, span_id)
+            s.execute(delete(SpanRow).where(SpanRow.id == span_id))
+            return before
+
+    # -- reading everything -----------------------------------------------------
+
+    def iter_export(
+        self,
+        statuses: Iterable[str] | None = None,
+        labels: Iterable[str] | None = None,
+        states: Iterable[State] = (State.ACCEPTED,),
+    ) -> Iterator[tuple[Document, list[Span]]]:
+        """Stream documents in id order with their spans; memory stays flat.
+
+        Two cursors walk documents and spans in the same order and are merged, so
+        no document's spans are looked up one query at a time.
+        """
+        docs = select(DocumentRow).order_by(DocumentRow.id)
+        spans = (
+            select(SpanRow, LabelRow.name)
+            .join(LabelRow, SpanRow.label_id == LabelRow.id)
+            .join(DocumentRow, SpanRow.document_id == DocumentRow.id)
+            .where(SpanRow.state.in_([State(st).value for st in states]))
+            .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
+        )
+        if statuses:
+            wanted = [Status(st).value for st in statuses]
+            docs = docs.where(DocumentRow.status.in_(wanted))
+            spans = spans.where(DocumentRow.status.in_(wanted))
+        if labels is not None:
+            spans = spans.where(LabelRow.name.in_(list(labels)))
+        with self._read() as s_docs, self._read() as s_spans:
+            span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
+            pending = next(span_rows, None)
+            for row in s_docs.execute(docs.execution_options(yield_per=500)).scalars():
+                doc_spans = []
+                while pending is not None and pending[0].document_id == row.id:
+                    doc_spans.append(_span(*pending))
+                    pending = next(span_rows, None)
+                s_docs.expunge(row)
+                yield _document(row), doc_spans
+
+    def stats(self) -> dict:
+        with self._read() as s:
+            rows = s.execute(
+                select(LabelRow.name, SpanRow.state, func.count())
+                .join(SpanRow, SpanRow.label_id == LabelRow.id)
+                .group_by(LabelRow.name, SpanRow.state)
+            ).all()
+        spans: dict[str, dict[str, int]] = {}
+        for name, state, n in rows:
+            spans.setdefault(name, {st.value: 0 for st in State})[state] = n
+        return {"documents": {k.value: v for k, v in self.status_counts().items()}, "spans": spans}
+
+
+def _document_row(doc: Document, doc_id: int, stamp: str) -> dict:
+    return {
+        "id": doc_id,
+        "title": doc.title,
+        "text": doc.text,
+        "source_path": doc.source_path,
+        "content_hash": doc.content_hash,
+        "meta": json.dumps(doc.meta, ensure_ascii=False),
+        "status": Status(doc.status).value,
+        "note": doc.note,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def _span_row(span: Span, doc_id: int, label_id: int, stamp: str) -> dict:
+    return {
+        "document_id": doc_id,
+        "start": span.start,
+        "end": span.end,
+        "label_id": label_id,
+        "source": Source(span.source).value,
+        "state": State(span.state).value,
+        "note": span.note,
+        "annotator": span.annotator,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def _document(row: DocumentRow) -> Document:
+    return Document(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        source_path=row.source_path,
+        content_hash=row.content_hash,
+        meta=json.loads(row.meta),
+        status=Status(row.status),
+        note=row.note,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _span(row: SpanRow, label: str) -> Span:
+    return Span(
+        start=row.start,
+        end=row.end,
+        label=label,
+        source=Source(row.source),
+        state=State(row.state),
+        note=row.note,
+        annotator=row.annotator,
+        id=row.id,
+        document_id=row.document_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

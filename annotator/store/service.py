@@ -225,7 +225,8 @@ class Store:
         if status:
             query = query.where(DocumentRow.status == Status(status))
         if text:
-            query = query.where(or_(func.instr(func.lower(DocumentRow.title), text.lower()) > 0, func.instr(DocumentRow.text, text) > 0))
+            # SQLite's LIKE ignores ASCII case; autoescape keeps % and _ literal.
+            query = query.where(or_(DocumentRow.title.contains(text, autoescape=True), DocumentRow.text.contains(text, autoescape=True)))
         return query
 
     def count_documents(self, status: str | None = None, text: str | None = None) -> int:

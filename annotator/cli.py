@@ -1,0 +1,166 @@
+"""Command-line verbs. Each handler parses nothing itself, calls one service, prints a summary.
+
+Exit status: 0 success, 1 something was refused or failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from annotator import __version__
+
+VERBS = ("import", "export", "stats", "labels")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate named entities in news articles. Without a verb, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--db", type=Path, help="database file (default: $ANNOTATOR_DB or the user data folder)")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    p = verbs.add_parser("import", help="import .txt files, folders and .jsonl files")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--encoding", help="decode files with this encoding instead of UTF-8 (e.g. cp1252)")
+    p.add_argument("--skip-invalid", action="store_true", help="import the valid inputs and list the invalid ones")
+    p.set_defaults(handler=cmd_import)
+
+    p = verbs.add_parser("export", help="export documents and spans as JSONL")
+    p.add_argument("out", type=Path, metavar="OUT")
+    p.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped"], help="only documents with this status (repeatable)")
+    p.add_argument("--labels", help="only spans with these labels, comma-separated")
+    p.add_argument("--include-suggestions", action="store_true", help="also export suggested (not yet accepted) spans")
+    p.set_defaults(handler=cmd_export)
+
+    p = verbs.add_parser("stats", help="documents per status, spans per label")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_stats)
+
+    p = verbs.add_parser("labels", help="export or import the label scheme (JSON)")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", type=Path, metavar="FILE.json")
+    p.set_defaults(handler=cmd_labels)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        return open_window(args.db, argv)
+    from annotator.core.model import AnnotationError
+    from annotator.store import DatabaseError
+    from annotator.transfer.problems import InputError
+
+    try:
+        return args.handler(args)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"annotator: error: {problem}", file=sys.stderr)
+        print(f"annotator: nothing was imported ({len(error.problems)} problem(s)); fix them or use --skip-invalid", file=sys.stderr)
+        return 1
+    except (DatabaseError, AnnotationError, OSError) as error:
+        print(f"annotator: error: {error}", file=sys.stderr)
+        return 1
+
+
+def open_window(db: Path | None, argv: list[str] | None) -> int:
+    try:
+        from annotator.gui.app import run
+    except ImportError as error:
+        print(f"annotator: the window is not available in this build ({error}); use a verb, see --help", file=sys.stderr)
+        return 1
+    return run(db, list(argv if argv is not None else sys.argv[1:]))
+
+
+def _store(args):
+    from annotator.workspace import open_store
+
+    return open_store(args.db)
+
+
+def _progress(action: str):
+    """A one-line progress counter on a terminal; silent when piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done == total or done % 250 == 0:
+            print(f"\r{action} {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_import(args) -> int:
+    from annotator.transfer.importing import import_paths
+
+    with _store(args) as store:
+        report = import_paths(store, args.paths, encoding=args.encoding, skip_invalid=args.skip_invalid, progress=_progress("importing"))
+    for problem in report.warnings:
+        print(f"annotator: warning: {problem}", file=sys.stderr)
+    for problem in report.skipped:
+        print(f"annotator: skipped: {problem}", file=sys.stderr)
+    line = f"imported {report.added} document(s) with {report.spans} span(s); {report.duplicates} already present"
+    if report.skipped:
+        line += f"; {len(report.skipped)} invalid input(s) skipped"
+    if report.labels_created:
+        line += f"; new labels: {', '.join(report.labels_created)}"
+    print(line)
+    return 1 if report.refused_any else 0
+
+
+def cmd_export(args) -> int:
+    from annotator.transfer.exporting import export_jsonl
+
+    labels = [name.strip() for name in args.labels.split(",") if name.strip()] if args.labels else None
+    with _store(args) as store:
+        report = export_jsonl(
+            store,
+            args.out,
+            statuses=args.status,
+            labels=labels,
+            include_suggestions=args.include_suggestions,
+            progress=_progress("exporting"),
+        )
+    print(f"exported {report.documents} document(s) with {report.spans} span(s) to {args.out}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    with _store(args) as store:
+        stats = store.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    docs = stats["documents"]
+    print(f"documents: {sum(docs.values())} ({', '.join(f'{k} {v}' for k, v in docs.items())})")
+    for label, states in sorted(stats["spans"].items()):
+        print(f"  {label:<14} accepted {states['accepted']:>6}  suggested {states['suggested']:>6}  rejected {states['rejected']:>6}")
+    return 0
+
+
+def cmd_labels(args) -> int:
+    from annotator.core.labels import labels_from_json, labels_to_json
+    from annotator.transfer.atomic import atomic_text_writer
+
+    with _store(args) as store:
+        if args.action == "export":
+            with atomic_text_writer(args.file) as handle:
+                json.dump(labels_to_json(store.labels()), handle, indent=2, ensure_ascii=False)
+                handle.write("\n")
+            print(f"wrote {len(store.labels())} label(s) to {args.file}")
+            return 0
+        try:
+            data = json.loads(args.file.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as error:
+            print(f"annotator: error: {args.file}:{error.lineno}: not valid JSON: {error.msg}", file=sys.stderr)
+            return 1
+        labels = labels_from_json(data, str(args.file))
+        store.save_labels(labels)
+        print(f"saved {len(labels)} label(s) from {args.file}")
+    return 0

@@ -1,0 +1,22 @@
+"""Plain ``.txt`` articles: one document per file, title from the first non-blank line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.core.text import TextError, decode
+from annotator.formats.records import Record, build_document
+from annotator.transfer.problems import Problem
+
+
+def read_txt(path: Path, encoding: str | None = None) -> Iterator[Record | Problem]:
+    try:
+        text = decode(path.read_bytes(), encoding)
+    except (OSError, TextError) as error:
+        yield Problem(str(path), str(error))
+        return
+    if not text.strip():
+        yield Problem(str(path), "empty or blank file, skipped", warning=True)
+        return
+    yield build_document(text, source_path=str(path)), []

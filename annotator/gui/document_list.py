@@ -1,0 +1,187 @@
+"""The document list: a lazy, paged table model over Store.summaries and its widget.
+
+Only the row count is asked up front; rows are fetched a page at a time when the
+view paints them, so a project of 100,000 documents opens at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from annotator.core.model import DocumentSummary, Status
+from annotator.store import Store
+
+PAGE = 200
+KEEP_PAGES = 20
+STATUS_TEXT = {Status.NEW: "new", Status.IN_PROGRESS: "in progress", Status.DONE: "done", Status.SKIPPED: "skipped"}
+STATUS_INK = {Status.NEW: "#6b7280", Status.IN_PROGRESS: "#1d4ed8", Status.DONE: "#15803d", Status.SKIPPED: "#a16207"}
+COLUMNS = ("Title", "Status", "Spans")
+
+
+class DocumentListModel(QAbstractTableModel):
+    def __init__(self, store: Store, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.status: str | None = None
+        self.text: str | None = None
+        self._count = store.count_documents()
+        self._pages: dict[int, list[DocumentSummary]] = {}
+
+    def set_filter(self, status: str | None, text: str | None) -> None:
+        self.status, self.text = status or None, text or None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Count again and forget cached rows (after a filter or status change)."""
+        self.beginResetModel()
+        self._count = self.store.count_documents(self.status, self.text)
+        self._pages.clear()
+        self.endResetModel()
+
+    def forget(self, doc_id: int) -> None:
+        """A document changed: drop its cached page and repaint its row."""
+        for number, rows in list(self._pages.items()):
+            for i, row in enumerate(rows):
+                if row.id == doc_id:
+                    del self._pages[number]
+                    index = number * PAGE + i
+                    self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
+                    return
+
+    def summary(self, row: int) -> DocumentSummary | None:
+        if not 0 <= row < self._count:
+            return None
+        number = row // PAGE
+        page = self._pages.get(number)
+        if page is None:
+            page = self._pages[number] = self.store.summaries(self.status, self.text, number * PAGE, PAGE)
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+        offset = row - number * PAGE
+        return page[offset] if offset < len(page) else None
+
+    def row_of(self, doc_id: int) -> int | None:
+        return self.store.document_row(doc_id, self.status, self.text)
+
+    # -- Qt model ---------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        row = self.summary(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(STATUS_INK[row.status])) if column == 1 else None
+        if column == 0:
+            return row.title if role == Qt.ItemDataRole.DisplayRole else f"#{row.id} {row.title}"
+        if column == 1:
+            return STATUS_TEXT[row.status]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.span_count} accepted, {row.suggestion_count} suggested"
+        return f"{row.span_count} +{row.suggestion_count}" if row.suggestion_count else str(row.span_count)
+
+
+class DocumentList(QWidget):
+    """Filter bar and the table; emits the id of the document the user picks."""
+
+    document_chosen = Signal(int)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentListModel(store, self)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All", None)
+        for status in Status:
+            self.status_filter.addItem(STATUS_TEXT[status].capitalize(), status.value)
+        self.search = QLineEdit(placeholderText="Filter by title or text…", clearButtonEnabled=True)
+        self.table = self._table()
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self._layout()
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("documents")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row measuring
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, table.fontMetrics().horizontalAdvance("in progress") + 20)
+        header.resizeSection(2, table.fontMetrics().horizontalAdvance("9999 +999") + 16)
+        header.setHighlightSections(False)
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        return table
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        current = self.current_id()
+        self.model.set_filter(self.status_filter.currentData(), self.search.text().strip())
+        if current is not None:
+            self.select_id(current, emit=False)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.summary(current.row())
+        if row is not None:
+            self.document_chosen.emit(row.id)
+
+    def current_id(self) -> int | None:
+        row = self.model.summary(self.table.currentIndex().row())
+        return row.id if row else None
+
+    def select_row(self, row: int) -> bool:
+        if not 0 <= row < self.model.rowCount():
+            return False
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def select_id(self, doc_id: int, emit: bool = True) -> None:
+        row = self.model.row_of(doc_id)
+        if row is None:
+            return
+        blocked = self.table.selectionModel().blockSignals(not emit)
+        self.select_row(row)
+        self.table.selectionModel().blockSignals(blocked)
+        self.table.viewport().update()
+
+    def step(self, delta: int) -> bool:
+        """Move to the next (+1) or previous (-1) document in the list."""
+        row = self.table.currentIndex().row()
+        return self.select_row(row + delta if row >= 0 else 0)

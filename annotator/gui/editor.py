@@ -1,0 +1,177 @@
+"""What a user edit means: turns view requests into undo commands on the Store.
+
+Keeps one QUndoStack per document in a QUndoGroup, so each document's history
+survives switching to another one and back.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoGroup, QUndoStack
+
+from annotator.core.model import AnnotationError, Document, Source, Span, State, Status
+from annotator.gui.article_view import ArticleView
+from annotator.gui.undo_commands import AddSpan, Batch, DeleteSpan, SetDocumentNote, SetStatus, StoreCommand, UpdateSpan
+from annotator.store import Store
+
+
+class Editor(QObject):
+    document_edited = Signal(int)  # status or note of this document changed
+    spans_edited = Signal(int)  # span set or states of this document changed
+    message = Signal(str)  # something to tell the user in the status bar
+
+    def __init__(self, store: Store, view: ArticleView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.view = store, view
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self.document: Document | None = None
+
+    # -- documents --------------------------------------------------------------
+
+    def open(self, doc_id: int) -> Document:
+        self.document = self.store.document(doc_id)
+        self.view.show_document(self.document.text, self.store.spans(doc_id))
+        self.undo_group.setActiveStack(self.stack(doc_id))
+        return self.document
+
+    def stack(self, doc_id: int) -> QUndoStack:
+        if doc_id not in self._stacks:
+            self._stacks[doc_id] = QUndoStack(self.undo_group)
+        return self._stacks[doc_id]
+
+    def reload_spans(self) -> None:
+        """Show the current document's spans as stored (e.g. after background pre-annotation)."""
+        if self.document is not None:
+            caret = self.view.caret()
+            self.view.show_document(self.document.text, self.store.spans(self.document.id))
+            self.view.move_caret(caret)
+            self.spans_edited.emit(self.document.id)
+
+    def _push(self, command: StoreCommand) -> bool:
+        try:
+            command.apply()
+        except AnnotationError as error:
+            self.message.emit(str(error))
+            return False
+        self.stack(self.document.id).push(command)
+        return True
+
+    # -- spans ------------------------------------------------------------------
+
+    def tag(self, label: str) -> None:
+        """Label the selection (new span), or relabel the current span."""
+        if self.document is None:
+            return
+        selected = self.view.selection()
+        current = self.view.current
+        if current and (selected is None or selected == (current.start, current.end)):
+            self.relabel(current, label)
+        elif selected:
+            self._add(selected, label)
+        else:
+            self.message.emit("Select some text first (mouse, or Shift+Arrow by token), then press a label key.")
+
+    def _add(self, selected: tuple[int, int], label: str) -> None:
+        same = [s for s in self.view.spans() if (s.start, s.end, s.label) == (*selected, label)]
+        if same and same[0].state != State.ACCEPTED:
+            self._push(UpdateSpan(self.store, self, same[0], f"Accept {label}", state=State.ACCEPTED))
+            return
+        if same:
+            self.view.go_to_span(same[0])
+            return
+        command = AddSpan(self.store, self, self.document.id, Span(*selected, label, Source.HUMAN, State.ACCEPTED))
+        if self._push(command):
+            self.view.go_to_span(command.span)
+
+    def relabel(self, span: Span, label: str) -> None:
+        if span.label == label and span.state == State.ACCEPTED:
+            return
+        # Choosing a label for a suggestion is a decision: it becomes accepted.
+        self._push(UpdateSpan(self.store, self, span, f"Relabel as {label}", label=label, state=State.ACCEPTED))
+
+    def delete_current(self) -> None:
+        """Delete key: a suggestion is rejected (kept as a negative), a span deleted."""
+        span = self.view.current
+        if span is None:
+            self.message.emit("No span at the caret: Tab goes to the next suggestion.")
+        elif span.state == State.SUGGESTED:
+            self._push(UpdateSpan(self.store, self, span, f"Reject {span.label}", state=State.REJECTED))
+            self.view.go_to_span(self.view.next_span(True, suggestions_only=True))
+        else:
+            self._push(DeleteSpan(self.store, self, span))
+
+    def accept_current(self) -> None:
+        """Enter: accept the suggestion at the caret, or the next one; then go to the next."""
+        span = self.view.current
+        if span is None or span.state != State.SUGGESTED:
+            span = self.view.next_span(True, suggestions_only=True)
+        if span is None:
+            self.message.emit("No suggestions left in this document.")
+            return
+        self.view.set_current(span)
+        self._push(UpdateSpan(self.store, self, span, f"Accept {span.label}", state=State.ACCEPTED))
+        self.view.go_to_span(self.view.next_span(True, suggestions_only=True) or self.view.current)
+
+    def accept_all(self) -> None:
+        self._review_all(State.ACCEPTED, "Accept")
+
+    def reject_all(self) -> None:
+        self._review_all(State.REJECTED, "Reject")
+
+    def _review_all(self, state: State, verb: str) -> None:
+        if self.document is None:
+            return
+        suggestions = [s for s in self.view.spans() if s.state == State.SUGGESTED]
+        if not suggestions:
+            self.message.emit("No suggestions in this document.")
+            return
+        batch = Batch(f"{verb} {len(suggestions)} suggestions")
+        for span in suggestions:
+            batch.add(UpdateSpan(self.store, self, span, verb, state=state))
+        self._push(batch)
+
+    def set_span_note(self, span: Span, note: str) -> None:
+        if span.note != note:
+            self._push(UpdateSpan(self.store, self, span, "Edit span note", note=note))
+
+    # -- document ---------------------------------------------------------------
+
+    def set_status(self, status: Status) -> None:
+        if self.document is not None and self.document.status != status:
+            self._push(SetStatus(self.store, self, self.document.id, status))
+
+    def toggle_status(self, status: Status) -> None:
+        """Done / Skip shortcuts: a second press puts the document back in progress."""
+        if self.document is not None:
+            self.set_status(Status.IN_PROGRESS if self.document.status == status else status)
+
+    def set_document_note(self, note: str) -> None:
+        if self.document is not None and self.document.note != note:
+            self._push(SetDocumentNote(self.store, self, self.document.id, note))
+
+    # -- Sink: commands report what they changed ---------------------------------
+
+    def _is_open(self, doc_id: int) -> bool:
+        return self.document is not None and self.document.id == doc_id
+
+    def span_added(self, doc_id: int, span: Span) -> None:
+        if self._is_open(doc_id):
+            self.view.add_span(span)
+        self.spans_edited.emit(doc_id)
+
+    def span_removed(self, doc_id: int, span_id: int) -> None:
+        if self._is_open(doc_id):
+            self.view.remove_span(span_id)
+        self.spans_edited.emit(doc_id)
+
+    def span_changed(self, doc_id: int, span: Span) -> None:
+        if self._is_open(doc_id):
+            self.view.replace_span(span)
+        self.spans_edited.emit(doc_id)
+
+    def document_changed(self, doc_id: int) -> None:
+        if self._is_open(doc_id):
+            fresh = self.store.document(doc_id)
+            self.document.status, self.document.note = fresh.status, fresh.note
+        self.document_edited.emit(doc_id)

@@ -1,0 +1,257 @@
+"""The main window: document list | article | label palette, span and document panels.
+
+Background work (e.g. pre-annotation) can plug in with ``add_action`` on a menu,
+``show_progress`` for the status bar and ``editor.reload_spans()`` when it is done.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Status
+from annotator.gui.article_view import ArticleView
+from annotator.gui.document_list import DocumentList
+from annotator.gui.editor import Editor
+from annotator.gui.find_bar import FindBar
+from annotator.gui.label_palette import LabelPalette
+from annotator.gui.side_panel import DocumentPanel, SpanPanel, plain_label
+from annotator.gui.token_cache import TokenCache
+from annotator.store import Store
+
+SHORTCUTS = """\
+Select text with the mouse (it snaps to whole tokens; hold Ctrl or Alt not to snap),
+or with the keyboard, then press a label's key or click the label.
+
+←/→  move by token          Shift+←/→  extend by token
+Alt+←/→  move by character  Alt+Shift+←/→  extend by character
+Tab / Shift+Tab  next / previous suggestion
+] / [  next / previous span
+Enter  accept the suggestion (or the next one)
+Delete  reject a suggestion, delete a span
+label key on a span  relabel it       Esc  clear the selection
+Ctrl+E  span note        Ctrl+Shift+E  document note     Esc  back to the article
+Ctrl+D  done             Ctrl+K  skip
+Ctrl+PgDown / Ctrl+PgUp  next / previous document
+Ctrl+Z / Ctrl+Shift+Z  undo / redo (kept per document)
+Ctrl+F  find in the article       Ctrl+L  labels"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, settings: QSettings) -> None:
+        super().__init__()
+        self.store, self.settings = store, settings
+        self.setWindowTitle(f"Annotator — {store.path.name}")
+        self.view = ArticleView()
+        self.tokens = TokenCache()
+        self.editor = Editor(store, self.view, self)
+        self.documents = DocumentList(store)
+        self.title = plain_label()
+        self.title.setObjectName("docTitle")
+        self.find_bar = FindBar(self.view)
+        self.palette = LabelPalette()
+        self.span_panel = SpanPanel(self.editor)
+        self.document_panel = DocumentPanel(self.editor)
+        self.progress = QLabel()
+        self.busy = QProgressBar(maximumWidth=180, visible=False)
+        self.splitter = self._layout()
+        self._menus()
+        self._connect()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.load_labels()
+        self._update_progress()
+        self._restore()
+
+    # -- building ---------------------------------------------------------------
+
+    def _layout(self) -> QSplitter:
+        center = QWidget()
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 8, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.title)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.find_bar)
+        side = QWidget()
+        side.setObjectName("side")
+        panel = QVBoxLayout(side)
+        panel.setContentsMargins(4, 8, 8, 8)
+        panel.addWidget(self.palette)
+        panel.addWidget(self.span_panel)
+        panel.addWidget(self.document_panel)
+        panel.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        scroll.setWidget(side)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        for widget, stretch in ((self.documents, 0), (center, 1), (scroll, 0)):
+            splitter.addWidget(widget)
+            splitter.setStretchFactor(splitter.count() - 1, stretch)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([300, 700, 300])
+        self.setCentralWidget(splitter)
+        return splitter
+
+    def _action(self, menu, text: str, slot, shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        undo = self.editor.undo_group.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.editor.undo_group.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        self._action(edit, "&Find in article…", self.find_bar.open_bar, QKeySequence.StandardKey.Find)
+        self._action(edit, "&Labels…", self.edit_labels, "Ctrl+L")
+        self.review_menu = bar.addMenu("&Review")
+        self._action(self.review_menu, "Next suggestion\tTab", lambda: self._walk(True))
+        self._action(self.review_menu, "Previous suggestion\tShift+Tab", lambda: self._walk(False))
+        self._action(self.review_menu, "Accept suggestion\tEnter", self.editor.accept_current)
+        self._action(self.review_menu, "Reject suggestion / delete span\tDel", self.editor.delete_current)
+        self.review_menu.addSeparator()
+        self._action(self.review_menu, "Accept all suggestions in document", self.editor.accept_all, "Ctrl+Shift+A")
+        self._action(self.review_menu, "Reject all suggestions in document", self.editor.reject_all, "Ctrl+Shift+R")
+        document = bar.addMenu("&Document")
+        self._action(document, "Mark &done", lambda: self.editor.toggle_status(Status.DONE), "Ctrl+D")
+        self._action(document, "Mark &skipped", lambda: self.editor.toggle_status(Status.SKIPPED), "Ctrl+K")
+        self._action(document, "&Next document", lambda: self.documents.step(1), "Ctrl+PgDown")
+        self._action(document, "&Previous document", lambda: self.documents.step(-1), "Ctrl+PgUp")
+        document.addSeparator()
+        self._action(document, "Edit span note", lambda: self._focus_note(self.span_panel.note), "Ctrl+E")
+        self._action(document, "Edit document note", lambda: self._focus_note(self.document_panel.note), "Ctrl+Shift+E")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        for note in (self.span_panel.note, self.document_panel.note):
+            back = QShortcut(QKeySequence("Esc"), note, context=Qt.ShortcutContext.WidgetShortcut)
+            back.activated.connect(self.view.setFocus)
+
+    def _connect(self) -> None:
+        self.documents.document_chosen.connect(self.open_document)
+        self.view.label_requested.connect(self.editor.tag)
+        self.view.accept_requested.connect(self.editor.accept_current)
+        self.view.delete_requested.connect(self.editor.delete_current)
+        self.view.current_span_changed.connect(self.span_panel.show_span)
+        self.palette.label_clicked.connect(self._tag_from_palette)
+        self.editor.spans_edited.connect(self.documents.model.forget)
+        self.editor.document_edited.connect(self._document_edited)
+        self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    # -- behaviour --------------------------------------------------------------
+
+    def open_document(self, doc_id: int) -> None:
+        document = self.editor.open(doc_id)
+        self.title.setText(document.title)
+        self.document_panel.show_document(document)
+        self.view.tokens = lambda: self.tokens.get(document.id, document.text)
+        QTimer.singleShot(0, lambda: self.tokens.prefetch(document.id, document.text))
+        if self.documents.current_id() != doc_id:
+            self.documents.select_id(doc_id, emit=False)
+        self.settings.setValue("lastDocument", doc_id)
+
+    def load_labels(self) -> None:
+        labels = self.store.labels()
+        self.view.set_labels({l.name: l.color for l in labels}, {l.hotkey: l.name for l in labels if l.hotkey})
+        self.palette.set_labels(labels)
+        self.span_panel.set_labels(labels)
+
+    def _tag_from_palette(self, label: str) -> None:
+        self.editor.tag(label)
+        self.view.setFocus()
+
+    def _walk(self, forward: bool) -> None:
+        self.view.go_to_span(self.view.next_span(forward, suggestions_only=True))
+        self.view.setFocus()
+
+    def _focus_note(self, note) -> None:
+        if note.isEnabled():
+            note.setFocus()
+
+    def _document_edited(self, doc_id: int) -> None:
+        if self.editor.document and self.editor.document.id == doc_id:
+            self.document_panel.show_document(self.editor.document)
+        if self.documents.model.status:  # the document may have left the filtered list
+            self.documents.apply_filter()
+        else:
+            self.documents.model.forget(doc_id)
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        counts = self.store.status_counts()
+        total = sum(counts.values())
+        self.progress.setText(f"{counts[Status.DONE]:,} of {total:,} done")
+
+    def show_progress(self, done: int, total: int, text: str = "") -> None:
+        """Status-bar progress for background work; hides itself when done == total."""
+        self.busy.setVisible(done < total)
+        self.busy.setRange(0, max(total, 1))
+        self.busy.setValue(done)
+        if text:
+            self.statusBar().showMessage(text)
+
+    def edit_labels(self) -> None:
+        from annotator.gui.labels_dialog import LabelsDialog
+
+        dialog = LabelsDialog(self.store, self)
+        dialog.labels_changed.connect(self.load_labels)
+        dialog.exec()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setStyleSheet("QLabel { font-family: monospace; }")
+        box.exec()
+
+    # -- settings ---------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("windowState")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self.settings.value("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        self._open_first(self.settings.value("lastDocument"))
+
+    def _open_first(self, last) -> None:
+        try:
+            last = int(last)
+        except (TypeError, ValueError):
+            last = None
+        row = self.documents.model.row_of(last) if last is not None else None
+        if not self.documents.select_row(row if row is not None else 0):
+            self.title.setText("No documents yet: import some with `annotator import FILES`.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.sync()
+        self.tokens.close()
+        super().closeEvent(event)

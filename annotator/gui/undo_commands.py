@@ -1,0 +1,160 @@
+"""One QUndoCommand per user edit; each calls one Store method (the Store commits).
+
+Commands tell a ``Sink`` what changed so the view updates only what it must; they
+carry the document id, because history is kept per document.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.model import Span, Status
+from annotator.store import Store
+
+SPAN_NOTE_ID = 1
+DOCUMENT_NOTE_ID = 2
+
+
+class Sink(Protocol):
+    def span_added(self, doc_id: int, span: Span) -> None: ...
+    def span_removed(self, doc_id: int, span_id: int) -> None: ...
+    def span_changed(self, doc_id: int, span: Span) -> None: ...
+    def document_changed(self, doc_id: int) -> None: ...
+
+
+class StoreCommand(QUndoCommand):
+    """The editor runs ``apply`` itself (so Store errors reach it as exceptions, which
+    a redo called from QUndoStack.push would swallow) and pushes only what succeeded;
+    the push's own first redo is then skipped."""
+
+    _applied = False
+
+    def apply(self) -> None:
+        self.do()
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.do()
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+
+class AddSpan(StoreCommand):
+    def __init__(self, store: Store, sink: Sink, doc_id: int, span: Span) -> None:
+        super().__init__(f"Add {span.label}")
+        self.store, self.sink, self.doc_id, self.span = store, sink, doc_id, span
+
+    def do(self) -> None:
+        self.span = self.store.add_span(self.doc_id, self.span)  # keeps its id on redo
+        self.sink.span_added(self.doc_id, self.span)
+
+    def undo(self) -> None:
+        self.store.delete_span(self.span.id)
+        self.sink.span_removed(self.doc_id, self.span.id)
+
+
+class DeleteSpan(StoreCommand):
+    def __init__(self, store: Store, sink: Sink, span: Span) -> None:
+        super().__init__(f"Delete {span.label}")
+        self.store, self.sink, self.span = store, sink, span
+
+    def do(self) -> None:
+        self.span = self.store.delete_span(self.span.id)
+        self.sink.span_removed(self.span.document_id, self.span.id)
+
+    def undo(self) -> None:
+        restored = self.store.add_span(self.span.document_id, self.span)
+        self.sink.span_added(self.span.document_id, restored)
+
+
+class UpdateSpan(StoreCommand):
+    """Change label, state or note; note edits typed in a row merge into one step."""
+
+    def __init__(self, store: Store, sink: Sink, span: Span, text: str, **changes) -> None:
+        super().__init__(text)
+        self.store, self.sink, self.span_id, self.doc_id = store, sink, span.id, span.document_id
+        self.before = {name: getattr(span, name) for name in changes}
+        self.after = changes
+
+    def id(self) -> int:
+        return SPAN_NOTE_ID if set(self.after) == {"note"} else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not isinstance(other, UpdateSpan) or other.span_id != self.span_id:
+            return False
+        self.after = other.after
+        return True
+
+    def do(self) -> None:
+        _, after = self.store.update_span(self.span_id, **self.after)
+        self.sink.span_changed(self.doc_id, after)
+
+    def undo(self) -> None:
+        _, after = self.store.update_span(self.span_id, **self.before)
+        self.sink.span_changed(self.doc_id, after)
+
+
+class SetStatus(StoreCommand):
+    def __init__(self, store: Store, sink: Sink, doc_id: int, status: Status) -> None:
+        super().__init__(f"Mark {status.value.replace('_', ' ')}")
+        self.store, self.sink, self.doc_id, self.status = store, sink, doc_id, status
+        self.previous: Status | None = None
+
+    def do(self) -> None:
+        self.previous = self.store.set_status(self.doc_id, self.status)
+        self.sink.document_changed(self.doc_id)
+
+    def undo(self) -> None:
+        self.store.set_status(self.doc_id, self.previous)
+        self.sink.document_changed(self.doc_id)
+
+
+class SetDocumentNote(StoreCommand):
+    def __init__(self, store: Store, sink: Sink, doc_id: int, note: str) -> None:
+        super().__init__("Edit document note")
+        self.store, self.sink, self.doc_id, self.note = store, sink, doc_id, note
+        self.previous: str | None = None
+
+    def id(self) -> int:
+        return DOCUMENT_NOTE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not isinstance(other, SetDocumentNote) or other.doc_id != self.doc_id:
+            return False
+        self.note = other.note
+        return True
+
+    def do(self) -> None:
+        previous = self.store.set_document_note(self.doc_id, self.note)
+        if self.previous is None:
+            self.previous = previous
+        self.sink.document_changed(self.doc_id)
+
+    def undo(self) -> None:
+        self.store.set_document_note(self.doc_id, self.previous)
+        self.sink.document_changed(self.doc_id)
+
+
+class Batch(StoreCommand):
+    """Several commands as one undo step (e.g. accept all suggestions)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.children: list[StoreCommand] = []  # keeps the Python wrappers alive
+
+    def add(self, command: StoreCommand) -> None:
+        self.children.append(command)
+
+    def do(self) -> None:
+        for command in self.children:
+            command.do()
+
+    def undo(self) -> None:
+        for command in reversed(self.children):
+            command.undo()

@@ -29,7 +29,8 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         raise TextError(f"unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    check_text(text)
+    if encoding:  # strict UTF-8 without NUL bytes cannot give what check_text refuses
+        check_text(text)
     return text
 
 

@@ -19,4 +19,4 @@ def read_txt(path: Path, encoding: str | None = None) -> Iterator[Record | Probl
     if not text.strip():
         yield Problem(str(path), "empty or blank file, skipped", warning=True)
         return
-    yield build_document(text, source_path=str(path)), []
+    yield build_document(text, source_path=str(path), checked=True), []  # decode() checked it

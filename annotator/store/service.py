@@ -210,7 +210,7 @@ class Store:
 
     def document(self, doc_id: int) -> Document:
         with self._read() as s:
-            row = s.get(DocumentRow, doc_id)
+            row = s.execute(select(*_DOCUMENT_COLUMNS).where(DocumentRow.id == doc_id)).one_or_none()
             if row is None:
                 raise AnnotationError(f"no document {doc_id}")
             return _document(row)
@@ -284,7 +284,7 @@ class Store:
 
     def spans(self, doc_id: int, states: Iterable[State] | None = None) -> list[Span]:
         query = (
-            select(SpanRow, LabelRow.name)
+            select(*_SPAN_COLUMNS)
             .join(LabelRow, SpanRow.label_id == LabelRow.id)
             .where(SpanRow.document_id == doc_id)
             .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
@@ -292,7 +292,7 @@ class Store:
         if states is not None:
             query = query.where(SpanRow.state.in_([State(st).value for st in states]))
         with self._read() as s:
-            return [_span(row, name) for row, name in s.execute(query)]
+            return [_span(row) for row in s.execute(query)]
 
     def span(self, span_id: int) -> Span:
         with self._read() as s:
@@ -300,11 +300,11 @@ class Store:
 
     def _span_by_id(self, s: Session, span_id: int) -> Span:
         found = s.execute(
-            select(SpanRow, LabelRow.name).join(LabelRow, SpanRow.label_id == LabelRow.id).where(SpanRow.id == span_id)
+            select(*_SPAN_COLUMNS).join(LabelRow, SpanRow.label_id == LabelRow.id).where(SpanRow.id == span_id)
         ).one_or_none()
         if found is None:
             raise AnnotationError(f"no span {span_id}")
-        return _span(*found)
+        return _span(found)
 
     def add_span(self, doc_id: int, span: Span) -> Span:
         """Store one span (checked against the text); returns it with id and timestamps.
@@ -376,9 +376,9 @@ class Store:
         Two cursors walk documents and spans in the same order and are merged, so
         no document's spans are looked up one query at a time.
         """
-        docs = select(DocumentRow).order_by(DocumentRow.id)
+        docs = select(*_DOCUMENT_COLUMNS).order_by(DocumentRow.id)
         spans = (
-            select(SpanRow, LabelRow.name)
+            select(*_SPAN_COLUMNS)
             .join(LabelRow, SpanRow.label_id == LabelRow.id)
             .join(DocumentRow, SpanRow.document_id == DocumentRow.id)
             .where(SpanRow.state.in_([State(st).value for st in states]))
@@ -390,15 +390,15 @@ class Store:
             spans = spans.where(DocumentRow.status.in_(wanted))
         if labels is not None:
             spans = spans.where(LabelRow.name.in_(list(labels)))
+        # Plain column rows, not ORM entities: this loop is the export's hot path.
         with self._read() as s_docs, self._read() as s_spans:
             span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
             pending = next(span_rows, None)
-            for row in s_docs.execute(docs.execution_options(yield_per=500)).scalars():
+            for row in s_docs.execute(docs.execution_options(yield_per=500)):
                 doc_spans = []
-                while pending is not None and pending[0].document_id == row.id:
-                    doc_spans.append(_span(*pending))
+                while pending is not None and pending.document_id == row.id:
+                    doc_spans.append(_span(pending))
                     pending = next(span_rows, None)
-                s_docs.expunge(row)
                 yield _document(row), doc_spans
 
     def stats(self) -> dict:
@@ -419,13 +419,13 @@ class Store:
         """``(id, text)`` of these documents, in id order, without the rest of the row."""
         ids = list(doc_ids)
         with self._read() as s:
-            return list(s.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.id)).tuples())
+            return [tuple(row) for row in s.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.id))]
 
     def texts_containing(self, phrase: str) -> list[tuple[int, str]]:
         """``(id, text)`` of the documents whose text contains ``phrase`` (case-sensitive), in id order."""
         with self._read() as s:
             query = select(DocumentRow.id, DocumentRow.text).where(func.instr(DocumentRow.text, phrase) > 0)
-            return list(s.execute(query.order_by(DocumentRow.id)).tuples())
+            return [tuple(row) for row in s.execute(query.order_by(DocumentRow.id))]
 
     def add_suggestions(self, items: Iterable[tuple[int, Iterable[Span]]]) -> SuggestionResult:
         """Store suggested spans for many documents in one transaction.
@@ -498,14 +498,18 @@ def _span_row(span: Span, doc_id: int, label_id: int, stamp: str) -> dict:
     }
 
 
-def _document(row: DocumentRow) -> Document:
+_DOCUMENT_COLUMNS = [c for c in DocumentRow.__table__.c]
+_SPAN_COLUMNS = [*(c for c in SpanRow.__table__.c if c.name != "label_id"), LabelRow.name.label("label")]
+
+
+def _document(row) -> Document:
     return Document(
         id=row.id,
         title=row.title,
         text=row.text,
         source_path=row.source_path,
         content_hash=row.content_hash,
-        meta=json.loads(row.meta),
+        meta=json.loads(row.meta) if row.meta != "{}" else {},
         status=Status(row.status),
         note=row.note,
         created_at=row.created_at,
@@ -513,11 +517,11 @@ def _document(row: DocumentRow) -> Document:
     )
 
 
-def _span(row: SpanRow, label: str) -> Span:
+def _span(row) -> Span:
     return Span(
         start=row.start,
         end=row.end,
-        label=label,
+        label=row.label,
         source=Source(row.source),
         state=State(row.state),
         note=row.note,

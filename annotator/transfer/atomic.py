@@ -15,7 +15,7 @@ def atomic_text_writer(path: Path) -> Iterator[TextIO]:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -42,8 +42,7 @@ def export_jsonl(
             for span in data["spans"]:  # the promise of every export: offsets are exact
                 if doc.text[span["start"] : span["end"]] != span["text"]:
                     raise ExportError(f"document {doc.id}: span {span['start']}-{span['end']} does not match its text")
-            handle.write(json.dumps(data, ensure_ascii=False))
-            handle.write("\n")
+            handle.write(json.dumps(data, ensure_ascii=False) + "\n")
             report.documents += 1
             report.spans += len(spans)
             if progress:

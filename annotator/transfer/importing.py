@@ -7,6 +7,7 @@ already stored are recognised by their content hash).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     files, problems = [], []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            files += _walk(path)
         elif not path.exists():
             problems.append(Problem(str(path), "no such file or folder"))
         elif path.suffix.lower() not in READERS:
@@ -49,6 +50,14 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     if problems:
         raise InputError(problems)
     return files
+
+
+def _walk(folder: Path) -> list[Path]:
+    # os.walk, not Path.rglob: it needs no stat per file, which matters for 10,000 files.
+    found = []
+    for parent, _dirs, names in os.walk(folder):
+        found += [os.path.join(parent, n) for n in names if os.path.splitext(n)[1].lower() in READERS]
+    return [Path(p) for p in sorted(found)]
 
 
 def read_all(files: list[Path], encoding: str | None = None) -> tuple[list[Record], list[Problem], list[Problem]]:

@@ -11,7 +11,7 @@ import html
 from bisect import bisect_left
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -112,6 +112,12 @@ class ArticleView(QPlainTextEdit):
     def _set_cursor(self, cursor: QTextCursor) -> None:
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+    def point_of(self, pos: int) -> QPoint:
+        """Viewport point of the caret at code point ``pos`` (tooltips, tests)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(pos))
+        return self.cursorRect(cursor).center()
 
     def visible_spans_at(self, pos: int) -> list[Span]:
         """Drawn spans containing code point ``pos``, innermost first."""

@@ -67,8 +67,10 @@ class Editor(QObject):
         current = self.view.current
         if current and (selected is None or selected == (current.start, current.end)):
             self.relabel(current, label)
+        elif selected and (trimmed := _trim(self.document.text, *selected)):
+            self._add(trimmed, label)
         elif selected:
-            self._add(selected, label)
+            self.message.emit("The selection is only spaces; nothing to label.")
         else:
             self.message.emit("Select some text first (mouse, or Shift+Arrow by token), then press a label key.")
 
@@ -175,3 +177,12 @@ class Editor(QObject):
             fresh = self.store.document(doc_id)
             self.document.status, self.document.note = fresh.status, fresh.note
         self.document_edited.emit(doc_id)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The selection without surrounding whitespace (keyboard selections start at a gap)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

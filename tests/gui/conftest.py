@@ -40,3 +40,23 @@ def store_factory(tmp_path):
     yield factory
     for store in stores:
         store.close()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path):
+    """Show the real main window on a Store; settings go to an INI file in tmp_path."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    def opener(store):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, settings)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):  # shortcuts only reach the active window
+            window.show()
+            window.activateWindow()
+        window.view.setFocus()
+        return window
+
+    return opener

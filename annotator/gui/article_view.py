@@ -60,9 +60,11 @@ class ArticleView(QPlainTextEdit):
     def show_document(self, text: str, spans: list[Span]) -> None:
         self._offsets = OffsetMap.of(text)
         self._spans = {s.id: s for s in spans}
-        self._current = None
         self._highlighter.load(self._offsets, spans)
+        blocked = self.blockSignals(True)  # the caret reset must not pick a span
         self.setPlainText(text)  # the highlighter draws every block during this call
+        self.blockSignals(blocked)
+        self._current = None
         self._show_current()
         self.current_span_changed.emit(None)
 

@@ -120,7 +120,7 @@ class DocumentPanel(QGroupBox):
         self.editor = editor
         self.status = QComboBox()
         for status in Status:
-            self.status.addItem(STATUS_TEXT[status].capitalize(), status)
+            self.status.addItem(STATUS_TEXT[status].capitalize(), status.value)
         self.info = plain_label()
         self.info.setObjectName("hint")
         self.note = note_editor("Note on this document…")
@@ -130,14 +130,14 @@ class DocumentPanel(QGroupBox):
         layout.addLayout(form)
         layout.addWidget(self.info)
         layout.addWidget(self.note)
-        self.status.activated.connect(lambda _i: editor.set_status(self.status.currentData()))
+        self.status.activated.connect(lambda _i: editor.set_status(Status(self.status.currentData())))
         self.note.textChanged.connect(lambda: editor.set_document_note(self.note.toPlainText()))
 
     def show_document(self, document: Document | None) -> None:
         self.setEnabled(document is not None)
         if document is None:
             return
-        self.status.setCurrentIndex(self.status.findData(document.status))
+        self.status.setCurrentIndex(self.status.findData(Status(document.status).value))
         self.info.setText(f"#{document.id} · {len(document.text):,} characters · Ctrl+D done · Ctrl+K skip")
         if self.note.toPlainText() != document.note:
             blocked = self.note.blockSignals(True)

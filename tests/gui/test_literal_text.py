@@ -1,0 +1,53 @@
+"""Text is shown literally and offsets stay exact with emoji and separators."""
+
+from PySide6.QtCore import Qt
+
+from annotator.core.model import Span, State
+from annotator.gui.article_view import tooltip_html
+from tests.gui.helpers import drag, keys
+
+MARKUP = 'Read <b>this</b> <img src="x.png"> <a href="http://e.org">link</a> &amp; &lt;ok&gt;'
+EMOJI = "Chemist 👩‍🔬 Marie Curie 🇫🇷 won\u2028twice\u2029in\xa0Paris.\nNew line 😀 Ève."
+
+
+def test_markup_is_shown_as_characters(open_window, store_factory):
+    store = store_factory([("<b>Title</b> &amp;", MARKUP, [Span(5, 16, "ORG", note="<i>x</i> & y")])])
+    window = open_window(store)
+    assert window.view.toPlainText() == MARKUP
+    assert window.view.document().toRawText() == MARKUP
+    assert window.title.text() == "<b>Title</b> &amp;"
+    assert window.title.textFormat() == Qt.TextFormat.PlainText
+    assert "&lt;i&gt;x&lt;/i&gt; &amp; y" in tooltip_html(store.spans(1))
+    drag(window.view, MARKUP.index("<img"), MARKUP.index(" <a"), Qt.KeyboardModifier.AltModifier)
+    keys(window.view, "w")
+    assert [MARKUP[s.start : s.end] for s in store.spans(1) if s.label == "WORK_OF_ART"] == ['<img src="x.png">']
+
+
+def test_marie_curie_with_zwj_emoji(open_window, store_factory):
+    store = store_factory([("Curie", EMOJI, [])])
+    view = open_window(store).view
+    start, end = EMOJI.index("👩"), EMOJI.index(" 🇫🇷")
+    drag(view, start, end, Qt.KeyboardModifier.AltModifier)
+    keys(view, "p")
+    (span,) = store.spans(1)
+    assert EMOJI[span.start : span.end] == "👩‍🔬 Marie Curie"
+
+
+def test_offsets_after_separators_and_astral_characters(open_window, store_factory):
+    store = store_factory([("Curie", EMOJI, [])])
+    view = open_window(store).view
+    for word, key in (("twice", "d"), ("Paris", "g"), ("Ève", "p")):
+        start = EMOJI.index(word)
+        drag(view, start + 1, start + 2)  # snapping grows it to the whole word
+        keys(view, key)
+    assert sorted(EMOJI[s.start : s.end] for s in store.spans(1)) == ["Paris", "twice", "Ève"]
+
+
+def test_spans_are_drawn_where_they_are_stored(open_window, store_factory):
+    start = EMOJI.index("Ève")
+    store = store_factory([("Curie", EMOJI, [Span(start, start + 3, "PERSON"), Span(0, 7, "ORG", state=State.SUGGESTED)])])
+    view = open_window(store).view
+    block = view.document().findBlock(view.document().characterCount() - 2)
+    drawn = [(r.start, r.length) for r in block.layout().formats()]
+    qt_start = len("New line 😀 ") + 1  # the emoji before it takes two UTF-16 units
+    assert (qt_start, 3) in drawn

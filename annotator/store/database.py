@@ -21,8 +21,9 @@ class NewerDatabaseError(DatabaseError):
     """The file was written by a newer version of the annotator."""
 
 
-def create_sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def create_sqlite_engine(path: Path, *, readonly: bool = False, pragmas: dict[str, object] | None = None) -> Engine:
+    url = f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true" if readonly else f"sqlite+pysqlite:///{path}"
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
@@ -31,9 +32,12 @@ def create_sqlite_engine(path: Path) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit that returned survives a power cut, not only a crash.
-        cursor.execute("PRAGMA synchronous=FULL")
+        if not readonly:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit that returned survives a power cut, not only a crash.
+            cursor.execute("PRAGMA synchronous=FULL")
+        for name, value in (pragmas or {}).items():  # e.g. max_page_count in fault tests
+            cursor.execute(f"PRAGMA {name}={int(value)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -8,6 +8,7 @@ many rows per statement inside one transaction.
 from __future__ import annotations
 
 import json
+import os
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,10 +31,24 @@ from annotator.core.model import (
     Status,
     check_offsets,
 )
-from annotator.store.database import DatabaseError, create_sqlite_engine, current_revision, migrate
+from annotator.store.database import HEAD_REVISION, DatabaseError, create_sqlite_engine, current_revision, migrate
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
 Progress = Callable[[int, int], None]
+
+
+def _cannot_write(path: Path) -> bool:
+    if path.exists() and not os.access(path, os.W_OK):
+        return True
+    return not os.access(path.parent, os.W_OK)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def now() -> str:
@@ -51,23 +66,32 @@ class AddResult:
 class Store:
     """One annotator database file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool | None = None, pragmas: dict[str, object] | None = None) -> None:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        ``readonly=None`` opens read-only when the file or its folder cannot be written
+        (SQLite's WAL needs to create files next to the database); ``self.readonly`` says so.
+        """
         self.path = Path(path).expanduser().resolve()
         if not self.path.parent.is_dir():
             raise DatabaseError(f"{self.path}: folder {self.path.parent} does not exist")
-        fresh = current_revision(self.path) is None
-        self.engine = create_sqlite_engine(self.path)
+        self.readonly = _cannot_write(self.path) if readonly is None else readonly
+        revision = current_revision(self.path)
+        if self.readonly and revision != HEAD_REVISION:
+            raise DatabaseError(f"{self.path}: cannot be written, and it needs {'creating' if revision is None else 'an upgrade'}")
+        self.engine = create_sqlite_engine(self.path, readonly=self.readonly, pragmas=pragmas)
         self._writer = self.engine.execution_options(immediate=True)
         try:
-            self.backup_path = migrate(self.engine, self.path)
+            self.backup_path = None if self.readonly else migrate(self.engine, self.path)
         except exc.OperationalError as error:
             self.engine.dispose()
             raise DatabaseError(f"{self.path}: cannot open ({error.orig})") from None
         except Exception:
             self.engine.dispose()
             raise
-        self.created = fresh
-        if fresh:
+        self._identity = _identity(self.path)
+        self.created = revision is None
+        if self.created:
             self.save_labels(default_labels())
 
     def close(self) -> None:
@@ -88,8 +112,20 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
+        self._check_writable()
         with self._translate(), Session(self._writer) as session, session.begin():
             yield session
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise DatabaseError(f"{self.path} is open read-only (the file or its folder cannot be written); changes cannot be saved")
+        # On POSIX a deleted or replaced file stays open under its old inode: writes would
+        # "succeed" into a file nobody will ever open again. Refuse them instead.
+        if _identity(self.path) != self._identity:
+            raise DatabaseError(
+                f"{self.path} was deleted or replaced by another program after it was opened; "
+                "nothing more can be saved to it. Reopen the database."
+            )
 
     @contextmanager
     def _translate(self) -> Iterator[None]:

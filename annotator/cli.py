@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Annotate named entities in news articles. Without a verb, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="check this install end to end on a throwaway database, then exit")
     parser.add_argument("--db", type=Path, help="database file (default: $ANNOTATOR_DB or the user data folder)")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from annotator.selftest import run as self_test
+
+        return self_test()
     if args.verb is None:
         return open_window(args.db, argv)
     from annotator.core.model import AnnotationError

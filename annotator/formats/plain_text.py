@@ -6,17 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.text import TextError, decode
-from annotator.formats.records import Record, build_document
+from annotator.formats.records import ReadOptions, Record, build_document
 from annotator.transfer.problems import Problem
 
+NAME = "text"
 
-def read_txt(path: Path, encoding: str | None = None) -> Iterator[Record | Problem]:
+
+def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem]:
     try:
-        text = decode(path.read_bytes(), encoding)
+        text = decode(path.read_bytes(), options.encoding)
     except (OSError, TextError) as error:
         yield Problem(str(path), str(error))
         return
     if not text.strip():
         yield Problem(str(path), "empty or blank file, skipped", warning=True)
         return
-    yield build_document(text, source_path=str(path), checked=True), []  # decode() checked it
+    yield build_document(text, source_path=str(path)), []

@@ -1,85 +1,108 @@
-"""The native JSONL format, Prodigy-compatible: one document per line.
+"""Prodigy JSONL, the native format: one document per line, code-point offsets, end exclusive.
 
-Reads ``{"text", "spans"?: [{"start","end","label",...}], "meta"?: {...}}``; unknown keys are
-ignored. Writes ``{"text", "spans", "meta", "answer": "accept"}``.
+Reads ``{"text", "spans"?: [{"start","end","label",...}], "meta"?: {...}, "answer"?}``; keys it
+does not know (``tokens``, ``_input_hash``, ...) are ignored. Records answered ``reject`` or
+``ignore`` are imported with status ``skipped`` and their answer kept in ``meta["answer"]``.
+Writes ``{"text", "tokens", "spans", "meta", "answer"}``; spans carry ``token_start`` and
+``token_end`` (inclusive, as Prodigy has it) when they fall on token boundaries.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import AnnotationError, Document, Span, State
-from annotator.core.text import TextError, decode, normalize_newlines
-from annotator.formats.records import Record, build_document, build_span, dedupe_spans, document_fields
+from annotator.core.model import AnnotationError, Document, Label, Span, State, Status
+from annotator.formats import scheme
+from annotator.formats.jsonl import read_records, write_lines
+from annotator.formats.records import (
+    ExportLog,
+    LabelScheme,
+    ReadOptions,
+    Record,
+    build_spans,
+    dedupe_spans,
+    describe,
+    document_with_meta,
+    export_meta,
+    json_type,
+    meta_of,
+    offset_map,
+    text_of,
+)
 from annotator.transfer.problems import Problem
 
-# Keys of "meta" that describe the document row itself, not free metadata.
-_OWN_META = ("doc_id", "title", "source", "status", "note")
+NAME = "prodigy"
+_NOT_ACCEPTED = ("reject", "ignore")
 
 
-def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[Record | Problem]:
-    try:
-        content = decode(path.read_bytes(), encoding)
-    except (OSError, TextError) as error:
-        yield Problem(str(path), str(error))
-        return
-    if not content.strip():
-        yield Problem(str(path), "empty or blank file, skipped", warning=True)
-        return
-    for number, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            yield parse_record(line, str(path))
-        except json.JSONDecodeError as error:
-            yield Problem(str(path), f"not valid JSON: {error.msg} (column {error.colno})", number)
-        except (AnnotationError, TextError) as error:
-            yield Problem(str(path), str(error), number)
+def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
+    not_accepted = 0
+    for item in read_records(path, options, parse_record):
+        if isinstance(item, tuple):
+            not_accepted += item[0].meta.get("answer") in _NOT_ACCEPTED
+        yield item
+    if not_accepted:
+        yield Problem(str(path), f"{not_accepted} record(s) answered reject/ignore, imported with status skipped", warning=True)
 
 
-def parse_record(line: str, source_path: str) -> Record:
-    data = json.loads(line)
+def parse_record(data: Any, source_path: str, known: frozenset[str] | None = None) -> tuple[Record, list[str], list[str]]:
+    """The record of one line, the messages of its bad spans, and nothing unsupported."""
     if not isinstance(data, dict):
-        raise AnnotationError(f"expected a JSON object, got {_json_type(data)}")
-    text = data.get("text")
-    if not isinstance(text, str):
-        raise AnnotationError("missing \"text\"" if text is None else f"\"text\" must be a string, got {_json_type(text)}")
-    if not text.strip():
-        raise AnnotationError("\"text\" is empty or blank")
-    meta = data.get("meta")
-    meta = {} if meta is None else meta
-    if not isinstance(meta, dict):
-        raise AnnotationError(f"\"meta\" must be an object, got {_json_type(meta)}")
+        raise AnnotationError(f"expected a JSON object, got {json_type(data)}")
+    _refuse_doccano(data)
+    text = text_of(data)
+    meta = meta_of(data)
     raw_spans = data.get("spans")
     raw_spans = [] if raw_spans is None else raw_spans
     if not isinstance(raw_spans, list):
-        raise AnnotationError(f"\"spans\" must be a list, got {_json_type(raw_spans)}")
-    title = meta.get("title") or ""
-    if not isinstance(title, str):
-        raise AnnotationError("meta.title must be a string")
-    free = {k: v for k, v in meta.items() if k not in _OWN_META}
-    doc = build_document(text, source_path=str(meta.get("source") or source_path), title=title, meta=free)
-    document_fields(doc, {k: meta[k] for k in ("status", "note") if k in meta})
-    mapper = normalize_newlines(text).map_offset if "\r" in text else None
-    spans = []
-    for i, raw in enumerate(raw_spans, 1):
-        try:
-            spans.append(build_span(raw, text, mapper))
-        except AnnotationError as error:
-            raise AnnotationError(f"span #{i}: {error}") from None
-    return doc, dedupe_spans(spans)
+        raise AnnotationError(f"\"spans\" must be a list, got {json_type(raw_spans)}")
+    doc = document_with_meta(text, meta, source_path)
+    _apply_answer(doc, data.get("answer"))
+    spans, errors = build_spans(raw_spans, text, offset_map(text), known)
+    return (doc, dedupe_spans(spans)), errors, []
 
 
-def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+def _refuse_doccano(data: dict) -> None:
+    """A doccano line read as Prodigy would lose its spans without a word: refuse it."""
+    if "spans" not in data and (isinstance(data.get("label"), list) or "labels" in data or "entities" in data):
+        raise AnnotationError("this looks like doccano JSONL (\"label\"/\"labels\"/\"entities\"), not Prodigy; use --format doccano")
+
+
+def _apply_answer(doc: Document, answer: Any) -> None:
+    if answer in (None, "accept"):
+        return
+    if answer not in _NOT_ACCEPTED:
+        raise AnnotationError(f"\"answer\" must be accept, reject or ignore, got {answer!r}")
+    doc.status = Status.SKIPPED
+    doc.meta["answer"] = answer
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, tokens: bool = True) -> None:
+    write_lines(out, (_logged(record(doc, spans, tokens, log), log) for doc, spans in items))
+    scheme.write_sidecar(out, labels)
+
+
+def _logged(data: dict, log: ExportLog) -> dict:
+    log.documents += 1
+    log.spans += len(data["spans"])
+    return data
+
+
+def record(doc: Document, spans: list[Span], tokens: bool = False, log: ExportLog | None = None) -> dict[str, Any]:
     """The export record of one document. Every span carries its own text."""
-    meta: dict[str, Any] = {"doc_id": doc.id, "title": doc.title, "source": doc.source_path, "status": str(doc.status)}
-    if doc.note:
-        meta["note"] = doc.note
-    meta.update({k: v for k, v in doc.meta.items() if k not in meta})
-    return {"text": doc.text, "spans": [_span_record(doc.text, sp) for sp in spans], "meta": meta, "answer": "accept"}
+    meta = export_meta(doc)
+    answer = doc.meta.get("answer") if doc.status == Status.SKIPPED and doc.meta.get("answer") in _NOT_ACCEPTED else "accept"
+    out: dict[str, Any] = {"text": doc.text}
+    span_records = [_span_record(doc.text, sp) for sp in spans]
+    if tokens:
+        out["tokens"] = _add_token_indices(doc, spans, span_records, log)
+    out.update(spans=span_records, meta=meta, answer=answer)
+    return out
 
 
 def _span_record(text: str, span: Span) -> dict[str, Any]:
@@ -97,7 +120,14 @@ def _span_record(text: str, span: Span) -> dict[str, Any]:
     return out
 
 
-def _json_type(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
+def _add_token_indices(doc: Document, spans: list[Span], records: list[dict], log: ExportLog | None) -> list[dict]:
+    from annotator.formats.tokenization import aligned, spacy_doc
+
+    tokenized = spacy_doc(doc)
+    for span, data in zip(spans, records):
+        found = aligned(tokenized, span)
+        if found is not None:
+            data["token_start"], data["token_end"] = found.start, found.end - 1
+        elif log is not None:
+            log.warn(doc, f"{describe(doc.text, span)} is not on token boundaries; written without token_start/token_end")
+    return [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)} for t in tokenized]

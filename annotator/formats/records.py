@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.core.model import AnnotationError, Document, Source, Span, State, Status, check_label_name, check_offsets
+from annotator.core.model import (
+    AnnotationError,
+    Document,
+    Label,
+    Source,
+    Span,
+    State,
+    Status,
+    check_label_name,
+    check_offsets,
+)
 from annotator.core.text import TextError, check_text, content_hash, normalize_newlines, title_of
+from annotator.transfer.problems import ExportError, Problem
 
 Record = tuple[Document, list[Span]]
+OffsetMap = Callable[[int], int]
 
 
-def build_document(text: str, *, source_path: str, title: str = "", meta: dict | None = None) -> Document:
-    """A document from raw text: checked, newlines normalized (recorded in meta), hashed."""
-    check_text(text)
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str | None = None
+    strict: bool = False  # content a format allows but we cannot keep (relations, ...) refuses the input
+    known_labels: frozenset[str] | None = None  # validate: labels outside this set are problems
+
+
+@dataclass(frozen=True)
+class LabelScheme:
+    """Colours and hotkeys that travelled with an export (a sidecar file, brat confs, DocBin user data)."""
+
+    labels: tuple[Label, ...]
+    path: str
+
+
+def build_document(
+    text: str, *, source_path: str, title: str = "", meta: dict | None = None, checked: bool = False
+) -> Document:
+    """A document from raw text: checked (unless the caller did), newlines normalized and recorded, hashed."""
+    if not checked:
+        check_text(text)
     norm = normalize_newlines(text)
     meta = dict(meta or {})
     if norm.changed:
@@ -27,7 +59,12 @@ def build_document(text: str, *, source_path: str, title: str = "", meta: dict |
     )
 
 
-def build_span(raw: Any, original: str, mapper=None) -> Span:
+def offset_map(text: str) -> OffsetMap | None:
+    """Maps offsets into ``text`` onto its newline-normalized form (None: nothing to map)."""
+    return normalize_newlines(text).map_offset if "\r" in text else None
+
+
+def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: frozenset[str] | None = None) -> Span:
     """A span from a JSON object ``{"start","end","label", "text"?, "note"?, "source"?, "state"?}``.
 
     Offsets are checked against the original text, then mapped onto the normalized one.
@@ -37,21 +74,60 @@ def build_span(raw: Any, original: str, mapper=None) -> Span:
     missing = [k for k in ("start", "end", "label") if k not in raw]
     if missing:
         raise AnnotationError(f"span is missing {', '.join(missing)}")
-    start, end = raw["start"], raw["end"]
-    check_offsets(start, end, len(original))
-    label = check_label_name(raw["label"])
-    if "text" in raw and raw["text"] != original[start:end]:
-        raise AnnotationError(f"span text {raw['text']!r} does not match the text at {start}-{end}: {original[start:end]!r}")
     note = raw.get("note") or ""
     if not isinstance(note, str):
         raise AnnotationError("span note must be a string")
-    source = _enum(Source, raw.get("source", "human"), "source")
-    state = _enum(State, raw.get("state", "accepted"), "state")
+    return checked_span(
+        original,
+        raw["start"],
+        raw["end"],
+        raw["label"],
+        text=raw.get("text"),
+        mapper=mapper,
+        known=known,
+        source=_enum(Source, raw.get("source", "human"), "source"),
+        state=_enum(State, raw.get("state", "accepted"), "state"),
+        note=note,
+    )
+
+
+def checked_span(
+    original: str,
+    start: Any,
+    end: Any,
+    label: Any,
+    *,
+    text: str | None = None,
+    mapper: OffsetMap | None = None,
+    known: frozenset[str] | None = None,
+    **fields: Any,
+) -> Span:
+    """Check offsets, label and the span's own text against ``original``, then map the offsets."""
+    check_offsets(start, end, len(original))
+    label = check_label_name(label)
+    if known is not None and label not in known:
+        raise AnnotationError(f"unknown label {label!r} (not in the label scheme)")
+    if text is not None and text != original[start:end]:
+        raise AnnotationError(f"span text {text!r} does not match the text at {start}-{end}: {original[start:end]!r}")
     if mapper is not None:
-        start, end = mapper(start), mapper(end)
-        if start >= end:
-            raise AnnotationError(f"span {raw['start']}-{raw['end']} covers only a normalized line break")
-    return Span(start, end, label, source=source, state=state, note=note)
+        mapped_start, mapped_end = mapper(start), mapper(end)
+        if mapped_start >= mapped_end:
+            raise AnnotationError(f"span {start}-{end} covers only a normalized line break")
+        start, end = mapped_start, mapped_end
+    return Span(start, end, label, **fields)
+
+
+def build_spans(
+    raws: Iterable[Any], original: str, mapper: OffsetMap | None, known: frozenset[str] | None, make=build_span
+) -> tuple[list[Span], list[str]]:
+    """Every span of a record, and a message for every bad one (so a validator reports them all)."""
+    spans, errors = [], []
+    for i, raw in enumerate(raws, 1):
+        try:
+            spans.append(make(raw, original, mapper, known))
+        except AnnotationError as error:
+            errors.append(f"span #{i}: {error}")
+    return spans, errors
 
 
 def dedupe_spans(spans: list[Span]) -> list[Span]:
@@ -75,6 +151,59 @@ def document_fields(doc: Document, meta: dict) -> None:
     doc.note = note
 
 
+# Keys of an export's "meta" that describe the document row itself, not free metadata.
+_OWN_META = ("doc_id", "title", "source", "status", "note")
+
+
+def text_of(data: dict) -> str:
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise AnnotationError("missing \"text\"" if text is None else f"\"text\" must be a string, got {json_type(text)}")
+    if not text.strip():
+        raise AnnotationError("\"text\" is empty or blank")
+    return text
+
+
+def meta_of(data: dict) -> dict:
+    meta = data.get("meta")
+    meta = {} if meta is None else meta
+    if not isinstance(meta, dict):
+        raise AnnotationError(f"\"meta\" must be an object, got {json_type(meta)}")
+    return meta
+
+
+def document_with_meta(text: str, meta: dict, source_path: str, extra: dict | None = None) -> Document:
+    """A document whose title, source, status and note come from an export's ``meta``."""
+    title = meta.get("title") or ""
+    if not isinstance(title, str):
+        raise AnnotationError("meta.title must be a string")
+    free = {**(extra or {}), **{k: v for k, v in meta.items() if k not in _OWN_META}}
+    doc = build_document(text, source_path=str(meta.get("source") or source_path), title=title, meta=free)
+    document_fields(doc, {k: meta[k] for k in ("status", "note") if k in meta})
+    return doc
+
+
+def export_meta(doc: Document) -> dict[str, Any]:
+    """The ``meta`` of an export record: the document's fields, then its free metadata."""
+    meta: dict[str, Any] = {"doc_id": doc.id, "title": doc.title, "source": doc.source_path, "status": str(doc.status)}
+    if doc.note:
+        meta["note"] = doc.note
+    meta.update({k: v for k, v in doc.meta.items() if k not in meta and k != "answer"})
+    return meta
+
+
+def json_type(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def not_carried(options: ReadOptions, path: str, message: str, line: int | None = None) -> Problem:
+    """Input the format allows but the annotator cannot keep: a warning, or an error with --strict."""
+    suffix = "" if options.strict else "; left out (use --strict to refuse)"
+    return Problem(path, message + suffix, line, warning=not options.strict)
+
+
 def _enum(kind, value: Any, what: str):
     try:
         return kind(value)
@@ -83,4 +212,50 @@ def _enum(kind, value: Any, what: str):
         raise AnnotationError(f"{what} must be one of {allowed}, got {value!r}") from None
 
 
-__all__ = ["Record", "TextError", "build_document", "build_span", "dedupe_spans", "document_fields"]
+@dataclass
+class ExportLog:
+    """What an export wrote, and every span or note the format could not carry."""
+
+    path: str
+    strict: bool = False
+    documents: int = 0
+    spans: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def warn(self, doc: Document, message: str) -> None:
+        """Something worth knowing that loses nothing (the span is still written)."""
+        self.problems.append(Problem(self.path, f"document {doc.id} ({doc.title!r}): {message}", warning=True))
+
+    def lost(self, doc: Document, message: str) -> None:
+        """A span, note or field the format cannot carry: reported, or refused with --strict."""
+        problem = Problem(self.path, f"document {doc.id} ({doc.title!r}): {message}", warning=True)
+        if self.strict:
+            raise ExportError(f"{problem}; export refused (--strict), the old file is untouched")
+        self.problems.append(problem)
+
+
+def describe(text: str, span: Span) -> str:
+    return f"{span.label} span {span.start}-{span.end} {text[span.start:span.end]!r}"
+
+
+__all__ = [
+    "ExportLog",
+    "LabelScheme",
+    "ReadOptions",
+    "Record",
+    "TextError",
+    "build_document",
+    "build_span",
+    "build_spans",
+    "checked_span",
+    "dedupe_spans",
+    "describe",
+    "document_fields",
+    "document_with_meta",
+    "export_meta",
+    "meta_of",
+    "text_of",
+    "json_type",
+    "not_carried",
+    "offset_map",
+]

@@ -1,50 +1,74 @@
-"""Streaming, atomic export of a Store to the native JSONL format."""
+"""Streaming, atomic export of a Store to any export format.
+
+Documents stream from the store to the format's writer, which replaces the output (file or
+brat folder) only when everything is written. Spans or notes a format cannot carry are
+reported in the returned log, or refuse the export with ``strict``.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.model import State
-from annotator.formats.native_jsonl import record
+from annotator.formats import EXPORT_FORMATS, module
+from annotator.formats.records import ExportLog, Record
 from annotator.store.service import Progress, Store
-from annotator.transfer.atomic import atomic_text_writer
+from annotator.transfer.problems import ExportError
+
+ExportReport = ExportLog  # documents, spans, problems
+_BY_SUFFIX = {".jsonl": "prodigy", ".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".iob2": "conll"}
+
+__all__ = ["ExportError", "ExportReport", "export", "export_jsonl", "format_for"]
 
 
-class ExportError(RuntimeError):
-    pass
+def format_for(out: Path) -> str:
+    """The export format an output name implies; doccano and brat are asked for by name."""
+    fmt = _BY_SUFFIX.get(Path(out).suffix.lower())
+    if fmt is None:
+        raise ExportError(f"{out}: cannot tell the format from the name; use --format ({', '.join(EXPORT_FORMATS)})")
+    return fmt
 
 
-@dataclass
-class ExportReport:
-    documents: int = 0
-    spans: int = 0
-
-
-def export_jsonl(
+def export(
     store: Store,
     out: Path,
+    fmt: str | None = None,
     *,
     statuses: Iterable[str] | None = None,
     labels: Iterable[str] | None = None,
     include_suggestions: bool = False,
+    strict: bool = False,
+    tokens: bool = True,
     progress: Progress | None = None,
-) -> ExportReport:
-    """Write one line per document. The old file stays intact if anything fails."""
+) -> ExportLog:
+    """Write the documents (filtered) to ``out``; the old output stays intact if anything fails."""
+    out = Path(out)
+    fmt = fmt or format_for(out)
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    labels = list(labels) if labels is not None else None
     states = (State.ACCEPTED, State.SUGGESTED) if include_suggestions else (State.ACCEPTED,)
-    report = ExportReport()
+    scheme = [label for label in store.labels() if labels is None or label.name in labels]
+    items = store.iter_export(statuses=statuses, labels=labels, states=states)
     total = store.count_documents() if progress else 0
-    with atomic_text_writer(out) as handle:
-        for doc, spans in store.iter_export(statuses=statuses, labels=labels, states=states):
-            data = record(doc, spans)
-            for span in data["spans"]:  # the promise of every export: offsets are exact
-                if doc.text[span["start"] : span["end"]] != span["text"]:
-                    raise ExportError(f"document {doc.id}: span {span['start']}-{span['end']} does not match its text")
-            handle.write(json.dumps(data, ensure_ascii=False) + "\n")
-            report.documents += 1
-            report.spans += len(spans)
-            if progress:
-                progress(report.documents, total)
-    return report
+    log = ExportLog(str(out), strict)
+    options = {"tokens": tokens} if fmt == "prodigy" else {}
+    module(fmt).write(out, _checked(items, progress, total), scheme, log, **options)
+    return log
+
+
+def export_jsonl(store: Store, out: Path, **kwargs) -> ExportLog:
+    """The native export: Prodigy JSONL."""
+    return export(store, out, "prodigy", **kwargs)
+
+
+def _checked(items: Iterable[Record], progress: Progress | None, total: int) -> Iterator[Record]:
+    """The promise of every export: offsets are inside the text they index."""
+    for done, (doc, spans) in enumerate(items, 1):
+        for span in spans:
+            if not 0 <= span.start < span.end <= len(doc.text):
+                raise ExportError(f"document {doc.id}: span {span.start}-{span.end} is outside its text")
+        yield doc, spans
+        if progress:
+            progress(done, total)

@@ -1,24 +1,44 @@
 """Import files into a Store: everything is read and checked before anything is written.
 
-One bad file or line refuses the whole invocation (unless ``skip_invalid``); the write is a
-single transaction, so a killed import leaves nothing, and a re-run completes it (documents
-already stored are recognised by their content hash).
+One bad file or line refuses the whole invocation (unless ``skip_invalid``); the documents
+are written in a single transaction, so a killed import leaves nothing, and a re-run
+completes it (documents already stored are recognised by their content hash).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.formats.native_jsonl import read_jsonl
-from annotator.formats.plain_text import read_txt
-from annotator.formats.records import Record
+from annotator.core.model import Label
+from annotator.formats import EXTENSIONS, IMPORT_FORMATS, module
+from annotator.formats.jsonl import json_lines
+from annotator.formats.records import LabelScheme, ReadOptions, Record
 from annotator.store.service import Progress, Store
 from annotator.transfer.problems import InputError, Problem
 
-READERS: dict[str, Callable] = {".txt": read_txt, ".jsonl": read_jsonl}
+_SUFFIXES = sorted({suffix for suffixes in EXTENSIONS.values() for suffix in suffixes})
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file and the format it is read as (a brat input is the ``.ann`` of a pair)."""
+
+    format: str
+    path: Path
+
+
+@dataclass
+class Reading:
+    records: list[Record] = field(default_factory=list)
+    labels: dict[str, Label] = field(default_factory=dict)  # schemes that travelled, first one wins
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def spans(self) -> int:
+        return sum(len(spans) for _, spans in self.records)
 
 
 @dataclass
@@ -35,61 +55,133 @@ class ImportReport:
         return bool(self.skipped)
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders (recursively, sorted) to the files a reader exists for."""
-    files, problems = [], []
+# -- which files, in which format ------------------------------------------------
+
+
+def collect_inputs(paths: Iterable[Path], fmt: str | None = None, encoding: str | None = None) -> list[Input]:
+    """Expand folders (recursively, sorted) and tell each file's format; raises InputError."""
+    if fmt is not None and fmt not in IMPORT_FORMATS:
+        raise InputError([Problem(fmt, f"unknown format; expected one of {', '.join(IMPORT_FORMATS)}")])
+    inputs, problems = [], []
     for path in map(Path, paths):
         if path.is_dir():
-            files += _walk(path)
+            found = [_input_of(p, fmt, encoding) for p in sorted(path.rglob("*")) if _walked(p, fmt)]
         elif not path.exists():
-            problems.append(Problem(str(path), "no such file or folder"))
-        elif path.suffix.lower() not in READERS:
-            problems.append(Problem(str(path), f"unsupported file type {path.suffix or '(none)'}; expected .txt or .jsonl"))
+            found = [Problem(str(path), "no such file or folder")]
         else:
-            files.append(path)
+            found = [_input_of(path, fmt, encoding)]
+        inputs += [item for item in found if isinstance(item, Input)]
+        problems += [item for item in found if isinstance(item, Problem)]
     if problems:
         raise InputError(problems)
-    return files
+    return list(dict.fromkeys(inputs))  # a brat pair named by both files is read once
 
 
-def _walk(folder: Path) -> list[Path]:
-    # os.walk, not Path.rglob: it needs no stat per file, which matters for 10,000 files.
-    found = []
-    for parent, _dirs, names in os.walk(folder):
-        found += [os.path.join(parent, n) for n in names if os.path.splitext(n)[1].lower() in READERS]
-    return [Path(p) for p in sorted(found)]
+def _walked(path: Path, fmt: str | None) -> bool:
+    """Files a folder walk picks up; a brat .txt is read through its .ann."""
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in (EXTENSIONS[fmt] if fmt else _SUFFIXES):
+        return False
+    return not (suffix == ".txt" and fmt != "text" and path.with_suffix(".ann").is_file())
 
 
-def read_all(files: list[Path], encoding: str | None = None) -> tuple[list[Record], list[Problem], list[Problem]]:
-    """Read and check every file: (records, errors, warnings)."""
-    records, errors, warnings = [], [], []
-    for path in files:
-        for item in READERS[path.suffix.lower()](path, encoding):
-            if isinstance(item, Problem):
-                (warnings if item.warning else errors).append(item)
+def _input_of(path: Path, fmt: str | None, encoding: str | None) -> Input | Problem:
+    if fmt == "brat":
+        return Input("brat", path.with_suffix(".ann"))
+    if fmt is not None:
+        return Input(fmt, path)
+    detected = detect_format(path, encoding)
+    return Input(detected, path.with_suffix(".ann") if detected == "brat" else path) if isinstance(detected, str) else detected
+
+
+def detect_format(path: Path, encoding: str | None = None) -> str | Problem:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return "brat" if path.with_suffix(".ann").is_file() else "text"
+    if suffix == ".jsonl":
+        return _jsonl_flavour(path, encoding)
+    for name in ("brat", "spacy", "conll"):
+        if suffix in EXTENSIONS[name]:
+            return name
+    expected = ", ".join(_SUFFIXES[:-1]) + " or " + _SUFFIXES[-1]
+    return Problem(str(path), f"unsupported file type {path.suffix or '(none)'}; expected {expected}")
+
+
+def _jsonl_flavour(path: Path, encoding: str | None) -> str | Problem:
+    """Prodigy or doccano, by the first record that tells them apart (text-only lines read the same)."""
+    for item in json_lines(path, encoding):
+        if not (isinstance(item, tuple) and isinstance(item[1], dict)):
+            continue
+        data = item[1]
+        doccano = isinstance(data.get("label"), list) or "labels" in data or "entities" in data
+        if doccano and "spans" in data:
+            return Problem(str(path), "cannot tell Prodigy from doccano JSONL (both \"spans\" and \"label\"); use --format", item[0])
+        if doccano or "spans" in data:
+            return "doccano" if doccano else "prodigy"
+    return "prodigy"
+
+
+# -- reading and writing ----------------------------------------------------------
+
+
+def read_all(inputs: list[Input], options: ReadOptions = ReadOptions()) -> Reading:
+    """Read and check every input, keeping records, label schemes and problems apart."""
+    reading = Reading()
+    for item in inputs:
+        for found in module(item.format).read(item.path, options):
+            if isinstance(found, Problem):
+                (reading.warnings if found.warning else reading.errors).append(found)
+            elif isinstance(found, LabelScheme):
+                for label in found.labels:
+                    reading.labels.setdefault(label.name, label)
             else:
-                records.append(item)
-    return records, errors, warnings
+                reading.records.append(found)
+    return reading
 
 
 def import_paths(
     store: Store,
     paths: Iterable[Path],
     *,
+    fmt: str | None = None,
     encoding: str | None = None,
+    strict: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import files and folders; raises InputError (nothing written) on bad input."""
-    records, errors, warnings = read_all(collect_files(paths), encoding)
-    if errors and not skip_invalid:
-        raise InputError(errors)
-    result = store.add_documents(records, progress=progress, total=len(records))
+    inputs = collect_inputs(paths, fmt, encoding)
+    reading = read_all(inputs, ReadOptions(encoding=encoding, strict=strict))
+    if reading.errors and not skip_invalid:
+        raise InputError(reading.errors)
+    existing = {label.name for label in store.labels()}
+    result = store.add_documents(reading.records, progress=progress, total=len(reading.records))
+    from_scheme = _save_travelled_labels(store, reading.labels, existing)
     return ImportReport(
         added=len(result.added),
         duplicates=result.duplicates,
         spans=result.spans,
-        labels_created=result.labels_created,
-        warnings=warnings,
-        skipped=errors,
+        labels_created=sorted(set(result.labels_created) | set(from_scheme)),
+        warnings=reading.warnings,
+        skipped=reading.errors,
     )
+
+
+def _save_travelled_labels(store: Store, labels: dict[str, Label], existing: set[str]) -> list[str]:
+    """Labels the input's scheme brings that the DB did not have, with their colours and hotkeys.
+
+    Labels the DB already had keep their look; a hotkey already in use is not taken over.
+    (Runs after the documents' transaction: a kill in between leaves palette colours only.)
+    """
+    new = [label for name, label in labels.items() if name not in existing]
+    if not new:
+        return []
+    taken = {label.hotkey for label in store.labels() if label.name not in labels or label.name in existing}
+    saved = []
+    for label in new:
+        if label.hotkey in taken:
+            label = Label(label.name, label.color, None, label.description)
+        taken.add(label.hotkey)
+        saved.append(label)
+    store.save_labels(saved)
+    return [label.name for label in saved]

@@ -23,3 +23,7 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+
+class ExportError(RuntimeError):
+    """An export was refused; the previous output is untouched."""

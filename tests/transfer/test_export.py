@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.model import Span, State
-from annotator.transfer import exporting
+from annotator.formats import prodigy
 from annotator.transfer.exporting import export_jsonl
 from annotator.transfer.importing import import_paths
 
@@ -53,7 +53,10 @@ def test_export_record_shape(store, tmp_path):
     store.set_document_note(1, "checked")
     (line,) = export_lines(store, tmp_path)
     assert line["answer"] == "accept"
-    assert line["spans"] == [{"start": 0, "end": 15, "label": "PERSON", "text": "👩‍🔬 Marie Curie", "source": "human", "note": "with emoji"}]
+    (span,) = line["spans"]
+    assert span.pop("token_start") == 0 and span.pop("token_end") == 4  # the ZWJ sequence is 3 spaCy tokens
+    assert span == {"start": 0, "end": 15, "label": "PERSON", "text": "👩‍🔬 Marie Curie", "source": "human", "note": "with emoji"}
+    assert [t["text"] for t in line["tokens"]] == ["👩", "\u200d", "🔬", "Marie", "Curie", "won"]
     assert line["meta"]["doc_id"] == 1 and line["meta"]["note"] == "checked" and line["meta"]["status"] == "new"
 
 
@@ -79,15 +82,15 @@ def test_interrupted_export_keeps_the_old_file(store, tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
     out.write_text("previous export\n")
     calls = {"n": 0}
-    real = exporting.record
+    real = prodigy.record
 
-    def failing(doc, spans):
+    def failing(doc, spans, *args):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
-        return real(doc, spans)
+        return real(doc, spans, *args)
 
-    monkeypatch.setattr(exporting, "record", failing)
+    monkeypatch.setattr(prodigy, "record", failing)
     with pytest.raises(KeyboardInterrupt):
         export_jsonl(store, out)
     assert out.read_text() == "previous export\n"

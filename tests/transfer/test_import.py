@@ -75,7 +75,7 @@ def test_cp1252_is_refused_unless_encoding_given(store, tmp_path):
 def test_unsupported_and_missing_paths_are_named(store, tmp_path):
     doc = write(tmp_path / "a.docx", "x")
     problems = refused(store, [doc, tmp_path / "nope.txt"])
-    assert problems == [f"{doc}: unsupported file type .docx; expected .txt or .jsonl", f"{tmp_path / 'nope.txt'}: no such file or folder"]
+    assert problems == [f"{doc}: unsupported file type .docx; expected .ann, .conll, .iob, .iob2, .jsonl, .spacy or .txt", f"{tmp_path / 'nope.txt'}: no such file or folder"]
 
 
 @pytest.mark.parametrize(

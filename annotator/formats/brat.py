@@ -1,0 +1,237 @@
+"""brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs, offsets in code points, end exclusive.
+
+Imported: ``T`` lines (continuous text-bound annotations) and ``#  AnnotatorNotes T<n>`` notes.
+Reported per line and left out (refused with --strict): discontinuous spans, ``R``, ``A``,
+``M``, ``E``, ``N`` and ``*`` lines. Offsets of a ``.txt`` with ``\\r\\n`` endings are mapped
+onto the normalized text. The label scheme travels in ``annotation.conf`` (names),
+``visual.conf`` (``bgColor``) and ``kb_shortcuts.conf`` (hotkeys) in the folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.core.labels import palette_color
+from annotator.core.model import AnnotationError, Label, Span, State
+from annotator.core.text import TextError, decode
+from annotator.formats.records import (
+    ExportLog,
+    LabelScheme,
+    ReadOptions,
+    Record,
+    build_document,
+    checked_span,
+    dedupe_spans,
+    describe,
+    not_carried,
+    offset_map,
+)
+from annotator.transfer.atomic import atomic_folder
+from annotator.transfer.problems import Problem
+
+NAME = "brat"
+CONF_FILES = ("annotation.conf", "visual.conf", "kb_shortcuts.conf")
+_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
+_NOTE_LINE = re.compile(r"^#\d+\tAnnotatorNotes (\S+)\t(.*)$")
+_UNSUPPORTED = {"R": "relation", "A": "attribute", "M": "attribute", "E": "event", "N": "normalization", "*": "equivalence"}
+
+
+def ann_and_txt(path: Path) -> tuple[Path, Path]:
+    return path.with_suffix(".ann"), path.with_suffix(".txt")
+
+
+def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
+    ann, txt = ann_and_txt(path)
+    scheme = read_confs(ann.parent)
+    if scheme is not None:
+        yield scheme
+    known = options.known_labels
+    if known is not None and isinstance(scheme, LabelScheme):
+        known = known | {label.name for label in scheme.labels}
+    text, ann_text = _decoded(txt, options), _decoded(ann, options)
+    problems = [p for p in (text, ann_text) if isinstance(p, Problem)]
+    if problems:
+        yield from problems
+        return
+    if not text.strip():
+        yield Problem(str(txt), "empty or blank text, skipped", warning=True)
+        return
+    spans, problems = _parse_ann(ann_text.split("\n"), text, str(ann), known, options)
+    yield from problems
+    if all(p.warning for p in problems):
+        yield build_document(text, source_path=str(txt)), dedupe_spans(spans)
+
+
+def _decoded(path: Path, options: ReadOptions) -> str | Problem:
+    try:
+        return decode(path.read_bytes(), options.encoding)
+    except FileNotFoundError:
+        return Problem(str(path), "no such file; brat needs NAME.txt and NAME.ann side by side")
+    except (OSError, TextError) as error:
+        return Problem(str(path), str(error))
+
+
+def _parse_ann(lines: list[str], text: str, where: str, known, options: ReadOptions) -> tuple[list[Span], list[Problem]]:
+    mapper = offset_map(text)
+    spans: dict[str, Span] = {}
+    problems: list[Problem] = []
+    notes: list[tuple[int, str, str]] = []
+    for number, line in enumerate(lines, 1):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        try:
+            if line.startswith("T"):
+                found = _text_bound(line, text, mapper, known)
+                if isinstance(found, tuple):
+                    spans[found[0]] = found[1]
+                else:
+                    problems.append(not_carried(options, where, found, number))
+            elif line.startswith("#"):
+                notes.append(_note(line, number))
+            elif line[0] in _UNSUPPORTED:
+                kind = _UNSUPPORTED[line[0]]
+                problems.append(not_carried(options, where, f"{kind} annotation {line.split(chr(9), 1)[0]} is not supported", number))
+            else:
+                raise AnnotationError(f"not a brat annotation line: {line[:40]!r}")
+        except AnnotationError as error:
+            problems.append(Problem(where, str(error), number))
+    problems += _attach_notes(notes, spans, where, options)
+    return list(spans.values()), problems
+
+
+def _text_bound(line: str, text: str, mapper, known) -> tuple[str, Span] | str:
+    """``(id, span)`` of a T line, or the message why it cannot be kept (discontinuous)."""
+    match = _T_LINE.match(line)
+    if match is None:
+        raise AnnotationError("a T line must be 'T<n><TAB>LABEL START END<TAB>text'")
+    ident, label, ranges, covered = match.groups()
+    if ";" in ranges:
+        return f"discontinuous span {ident} ({ranges}) is not supported"
+    start, end = map(int, ranges.split())
+    span = checked_span(text, start, end, label, mapper=mapper, known=known)
+    original = text[start:end]
+    if covered not in (original, _one_line(original)):
+        raise AnnotationError(f"span text {covered!r} does not match the text at {start}-{end}: {original!r}")
+    return ident, span
+
+
+def _note(line: str, number: int) -> tuple[int, str, str]:
+    match = _NOTE_LINE.match(line)
+    if match is None:
+        raise AnnotationError("a note line must be '#<n><TAB>AnnotatorNotes T<n><TAB>note'")
+    return number, match.group(1), match.group(2)
+
+
+def _attach_notes(notes, spans: dict[str, Span], where: str, options: ReadOptions) -> list[Problem]:
+    problems = []
+    for number, target, note in notes:
+        if target in spans:
+            span = spans[target]
+            span.note = f"{span.note}\n{note}" if span.note else note
+        elif target.startswith("T"):
+            problems.append(not_carried(options, where, f"note on {target}, which is not imported", number))
+        else:
+            problems.append(not_carried(options, where, f"note on {target}: only notes on T annotations are supported", number))
+    return problems
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+# -- the label scheme in the folder's .conf files -------------------------------
+
+
+def read_confs(folder: Path) -> LabelScheme | Problem | None:
+    if not any((folder / name).is_file() for name in CONF_FILES):
+        return None
+    try:
+        sections = {name: _conf_sections(folder / name) for name in CONF_FILES}
+        names = [n.lstrip("!") for n in sections["annotation.conf"].get("entities", [])]
+        colors = dict(_drawing(line) for line in sections["visual.conf"].get("drawing", []) if "bgColor:" in line)
+        hotkeys = {name: key for key, name in (l.split("\t", 1) for l in sections["kb_shortcuts.conf"].get("", []) if "\t" in l)}
+        labels = tuple(
+            Label(name, colors.get(name) or palette_color(i), hotkeys.get(name) or None) for i, name in enumerate(names)
+        )
+    except (OSError, TextError, AnnotationError, ValueError) as error:
+        return Problem(str(folder), f"label scheme in the .conf files: {error}")
+    return LabelScheme(labels, str(folder / "annotation.conf"))
+
+
+def _conf_sections(path: Path) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {"": []}
+    if not path.is_file():
+        return sections
+    current = ""
+    for line in decode(path.read_bytes()).split("\n"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            sections.setdefault(current, [])
+        else:
+            sections[current].append(line.split("\t", 1)[0] if current == "entities" else line)
+    return sections
+
+
+def _drawing(line: str) -> tuple[str, str]:
+    name, style = line.split("\t", 1) if "\t" in line else line.split(None, 1)
+    color = re.search(r"bgColor:\s*(#[0-9a-fA-F]{6})", style)
+    return name.strip(), color.group(1) if color else ""
+
+
+def _write_confs(folder: Path, labels: list[Label]) -> None:
+    names = [l.name for l in labels if _brat_name(l.name)]
+    (folder / "annotation.conf").write_text(
+        "[entities]\n" + "".join(f"{n}\n" for n in names) + "[relations]\n[events]\n[attributes]\n", encoding="utf-8"
+    )
+    drawing = "".join(f"{l.name}\tbgColor:{l.color}\n" for l in labels if _brat_name(l.name))
+    (folder / "visual.conf").write_text(f"[labels]\n[drawing]\n{drawing}", encoding="utf-8")
+    keys = "".join(f"{l.hotkey}\t{l.name}\n" for l in labels if l.hotkey and _brat_name(l.name) and not l.hotkey.isspace())
+    (folder / "kb_shortcuts.conf").write_text(keys, encoding="utf-8")
+
+
+def _brat_name(name: str) -> bool:
+    return not any(c.isspace() for c in name)
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def is_earlier_export(folder: Path) -> bool:
+    return (folder / "annotation.conf").is_file() and all(
+        p.is_file() and p.suffix in (".txt", ".ann", ".conf") for p in folder.iterdir()
+    )
+
+
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+    with atomic_folder(out, is_earlier_export) as folder:
+        for doc, spans in items:
+            name = f"doc-{doc.id:06d}"
+            (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
+            (folder / f"{name}.ann").write_text("".join(_ann_lines(doc, spans, log)), encoding="utf-8", newline="\n")
+            log.documents += 1
+        _write_confs(folder, labels)
+
+
+def _ann_lines(doc, spans: list[Span], log: ExportLog) -> Iterator[str]:
+    if doc.note:
+        log.lost(doc, "brat has no place for a document note; not exported")
+    number = 0
+    for span in spans:
+        if not _brat_name(span.label):
+            log.lost(doc, f"{describe(doc.text, span)}: brat labels cannot contain spaces; not exported")
+            continue
+        if span.state != State.ACCEPTED:
+            log.lost(doc, f"{describe(doc.text, span)} is {span.state}; brat cannot mark it, exported as an annotation")
+        number += 1
+        log.spans += 1
+        yield f"T{number}\t{span.label} {span.start} {span.end}\t{_one_line(doc.text[span.start:span.end])}\n"
+        if span.note:
+            if "\n" in span.note:
+                log.lost(doc, f"note of {describe(doc.text, span)} has line breaks; brat keeps one line, written with spaces")
+            yield f"#{number}\tAnnotatorNotes T{number}\t{_one_line(span.note)}\n"

@@ -1,0 +1,175 @@
+"""CoNLL-2003 style IOB2: ``token<TAB>tag`` per line, a blank line between sentences,
+``-DOCSTART-`` (then a blank line) before every document.
+
+Export: tokens from spaCy's English rules, sentences from its rule-based sentencizer and
+line breaks (never inside a span). What IOB cannot carry is reported per span and left out:
+spans off token boundaries, spans overlapping an earlier one, notes. Text between tokens
+(spacing, line breaks) is not kept.
+Import: one document per ``-DOCSTART-`` (the whole file without one); the text is the
+tokens joined by spaces, one sentence a line, and is marked ``tokenized: conll`` so a
+re-export writes the same tokens and sentences. Space-separated columns (the original
+CoNLL-2003 files) are read too: first column the token, last the tag. IOB1, BIOES and
+BILUO tags are understood.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.model import AnnotationError, Label, Span, State
+from annotator.core.text import TextError, decode
+from annotator.formats.records import ExportLog, ReadOptions, Record, build_document, checked_span, describe
+from annotator.formats.tokenization import PRETOKENIZED, aligned, non_overlapping, spacy_doc
+from annotator.transfer.atomic import atomic_text_writer
+from annotator.transfer.problems import Problem
+
+NAME = "conll"
+DOCSTART = "-DOCSTART-"
+_TAG = re.compile(r"^([BIESLU])-(.+)$")
+
+
+# -- reading ------------------------------------------------------------------
+
+
+@dataclass
+class _Document:
+    """Tokens of one document as read: sentences of (token, tag, line number)."""
+
+    sentences: list[list[tuple[str, str, int]]] = field(default_factory=lambda: [[]])
+
+    def add(self, token: str, tag: str, number: int) -> None:
+        self.sentences[-1].append((token, tag, number))
+
+    def end_sentence(self) -> None:
+        if self.sentences[-1]:
+            self.sentences.append([])
+
+
+def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem]:
+    try:
+        content = decode(path.read_bytes(), options.encoding)
+    except (OSError, TextError) as error:
+        yield Problem(str(path), str(error))
+        return
+    documents, problems = _parse(content, str(path))
+    yield from problems
+    if not documents:
+        yield Problem(str(path), "no tokens, skipped", warning=True)
+    for document in documents:
+        yield from _record(document, str(path), options.known_labels)
+
+
+def _parse(content: str, path: str) -> tuple[list[_Document], list[Problem]]:
+    documents, problems, current = [], [], _Document()
+    for number, line in enumerate(content.split("\n"), 1):
+        line = line.rstrip("\r")
+        columns = line.split("\t") if "\t" in line else line.split()
+        if not columns or not line.strip():
+            current.end_sentence()
+        elif columns[0] == DOCSTART:
+            documents.append(current)
+            current = _Document()
+        elif len(columns) < 2 or not columns[0]:
+            problems.append(Problem(path, "expected 'token<TAB>tag'", number))
+        elif " " in columns[0]:
+            problems.append(Problem(path, f"token {columns[0]!r} contains a space", number))
+        elif columns[-1] != "O" and not _TAG.match(columns[-1]):
+            problems.append(Problem(path, f"tag {columns[-1]!r} is not O, B-, I-, E-, S-, L- or U- with a label", number))
+        else:
+            current.add(columns[0], columns[-1], number)
+    documents.append(current)
+    return [d for d in documents if any(d.sentences)], problems
+
+
+def _record(document: _Document, path: str, known) -> Iterator[Record | Problem]:
+    spans, problems = [], []
+    offset = 0
+    sentences = [s for s in document.sentences if s]
+    text = "\n".join(" ".join(token for token, _, _ in sentence) for sentence in sentences)
+    for sentence in sentences:
+        for start, end, label, number in _entities(sentence, offset):
+            try:
+                spans.append(checked_span(text, start, end, label, known=known))
+            except AnnotationError as error:
+                problems.append(Problem(path, str(error), number))
+        offset += len(" ".join(token for token, _, _ in sentence)) + 1
+    yield from problems
+    if not problems:
+        yield build_document(text, source_path=path, meta={"tokenized": PRETOKENIZED}), spans
+
+
+def _entities(sentence: list[tuple[str, str, int]], offset: int) -> Iterator[tuple[int, int, str, int]]:
+    """(start, end, label, line) of the entities of one sentence whose text starts at ``offset``."""
+    open_span = None  # [start, end, label, line]
+    for token, tag, number in sentence:
+        match = _TAG.match(tag)
+        prefix, label = match.groups() if match else ("O", "")
+        continues = open_span is not None and prefix in "IEL" and open_span[2] == label
+        if open_span is not None and not continues:
+            yield tuple(open_span)
+            open_span = None
+        if prefix != "O":
+            if continues:
+                open_span[1] = offset + len(token)
+            else:
+                open_span = [offset, offset + len(token), label, number]
+            if prefix in "ESLU":
+                yield tuple(open_span)
+                open_span = None
+        offset += len(token) + 1
+    if open_span is not None:
+        yield tuple(open_span)
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+    with atomic_text_writer(out) as handle:
+        for doc, spans in items:
+            handle.write(f"{DOCSTART}\tO\n\n")
+            handle.write(_document_lines(doc, spans, log))
+            log.documents += 1
+
+
+def _document_lines(doc, spans: list[Span], log: ExportLog) -> str:
+    sdoc = spacy_doc(doc, sentences=True)
+    tags = ["O"] * len(sdoc)
+    for span, found in _carried(doc, sdoc, spans, log):
+        tags[found.start : found.end] = [f"B-{span.label}"] + [f"I-{span.label}"] * (len(found) - 1)
+        log.spans += 1
+    out, pending_break = [], False
+    for token, tag in zip(sdoc, tags):
+        pending_break = pending_break or (token.i > 0 and token.is_sent_start)
+        if token.is_space:
+            pending_break = pending_break or "\n" in token.text
+            continue
+        if pending_break and out and not tag.startswith("I-"):
+            out.append("\n")
+            pending_break = False
+        out.append(f"{token.text}\t{tag}\n")
+    return "".join(out) + "\n"
+
+
+def _carried(doc, sdoc, spans: list[Span], log: ExportLog) -> list[tuple[Span, object]]:
+    """The spans IOB can carry, with their spaCy spans; every other one is reported."""
+    if doc.note:
+        log.lost(doc, "CoNLL has no place for a document note; not exported")
+    placed = []
+    for span in spans:
+        found = aligned(sdoc, span)
+        if found is None:
+            log.lost(doc, f"{describe(doc.text, span)} does not fall on token boundaries; not exported")
+            continue
+        if span.note:
+            log.lost(doc, f"note of {describe(doc.text, span)}: CoNLL has no place for notes; not exported")
+        if span.state != State.ACCEPTED:
+            log.lost(doc, f"{describe(doc.text, span)} is {span.state}; CoNLL cannot mark it, exported as an entity")
+        placed.append((span, found))
+    kept, overlapping = non_overlapping(placed, key=lambda pair: (pair[0].start, pair[0].end))
+    for span, _ in overlapping:
+        log.lost(doc, f"{describe(doc.text, span)} overlaps another span; IOB cannot carry overlaps, not exported")
+    return kept

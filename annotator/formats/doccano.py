@@ -1,0 +1,135 @@
+"""doccano JSONL: ``{"text", "label": [[start, end, "LABEL"], ...]}`` (older files say ``"labels"``),
+or the relation form ``{"text", "entities": [{"id","start_offset","end_offset","label"}], "relations": [...]}``.
+
+Offsets are code points, end exclusive. Relations cannot be kept: they are reported per line.
+doccano keeps metadata as extra top-level keys (older versions under ``"meta"``); both are kept.
+Export writes the ``label`` form, the document fields under ``meta``, and what doccano has no
+place for (span notes, a source other than human, a state other than accepted) under
+``span_info`` as ``[start, end, "LABEL", {"note", "source", "state"}]``; doccano ignores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import AnnotationError, Label, Source, Span, State
+from annotator.formats import scheme
+from annotator.formats.jsonl import read_records, write_lines
+from annotator.formats.records import (
+    ExportLog,
+    LabelScheme,
+    ReadOptions,
+    Record,
+    build_span,
+    build_spans,
+    dedupe_spans,
+    document_with_meta,
+    export_meta,
+    json_type,
+    meta_of,
+    offset_map,
+    text_of,
+)
+from annotator.transfer.problems import Problem
+
+NAME = "doccano"
+_KNOWN_KEYS = {"text", "label", "labels", "entities", "relations", "meta", "span_info", "id"}
+
+
+def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
+    return read_records(path, options, parse_record)
+
+
+def parse_record(data: Any, source_path: str, known: frozenset[str] | None = None) -> tuple[Record, list[str], list[str]]:
+    if not isinstance(data, dict):
+        raise AnnotationError(f"expected a JSON object, got {json_type(data)}")
+    if "spans" in data:
+        raise AnnotationError("this looks like Prodigy JSONL (\"spans\"), not doccano; use --format prodigy")
+    text = text_of(data)
+    extra = {k: v for k, v in data.items() if k not in _KNOWN_KEYS}
+    doc = document_with_meta(text, meta_of(data), source_path, extra)
+    items, unsupported, make = _raw_spans(data)
+    mapper = offset_map(text)
+    info = _span_info(data.get("span_info"), mapper or (lambda offset: offset))
+    spans, errors = build_spans(items, text, mapper, known, make)
+    for span in spans:
+        for field, value in info.get((span.start, span.end, span.label), {}).items():
+            setattr(span, field, value)
+    return (doc, dedupe_spans(spans)), errors, unsupported
+
+
+def _raw_spans(data: dict) -> tuple[list, list[str], Any]:
+    """The span items, what cannot be kept (relations), and how to build a span from an item."""
+    if "entities" in data:
+        relations = _list(data, "relations")
+        unsupported = [f"{len(relations)} relation(s) cannot be imported"] if relations else []
+        return _list(data, "entities"), unsupported, _entity_span
+    return _list(data, "label" if "label" in data else "labels"), [], _triple_span
+
+
+def _list(data: dict, key: str) -> list:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AnnotationError(f"\"{key}\" must be a list, got {json_type(value)}")
+    return value
+
+
+def _triple_span(item: Any, original: str, mapper, known) -> Span:
+    if isinstance(item, str):
+        raise AnnotationError(f"label {item!r} is not [start, end, label]; text classification is not supported")
+    if not (isinstance(item, list) and len(item) == 3):
+        raise AnnotationError(f"expected [start, end, label], got {item!r}")
+    return build_span({"start": item[0], "end": item[1], "label": item[2]}, original, mapper, known)
+
+
+def _entity_span(item: Any, original: str, mapper, known) -> Span:
+    if not (isinstance(item, dict) and {"start_offset", "end_offset", "label"} <= item.keys()):
+        raise AnnotationError(f"an entity needs start_offset, end_offset and label, got {item!r}")
+    return build_span({"start": item["start_offset"], "end": item["end_offset"], "label": item["label"]}, original, mapper, known)
+
+
+def _span_info(value: Any, mapper) -> dict[tuple[int, int, str], dict]:
+    """Our own ``span_info`` extension: note, source and state by (start, end, label)."""
+    info = {}
+    for item in value or []:
+        if not (isinstance(item, list) and len(item) == 4 and isinstance(item[3], dict)):
+            raise AnnotationError("span_info entries must be [start, end, label, {...}]")
+        fields = build_span({"start": 0, "end": 1, "label": "x", **item[3]}, "x")
+        start, end, label = item[:3]
+        if not (isinstance(start, int) and isinstance(end, int)):
+            raise AnnotationError("span_info offsets must be integers")
+        info[(mapper(start), mapper(end), label)] = {"note": fields.note, "source": fields.source, "state": fields.state}
+    return info
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+    write_lines(out, (record(doc, spans, log) for doc, spans in items))
+    scheme.write_sidecar(out, labels)
+
+
+def record(doc, spans: list[Span], log: ExportLog | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": doc.id, "text": doc.text, "label": [[sp.start, sp.end, sp.label] for sp in spans]}
+    data["meta"] = export_meta(doc)
+    info = [[sp.start, sp.end, sp.label, _info(sp)] for sp in spans if _info(sp)]
+    if info:
+        data["span_info"] = info
+    if log is not None:
+        log.documents += 1
+        log.spans += len(spans)
+    return data
+
+
+def _info(span: Span) -> dict[str, str]:
+    info = {"note": span.note} if span.note else {}
+    if span.source != Source.HUMAN:
+        info["source"] = str(span.source)
+    if span.state != State.ACCEPTED:
+        info["state"] = str(span.state)
+    return info

@@ -1,0 +1,83 @@
+"""Reading and writing JSON Lines, shared by the Prodigy and doccano formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import AnnotationError
+from annotator.core.text import TextError, decode
+from annotator.formats import scheme
+from annotator.formats.records import LabelScheme, ReadOptions, Record, not_carried
+from annotator.transfer.atomic import atomic_text_writer
+from annotator.transfer.problems import Problem
+
+
+def json_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Any] | Problem]:
+    """``(line number, parsed value)`` for every non-blank line; a Problem for each that is not JSON."""
+    try:
+        content = decode(path.read_bytes(), encoding)
+    except (OSError, TextError) as error:
+        yield Problem(str(path), str(error))
+        return
+    if not content.strip():
+        yield Problem(str(path), "empty or blank file, skipped", warning=True)
+        return
+    # Split on \n only: str.splitlines() would also split inside texts at U+2028, \x85, ...
+    for number, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(str(path), f"not valid JSON: {error.msg} (column {error.colno})", number)
+
+
+def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | Problem | LabelScheme]:
+    """The sidecar scheme, then a record or problems per line.
+
+    ``parse(data, source_path, known_labels)`` returns ``(record, errors, unsupported)``
+    (messages) or raises AnnotationError for a line that is wrong as a whole.
+    """
+    known = options.known_labels
+    sidecar = scheme.read_sidecar(path)
+    if sidecar is not None:
+        yield sidecar
+        if known is not None and isinstance(sidecar, LabelScheme):
+            known = known | {label.name for label in sidecar.labels}
+    for item in json_lines(path, options.encoding):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        number, data = item
+        try:
+            record, errors, unsupported = parse(data, str(path), known)
+        except (AnnotationError, TextError) as error:
+            yield Problem(str(path), str(error), number)
+            continue
+        problems = [Problem(str(path), message, number) for message in errors]
+        problems += [not_carried(options, str(path), message, number) for message in unsupported]
+        yield from problems
+        if all(p.warning for p in problems):
+            yield record
+
+
+def first_keys(path: Path, encoding: str | None = None, limit: int = 1000) -> set[str]:
+    """Keys of the first record that has any of the keys telling the JSONL flavours apart."""
+    telling = {"spans", "label", "labels", "entities"}
+    for item in json_lines(path, encoding):
+        if isinstance(item, tuple) and isinstance(item[1], dict) and telling & item[1].keys():
+            return set(item[1])
+        limit -= 1
+        if not limit:
+            break
+    return set()
+
+
+def write_lines(out: Path, records: Iterable[dict]) -> None:
+    with atomic_text_writer(out) as handle:
+        for data in records:
+            handle.write(json.dumps(data, ensure_ascii=False))
+            handle.write("\n")

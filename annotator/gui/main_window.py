@@ -213,9 +213,9 @@ class MainWindow(QMainWindow):
     def edit_labels(self) -> None:
         from annotator.gui.labels_dialog import LabelsDialog
 
-        dialog = LabelsDialog(self.store, self)
-        dialog.labels_changed.connect(self.load_labels)
-        dialog.exec()
+        self.labels_dialog = LabelsDialog(self.store, self)
+        self.labels_dialog.labels_changed.connect(self.load_labels)
+        self.labels_dialog.open()  # window-modal, without a nested event loop
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS, parent=self)

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from annotator import __version__
+from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
-VERBS = ("import", "export", "stats", "labels", "preannotate")
+VERBS = ("import", "export", "validate", "stats", "labels", "preannotate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,18 +26,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, help="database file (default: $ANNOTATOR_DB or the user data folder)")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
-    p = verbs.add_parser("import", help="import .txt files, folders and .jsonl files")
+    p = verbs.add_parser("import", help="import files and folders: .txt, Prodigy/doccano .jsonl, brat, .spacy, CoNLL")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--format", choices=IMPORT_FORMATS, help="read every input as this format (default: by extension and content)")
     p.add_argument("--encoding", help="decode files with this encoding instead of UTF-8 (e.g. cp1252)")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid inputs and list the invalid ones")
+    p.add_argument("--strict", action="store_true", help="refuse input the annotator cannot keep (relations, discontinuous spans, ...)")
     p.set_defaults(handler=cmd_import)
 
-    p = verbs.add_parser("export", help="export documents and spans as JSONL")
+    p = verbs.add_parser("export", help="export documents and spans: Prodigy/doccano JSONL, brat folder, .spacy, CoNLL")
     p.add_argument("out", type=Path, metavar="OUT")
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="default: by extension (.jsonl prodigy, .spacy, .conll/.iob)")
+    p.add_argument("--strict", action="store_true", help="refuse the export if any span or note cannot be carried")
+    p.add_argument("--no-tokens", action="store_true", help="prodigy: leave out tokens and token_start/token_end (faster)")
     p.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped"], help="only documents with this status (repeatable)")
     p.add_argument("--labels", help="only spans with these labels, comma-separated")
     p.add_argument("--include-suggestions", action="store_true", help="also export suggested (not yet accepted) spans")
     p.set_defaults(handler=cmd_export)
+
+    p = verbs.add_parser("validate", help="check files without importing; every problem with file and line")
+    p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--format", choices=IMPORT_FORMATS, help="read every input as this format (default: by extension and content)")
+    p.add_argument("--labels", type=Path, metavar="SCHEME.json", help="known labels (default: the database's label scheme)")
+    p.add_argument("--encoding", help="decode files with this encoding instead of UTF-8 (e.g. cp1252)")
+    p.add_argument("--strict", action="store_true", help="count what import would leave out (relations, ...) as errors")
+    p.set_defaults(handler=cmd_validate)
 
     p = verbs.add_parser("stats", help="documents per status, spans per label")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -66,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return open_window(args.db, argv)
     from annotator.core.model import AnnotationError
     from annotator.store import DatabaseError
-    from annotator.transfer.problems import InputError
+    from annotator.transfer.problems import ExportError, InputError
 
     try:
         return args.handler(args)
@@ -75,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"annotator: error: {problem}", file=sys.stderr)
         print(f"annotator: nothing was imported ({len(error.problems)} problem(s)); fix them or use --skip-invalid", file=sys.stderr)
         return 1
-    except (DatabaseError, AnnotationError, OSError) as error:
+    except (DatabaseError, AnnotationError, ExportError, OSError) as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return 1
 
@@ -111,7 +125,15 @@ def cmd_import(args) -> int:
     from annotator.transfer.importing import import_paths
 
     with _store(args) as store:
-        report = import_paths(store, args.paths, encoding=args.encoding, skip_invalid=args.skip_invalid, progress=_progress("importing"))
+        report = import_paths(
+            store,
+            args.paths,
+            fmt=args.format,
+            encoding=args.encoding,
+            strict=args.strict,
+            skip_invalid=args.skip_invalid,
+            progress=_progress("importing"),
+        )
     for problem in report.warnings:
         print(f"annotator: warning: {problem}", file=sys.stderr)
     for problem in report.skipped:
@@ -126,20 +148,44 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from annotator.transfer.exporting import export_jsonl
+    from annotator.transfer.exporting import export
 
     labels = [name.strip() for name in args.labels.split(",") if name.strip()] if args.labels else None
     with _store(args) as store:
-        report = export_jsonl(
+        report = export(
             store,
             args.out,
+            args.format,
             statuses=args.status,
             labels=labels,
             include_suggestions=args.include_suggestions,
+            strict=args.strict,
+            tokens=not args.no_tokens,
             progress=_progress("exporting"),
         )
-    print(f"exported {report.documents} document(s) with {report.spans} span(s) to {args.out}")
+    for problem in report.problems:
+        print(f"annotator: warning: {problem}", file=sys.stderr)
+    line = f"exported {report.documents} document(s) with {report.spans} span(s) to {args.out}"
+    if report.not_carried:
+        line += f"; {report.not_carried} thing(s) the format cannot carry (listed above)"
+    print(line)
     return 0
+
+
+def cmd_validate(args) -> int:
+    from annotator.formats.scheme import read_scheme_file
+    from annotator.transfer.validating import validate_paths
+
+    if args.labels:
+        known = {label.name for label in read_scheme_file(args.labels).labels}
+    else:
+        with _store(args) as store:
+            known = {label.name for label in store.labels()}
+    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known)
+    for problem in result.problems:
+        print(f"annotator: {'warning' if problem.warning else 'error'}: {problem}", file=sys.stderr)
+    print(f"checked {result.documents} document(s) with {result.spans} span(s): {result.errors} error(s), {result.warnings} warning(s)")
+    return 1 if result.errors else 0
 
 
 def cmd_stats(args) -> int:

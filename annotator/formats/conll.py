@@ -7,7 +7,7 @@ spans off token boundaries, spans overlapping an earlier one, notes. Text betwee
 (spacing, line breaks) is not kept.
 Import: one document per ``-DOCSTART-`` (the whole file without one); the text is the
 tokens joined by spaces, one sentence a line, and is marked ``tokenized: conll`` so a
-re-export writes the same tokens and sentences. Space-separated columns (the original
+re-export writes the same tokens and sentences. The label scheme travels in ``NAME.labels.json``. Space-separated columns (the original
 CoNLL-2003 files) are read too: first column the token, last the tag. IOB1, BIOES and
 BILUO tags are understood.
 """
@@ -21,7 +21,8 @@ from pathlib import Path
 
 from annotator.core.model import AnnotationError, Label, Span, State
 from annotator.core.text import TextError, decode
-from annotator.formats.records import ExportLog, ReadOptions, Record, build_document, checked_span, describe
+from annotator.formats import scheme
+from annotator.formats.records import ExportLog, LabelScheme, ReadOptions, Record, build_document, checked_span, describe
 from annotator.formats.tokenization import PRETOKENIZED, aligned, non_overlapping, spacy_doc
 from annotator.transfer.atomic import atomic_text_writer
 from annotator.transfer.problems import Problem
@@ -48,7 +49,13 @@ class _Document:
             self.sentences.append([])
 
 
-def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem]:
+def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
+    known = options.known_labels
+    sidecar = scheme.read_sidecar(path)
+    if sidecar is not None:
+        yield sidecar
+        if known is not None and isinstance(sidecar, LabelScheme):
+            known = known | {label.name for label in sidecar.labels}
     try:
         content = decode(path.read_bytes(), options.encoding)
     except (OSError, TextError) as error:
@@ -59,7 +66,7 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
     if not documents:
         yield Problem(str(path), "no tokens, skipped", warning=True)
     for document in documents:
-        yield from _record(document, str(path), options.known_labels)
+        yield from _record(document, str(path), known)
 
 
 def _parse(content: str, path: str) -> tuple[list[_Document], list[Problem]]:
@@ -133,6 +140,7 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
             handle.write(f"{DOCSTART}\tO\n\n")
             handle.write(_document_lines(doc, spans, log))
             log.documents += 1
+    scheme.write_sidecar(out, labels)
 
 
 def _document_lines(doc, spans: list[Span], log: ExportLog) -> str:

@@ -50,7 +50,7 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
     for number, sdoc in enumerate(docs, 1):
         info = sdoc.user_data.get(KEY) or {}
         if number == 1 and info.get("labels"):
-            scheme = _scheme(info["labels"], path)
+            scheme = _scheme(list(info["labels"]), path)  # msgpack gives tuples
             yield scheme
             if known is not None and isinstance(scheme, LabelScheme):
                 known = known | {label.name for label in scheme.labels}

@@ -221,6 +221,7 @@ class ExportLog:
     documents: int = 0
     spans: int = 0
     problems: list[Problem] = field(default_factory=list)
+    not_carried: int = 0  # spans, notes or fields reported as lost or changed
 
     def warn(self, doc: Document, message: str) -> None:
         """Something worth knowing that loses nothing (the span is still written)."""
@@ -232,6 +233,7 @@ class ExportLog:
         if self.strict:
             raise ExportError(f"{problem}; export refused (--strict), the old file is untouched")
         self.problems.append(problem)
+        self.not_carried += 1
 
 
 def describe(text: str, span: Span) -> str:

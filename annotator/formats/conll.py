@@ -171,13 +171,14 @@ def _carried(doc, sdoc, spans: list[Span], log: ExportLog) -> list[tuple[Span, o
         found = aligned(sdoc, span)
         if found is None:
             log.lost(doc, f"{describe(doc.text, span)} does not fall on token boundaries; not exported")
-            continue
+        else:
+            placed.append((span, found))
+    kept, overlapping = non_overlapping(placed, key=lambda pair: (pair[0].start, pair[0].end))
+    for span, _ in overlapping:
+        log.lost(doc, f"{describe(doc.text, span)} overlaps another span; IOB cannot carry overlaps, not exported")
+    for span, _ in kept:
         if span.note:
             log.lost(doc, f"note of {describe(doc.text, span)}: CoNLL has no place for notes; not exported")
         if span.state != State.ACCEPTED:
             log.lost(doc, f"{describe(doc.text, span)} is {span.state}; CoNLL cannot mark it, exported as an entity")
-        placed.append((span, found))
-    kept, overlapping = non_overlapping(placed, key=lambda pair: (pair[0].start, pair[0].end))
-    for span, _ in overlapping:
-        log.lost(doc, f"{describe(doc.text, span)} overlaps another span; IOB cannot carry overlaps, not exported")
     return kept

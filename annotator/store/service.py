@@ -489,7 +489,7 @@ class Store:
                         setattr(result, reason, getattr(result, reason) + 1)
                         continue
                     taken.add_suggestion(sp.start, sp.end, label_ids[sp.label])
-                    rows.append(_span_row(replace(sp, state=State.SUGGESTED), doc_id, label_ids[sp.label], stamp))
+                    rows.append(_span_row(sp, doc_id, label_ids[sp.label], stamp) | {"state": State.SUGGESTED.value})
                     result.documents.add(doc_id)
             if rows:
                 result.ids = list(s.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars())

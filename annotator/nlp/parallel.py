@@ -16,19 +16,19 @@ from annotator.nlp.pipeline import Pipeline, load_pipeline
 _NLP = None  # the worker's pipeline: inherited on fork, loaded by _start on spawn
 
 
-def entities_in_processes(pipeline: Pipeline, store, batches: list[list[int]], limit: int, processes: int) -> Iterator[list]:
+def entities_in_processes(pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], limit: int, processes: int) -> Iterator[list]:
     """Yield each batch's entities in batch order; a few batches are in flight at a time."""
     global _NLP
     context = _context()
     forked = context.get_start_method() == "fork"
     _NLP = pipeline.nlp if forked else None
     with context.Pool(processes, initializer=_start, initargs=(None if forked else pipeline.spec,)) as pool:
-        queue, pending = iter(batches), deque()
+        pending: deque = deque()
 
         def submit() -> None:
-            batch = next(queue, None)
-            if batch is not None:  # texts are read here, so workers never touch the database
-                pending.append(pool.apply_async(_work, (store.texts(batch), limit)))
+            batch = next(batches, None)  # texts are read by the parent: workers never open the database
+            if batch is not None:
+                pending.append(pool.apply_async(_work, (batch, limit)))
 
         for _ in range(2 * processes):
             submit()

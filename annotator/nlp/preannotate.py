@@ -22,6 +22,7 @@ Progress = Callable[[int, int], None]
 Found = tuple[int, list[tuple[int, int, str]], int, int]
 
 BATCH_DOCUMENTS = 16  # about 8,000 words of news: a second or two per commit and cancel check
+BATCH_CHARS = 100_000  # fewer documents per batch when they are long
 CHUNK_CHARS = 100_000  # far below nlp.max_length; NER memory grows with the piece's length
 
 
@@ -76,27 +77,46 @@ def preannotate(
     ids = list(doc_ids) if doc_ids is not None else store.document_ids(status)
     summary = PreannotateSummary(model=pipeline.spec, total=len(ids))
     limit = min(chunk_chars or CHUNK_CHARS, pipeline.nlp.max_length)
-    batches = [ids[i : i + batch_documents] for i in range(0, len(ids), batch_documents)]
-    results = _results(pipeline, store, batches, limit, processes)
+    results = _results(pipeline, _batches(store, ids, batch_documents, BATCH_CHARS), limit, processes if len(ids) > batch_documents else 1)
     try:
-        for found in results:
-            if cancelled and cancelled():
-                summary.cancelled = True
-                break
+        while not (cancelled and cancelled()):  # checked before each batch's work, not after
+            found = next(results, None)
+            if found is None:
+                return summary
             _store_batch(store, found, summary)
             if progress:
                 progress(summary.documents, summary.total)
+        summary.cancelled = True
+        return summary
     finally:
         results.close()  # stops worker processes, also after a cancel or an error
-    return summary
 
 
-def _results(pipeline: Pipeline, store, batches: list[list[int]], limit: int, processes: int) -> Iterator[list[Found]]:
-    if processes > 1 and len(batches) > 1:
+def _batches(store, ids: list[int], count: int, chars: int) -> Iterator[list[tuple[int, str]]]:
+    """``(id, text)`` batches of at most ``count`` documents and, unless one text is longer, ``chars`` characters.
+
+    Texts are read a batch at a time; the character cap keeps cancel and progress prompt
+    when documents are long.
+    """
+    for i in range(0, len(ids), count):
+        batch: list[tuple[int, str]] = []
+        size = 0
+        for doc_id, text in store.texts(ids[i : i + count]):
+            if batch and size + len(text) > chars:
+                yield batch
+                batch, size = [], 0
+            batch.append((doc_id, text))
+            size += len(text)
+        if batch:
+            yield batch
+
+
+def _results(pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], limit: int, processes: int) -> Iterator[list[Found]]:
+    if processes > 1:
         from annotator.nlp.parallel import entities_in_processes
 
-        return entities_in_processes(pipeline, store, batches, limit, processes)
-    return (entities(pipeline.nlp, store.texts(batch), limit) for batch in batches)
+        return entities_in_processes(pipeline, batches, limit, processes)
+    return (entities(pipeline.nlp, batch, limit) for batch in batches)
 
 
 def entities(nlp, texts: list[tuple[int, str]], limit: int) -> list[Found]:

@@ -121,3 +121,23 @@ def test_a_long_paragraph_is_cut_at_spaces_and_offsets_stay_right(tmp_path, pipe
         (doc,) = add_texts(store, [text])
         assert preannotate(store, pipeline).stored > 12
         assert_offsets_match(store, doc)
+
+
+def test_cancel_with_worker_processes_started_from_a_thread(tmp_path, pipeline, seed_texts, add_texts):
+    """As the GUI runs it: from a worker thread (so workers are spawned, not forked), then cancelled."""
+    import threading
+
+    with Store(tmp_path / "t.db") as store:
+        ids = add_texts(store, [f"{t}\n\nCopy {i}." for i in range(4) for t in seed_texts])
+        calls, out = [], {}
+
+        def work():
+            out["summary"] = preannotate(store, pipeline, processes=2, batch_documents=2,
+                                         progress=lambda d, t: calls.append(d), cancelled=lambda: len(calls) >= 2)
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+        assert out["summary"].cancelled and out["summary"].documents == 4
+        assert all(store.spans(i) for i in ids[:4]) and not any(store.spans(i) for i in ids[4:])

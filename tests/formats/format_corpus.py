@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotator.core.model import Label
 from annotator.store import Store
 from annotator.transfer.importing import import_paths
@@ -68,3 +70,11 @@ def files_of(path) -> dict[str, bytes]:
     if path.is_dir():
         return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
     return {path.name: path.read_bytes()}
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A store holding the hard corpus (import this fixture into a test module)."""
+    with Store(tmp_path / "corpus.db") as store:
+        fill(store, tmp_path)
+        yield store

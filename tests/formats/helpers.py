@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from annotator.transfer.importing import import_paths
 from annotator.transfer.problems import InputError
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def write(path, content):

@@ -12,7 +12,7 @@ from annotator.store import Store
 from annotator.transfer.exporting import export
 from annotator.transfer.importing import import_paths
 
-from format_corpus import SHIP, SPANS, files_of, span_table
+from format_corpus import SHIP, SPANS, corpus, files_of, span_table  # noqa: F401 (corpus is a fixture)
 
 OUTPUTS = {"prodigy": "out.jsonl", "doccano": "out.jsonl", "brat": "out", "spacy": "out.spacy", "conll": "out.conll"}
 # Formats that keep every span and span note of the corpus (overlaps included).

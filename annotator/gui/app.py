@@ -36,6 +36,10 @@ def run(db_path: Path | None, argv: list[str]) -> int:
 
     window = MainWindow(store, settings())
     window.show()
+    from annotator.gui import startup_probe
+
+    if startup_probe.requested():  # ANNOTATOR_EXIT_AFTER_SHOWN=1, for bench/bench_bundle.py
+        startup_probe.install(window)
     try:
         return app.exec()
     finally:

@@ -64,3 +64,9 @@ class OffsetMap:
     def block_of(self, qt: int) -> int:
         """Number of the block holding Qt position ``qt``."""
         return bisect_right(self.block_starts, qt) - 1
+
+    def blocks_of(self, qt_start: int, qt_end: int) -> range:
+        """Numbers of the blocks that a non-empty Qt range touches."""
+        first = bisect_right(self.block_starts, qt_start) - 1
+        last = bisect_right(self.block_starts, max(qt_start, qt_end - 1)) - 1
+        return range(first, last + 1)

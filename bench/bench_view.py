@@ -1,0 +1,197 @@
+"""Article view speed: a 1 MB article with 20,000 spans, against a bare Qt baseline.
+
+Usage: QT_QPA_PLATFORM=offscreen python bench/bench_view.py [--size 1000000] [--spans 20000] [--runs 5]
+
+Figures (median of --runs):
+  open      show_document: text set, every span highlighted, first paint  (target <= 250 ms)
+  add/remove one span and repaint                                        (target <= 16 ms)
+  edit      the same through the Editor, SQLite commit included          (informative)
+The baseline is a bare QPlainTextEdit + QSyntaxHighlighter painting the same spans
+from a precomputed per-block list; ratios are ours / baseline in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+from bisect import bisect_right
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from common import article, seed_sentences  # noqa: E402
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+
+from annotator.core.model import Document, Source, Span, State  # noqa: E402
+from annotator.core.text import content_hash  # noqa: E402
+from annotator.gui.article_view import ArticleView  # noqa: E402
+from annotator.gui.editor import Editor  # noqa: E402
+from annotator.store import Store  # noqa: E402
+
+LABELS = ["PERSON", "ORG", "GPE", "DATE"]
+COLORS = {"PERSON": "#aa9cfc", "ORG": "#7aecec", "GPE": "#feca74", "DATE": "#bfe1d9"}
+
+
+def make_text(size: int) -> str:
+    rng = random.Random(7)
+    text = article(rng, seed_sentences(), size, 0)
+    # A few astral characters so the offset table is not trivial.
+    return text.replace(" Putin ", " Putin 👩‍🔬 ", 200)
+
+
+def make_spans(text: str, count: int) -> list[Span]:
+    """``count`` spans on capitalised words; one in ten a suggestion, one in fifty nested."""
+    rng = random.Random(11)
+    words = [m.span() for m in re.finditer(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", text)]
+    chosen = sorted(rng.sample(words, min(count, len(words))))
+    spans = []
+    for i, (start, end) in enumerate(chosen):
+        state = State.SUGGESTED if i % 10 == 0 else State.ACCEPTED
+        spans.append(Span(start, end, LABELS[i % 4], Source.MODEL if state == State.SUGGESTED else Source.HUMAN, state, id=i + 1))
+        if i % 50 == 0 and end - start > 3:
+            spans.append(Span(start + 1, end - 1, "ORG", id=len(chosen) + i + 1))  # an inner, overlapping span
+    return spans[:count]
+
+
+class Baseline(QSyntaxHighlighter):
+    """The least a highlighter can do: set precomputed formats block by block."""
+
+    def __init__(self, document, by_block) -> None:
+        super().__init__(document)
+        self.by_block = by_block
+
+    def highlightBlock(self, _text: str) -> None:  # noqa: N802
+        for start, length, fmt in self.by_block.get(self.currentBlock().blockNumber(), ()):
+            self.setFormat(start, length, fmt)
+
+
+def baseline_blocks(text: str, spans: list[Span]) -> dict[int, list]:
+    formats = {}
+    for label, color in COLORS.items():
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(color))
+        formats[label] = fmt
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    by_block: dict[int, list] = {}
+    for span in spans:  # code points, not UTF-16: a few emoji shift it slightly, which costs nothing
+        block = bisect_right(starts, span.start) - 1
+        by_block.setdefault(block, []).append((span.start - starts[block], span.end - span.start, formats[span.label]))
+    return by_block
+
+
+def median_ms(run, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def shown(widget):
+    widget.resize(1000, 800)
+    widget.show()
+    QApplication.processEvents()
+    return widget
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--spans", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    text = make_text(args.size)
+    spans = make_spans(text, args.spans)
+    print(f"article: {len(text):,} characters, {text.count(chr(10)) + 1:,} blocks, {len(spans):,} spans")
+
+    # Baseline: bare QPlainTextEdit + QSyntaxHighlighter.
+    bare = shown(QPlainTextEdit(readOnly=True))
+    by_block = baseline_blocks(text, spans)
+    highlighter = Baseline(bare.document(), by_block)
+
+    def open_bare():
+        bare.setPlainText(text)
+        bare.viewport().repaint()
+
+    base_open = median_ms(open_bare, args.runs)
+    block = bare.document().findBlockByNumber(len(by_block) // 2)
+
+    def rehighlight_bare():
+        highlighter.rehighlightBlock(block)
+        bare.viewport().repaint()
+
+    base_edit = median_ms(rehighlight_bare, args.runs * 4)
+
+    # Ours: the article view.
+    view = shown(ArticleView())
+    view.set_labels(COLORS, {})
+    ours_open = median_ms(lambda: (view.show_document(text, spans), view.viewport().repaint()), args.runs)
+    target = Span(text.index("Kremlin", len(text) // 2), text.index("Kremlin", len(text) // 2) + 7, "ORG", id=10**9)
+    view.move_caret(target.start)
+    view.ensureCursorVisible()
+
+    def add_remove():
+        view.add_span(target)
+        view.viewport().repaint()
+        view.remove_span(target.id)
+        view.viewport().repaint()
+
+    ours_edit = median_ms(add_remove, args.runs * 4) / 2
+
+    edit_ms = editor_edit_ms(text, spans, target, args.runs)
+    print(f"open 1 MB article with {len(spans):,} spans: {ours_open:.1f} ms (target <= 250 ms)")
+    print(f"baseline open (bare QPlainTextEdit + QSyntaxHighlighter): {base_open:.1f} ms")
+    print(f"open ratio ours/baseline: {ours_open / base_open:.2f}x")
+    print(f"add or remove one span, view updated: {ours_edit:.2f} ms (target <= 16 ms)")
+    print(f"baseline re-highlight one block: {base_edit:.2f} ms")
+    print(f"edit ratio ours/baseline: {ours_edit / base_edit:.2f}x")
+    print(f"add or remove one span through the Editor incl. SQLite commit: {edit_ms:.2f} ms")
+    ok = ours_open <= 250 and ours_edit <= 16
+    print(
+        f"summary: open {ours_open:.0f} ms ({ours_open / base_open:.2f}x baseline), "
+        f"one-span update {ours_edit:.2f} ms ({ours_edit / base_edit:.2f}x baseline), "
+        f"edit with commit {edit_ms:.1f} ms: {'targets met' if ok else 'TARGETS MISSED'}"
+    )
+    view.close()
+    bare.close()
+    app.processEvents()
+    return 0 if ok else 1
+
+
+def editor_edit_ms(text: str, spans: list[Span], target: Span, runs: int) -> float:
+    """Add then undo one span through Editor + QUndoStack on a real SQLite file."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.db")
+        stored = [Span(s.start, s.end, s.label, s.source, s.state) for s in spans]
+        (doc_id,) = store.add_documents([(Document(None, "bench", text, content_hash=content_hash(text)), stored)]).added
+        view = shown(ArticleView())
+        editor = Editor(store, view)
+        editor.open(doc_id)
+        view.set_labels(COLORS, {})
+
+        def add_undo():
+            view.select(target.start, target.end)
+            editor.tag("GPE")
+            view.viewport().repaint()
+            editor.undo_group.undo()
+            view.viewport().repaint()
+
+        ms = median_ms(add_undo, runs * 2) / 2
+        view.close()
+        store.close()
+        return ms
+
+
+if __name__ == "__main__":
+    sys.exit(main())

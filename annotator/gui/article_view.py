@@ -21,6 +21,8 @@ from annotator.gui.offsets import OffsetMap
 from annotator.nlp.tokens import Tokens
 
 NO_SNAP = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+READABLE_COLUMNS = 92  # longest line, in average characters; wider windows get side margins
+CURRENT_DARKER = 118  # the selected span's fill, darker by this percentage (still >= 6:1 with black)
 Key = Qt.Key
 
 
@@ -151,7 +153,7 @@ class ArticleView(QPlainTextEdit):
         selection.cursor.setPosition(self._offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
         color = QColor(self._colors.get(span.label, "#dddddd"))
-        fmt.setBackground(color.darker(118))
+        fmt.setBackground(color.darker(CURRENT_DARKER))
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setUnderlineColor(QColor("#202020"))
         fmt.setFontWeight(QFont.Weight.DemiBold)
@@ -191,6 +193,22 @@ class ArticleView(QPlainTextEdit):
             return
         self.move_caret(span.start)
         self.set_current(span)
+
+    # -- layout -----------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Keep lines to a readable length by centring the text column on wide windows.
+
+        Qt routes the viewport's resizes here too, so the margins depend only on the
+        widget's own width and are set only when they change (no resize loop).
+        """
+        column = self.fontMetrics().averageCharWidth() * READABLE_COLUMNS + 2 * self.document().documentMargin()
+        spare = max(0, int(self.width() - column - self.verticalScrollBar().sizeHint().width() - 2 * self.frameWidth()))
+        margins = (spare // 2, 0, spare - spare // 2, 0)
+        current = self.viewportMargins()
+        if margins != (current.left(), current.top(), current.right(), current.bottom()):
+            self.setViewportMargins(*margins)
+        super().resizeEvent(event)
 
     # -- keys and mouse ---------------------------------------------------------
 

@@ -19,10 +19,7 @@ class LabelPalette(QWidget):
         self._grid = QGridLayout()
         self._grid.setSpacing(4)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        key = QLabel(
-            "Filled: accepted · pale with dashed underline: suggestion · "
-            "underline inside a span: a nested span"
-        )
+        key = QLabel("Filled: accepted · dashed: suggestion · underlined: nested span")
         key.setObjectName("hint")
         key.setWordWrap(True)
         layout = QVBoxLayout(self)

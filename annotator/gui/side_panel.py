@@ -37,7 +37,7 @@ def note_editor(placeholder: str) -> QPlainTextEdit:
     editor = QPlainTextEdit()
     editor.setPlaceholderText(placeholder)
     editor.setTabChangesFocus(True)
-    editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 4 + 12)
+    editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 3 + 14)
     return editor
 
 
@@ -51,8 +51,8 @@ class SpanPanel(QGroupBox):
         self.label = QComboBox()
         self.origin = plain_label()
         self.origin.setObjectName("hint")
-        self.accept = QPushButton("Accept  ⏎")
-        self.delete = QPushButton("Delete  Del")
+        self.accept = QPushButton("Accept (Enter)")
+        self.delete = QPushButton("Delete (Del)")
         self.note = note_editor("Note on this span…")
         self._layout()
         self.label.activated.connect(self._relabel)
@@ -67,10 +67,11 @@ class SpanPanel(QGroupBox):
         buttons.addWidget(self.delete)
         form = QFormLayout()
         form.addRow("Label", self.label)
+        form.addRow("State", self.origin)
         layout = QVBoxLayout(self)
+        layout.setSpacing(6)
         layout.addWidget(self.text)
         layout.addLayout(form)
-        layout.addWidget(self.origin)
         layout.addLayout(buttons)
         layout.addWidget(self.note)
 
@@ -96,7 +97,7 @@ class SpanPanel(QGroupBox):
         state = "suggestion" if span.state == State.SUGGESTED else span.state.value
         self.origin.setText(f"{state} · from {span.source.value}")
         self.accept.setVisible(span.state == State.SUGGESTED)
-        self.delete.setText("Reject  Del" if span.state == State.SUGGESTED else "Delete  Del")
+        self.delete.setText("Reject (Del)" if span.state == State.SUGGESTED else "Delete (Del)")
         self._set_note(span.note)
 
     def _set_note(self, note: str) -> None:
@@ -138,7 +139,7 @@ class DocumentPanel(QGroupBox):
         if document is None:
             return
         self.status.setCurrentIndex(self.status.findData(Status(document.status).value))
-        self.info.setText(f"#{document.id} · {len(document.text):,} characters · Ctrl+D done · Ctrl+K skip")
+        self.info.setText(f"#{document.id} · {len(document.text):,} characters · done Ctrl+D · skip Ctrl+K")
         if self.note.toPlainText() != document.note:
             blocked = self.note.blockSignals(True)
             self.note.setPlainText(document.note)

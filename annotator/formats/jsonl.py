@@ -64,18 +64,6 @@ def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | P
             yield record
 
 
-def first_keys(path: Path, encoding: str | None = None, limit: int = 1000) -> set[str]:
-    """Keys of the first record that has any of the keys telling the JSONL flavours apart."""
-    telling = {"spans", "label", "labels", "entities"}
-    for item in json_lines(path, encoding):
-        if isinstance(item, tuple) and isinstance(item[1], dict) and telling & item[1].keys():
-            return set(item[1])
-        limit -= 1
-        if not limit:
-            break
-    return set()
-
-
 def write_lines(out: Path, records: Iterable[dict]) -> None:
     with atomic_text_writer(out) as handle:
         for data in records:

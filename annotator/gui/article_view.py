@@ -44,6 +44,7 @@ class ArticleView(QPlainTextEdit):
         self._highlighter = SpanHighlighter(self.document())
         self._offsets = OffsetMap.of("")
         self._spans: dict[int, Span] = {}
+        self._sorted: list[Span] | None = None  # spans() in text order, rebuilt after a change
         self._current: Span | None = None
         self._hotkeys: dict[str, str] = {}
         self._colors: dict[str, str] = {}
@@ -62,6 +63,7 @@ class ArticleView(QPlainTextEdit):
     def show_document(self, text: str, spans: list[Span]) -> None:
         self._offsets = OffsetMap.of(text)
         self._spans = {s.id: s for s in spans}
+        self._sorted: list[Span] | None = None
         self._highlighter.load(self._offsets, spans)
         blocked = self.blockSignals(True)  # the caret reset must not pick a span
         self.setPlainText(text)  # the highlighter draws every block during this call
@@ -70,21 +72,38 @@ class ArticleView(QPlainTextEdit):
         self._show_current()
         self.current_span_changed.emit(None)
 
+    def set_spans(self, spans: list[Span]) -> None:
+        """Replace every span, keeping the text, the caret and the scroll position."""
+        self._spans = {s.id: s for s in spans}
+        self._sorted = None
+        self._highlighter.load(self._offsets, spans)
+        self._highlighter.rehighlight()
+        current = self._current and self._spans.get(self._current.id)
+        self._current = None
+        self.set_current(current if current and current.state != State.REJECTED else None)
+        self._show_current()
+
     def spans(self) -> list[Span]:
-        return sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
+        """All spans of the document (rejected ones too), in text order."""
+        if self._sorted is None:
+            self._sorted = sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
+        return self._sorted
 
     def add_span(self, span: Span) -> None:
         self._spans[span.id] = span
+        self._sorted = None
         self._highlighter.add(span)
 
     def remove_span(self, span_id: int) -> None:
         self._spans.pop(span_id, None)
+        self._sorted = None
         self._highlighter.remove(span_id)
         if self._current and self._current.id == span_id:
             self.set_current(None)
 
     def replace_span(self, span: Span) -> None:
         self._spans[span.id] = span
+        self._sorted = None
         self._highlighter.replace(span)
         if self._current and self._current.id == span.id:
             self.set_current(span if span.state != State.REJECTED else None)

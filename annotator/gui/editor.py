@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from annotator.core.model import AnnotationError, Document, Source, Span, State, Status
 from annotator.gui.article_view import ArticleView
 from annotator.gui.undo_commands import AddSpan, Batch, DeleteSpan, SetDocumentNote, SetStatus, StoreCommand, UpdateSpan
-from annotator.store import Store
+from annotator.store import DatabaseError, Store
 
 
 class Editor(QObject):
@@ -43,19 +43,27 @@ class Editor(QObject):
     def reload_spans(self) -> None:
         """Show the current document's spans as stored (e.g. after background pre-annotation)."""
         if self.document is not None:
-            caret = self.view.caret()
-            self.view.show_document(self.document.text, self.store.spans(self.document.id))
-            self.view.move_caret(caret)
+            self.view.set_spans(self.store.spans(self.document.id))
             self.spans_edited.emit(self.document.id)
 
     def _push(self, command: StoreCommand) -> bool:
+        # Note typing (mergeable commands, id != -1) stays one undo step, so it does not start work.
+        if self.document.status == Status.NEW and command.id() == -1 and not isinstance(command, SetStatus):
+            command = self._starting(command)
         try:
             command.apply()
-        except AnnotationError as error:
+        except (AnnotationError, DatabaseError) as error:
             self.message.emit(str(error))
             return False
         self.stack(self.document.id).push(command)
         return True
+
+    def _starting(self, command: StoreCommand) -> StoreCommand:
+        """The first edit of a new document also marks it in progress (one undo step)."""
+        batch = Batch(command.text())
+        batch.add(command)
+        batch.add(SetStatus(self.store, self, self.document.id, Status.IN_PROGRESS))
+        return batch
 
     # -- spans ------------------------------------------------------------------
 

@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.view.set_labels({l.name: l.color for l in labels}, {l.hotkey: l.name for l in labels if l.hotkey})
         self.palette.set_labels(labels)
         self.span_panel.set_labels(labels)
+        self.editor.reload_spans()  # a renamed label renames the spans shown
 
     def _tag_from_palette(self, label: str) -> None:
         self.editor.tag(label)

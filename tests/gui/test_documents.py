@@ -102,3 +102,14 @@ def test_undo_of_delete_restores_the_same_span(open_window, store_factory):
     (restored,) = store.spans(1)
     assert (restored.id, restored.start, restored.end, restored.label) == (created.id, 0, 6, "PERSON")
     assert FIRST[restored.start : restored.end] == "Angela"
+
+
+def test_first_edit_marks_a_new_document_in_progress(open_window, store_factory):
+    store = two_documents(store_factory)
+    view = open_window(store).view
+    drag(view, 0, 3)
+    keys(view, "p")
+    assert store.document(1).status == Status.IN_PROGRESS
+    keys(view, (Key.Key_Z, CTRL))  # one step takes back the span and the status
+    assert store.document(1).status == Status.NEW
+    assert store.spans(1) == []

@@ -65,3 +65,15 @@ def test_rename_to_an_invalid_name_is_refused(open_window, store_factory, qtbot)
     edit_cell(qtbot, dialog, 0, NAME, " ")
     assert store.labels() == before
     assert dialog.error.text()
+
+
+def test_renaming_a_used_label_renames_the_spans_shown(open_window, store_factory, qtbot):
+    from annotator.core.model import Span
+
+    store = store_factory([("Merkel", TEXT, [Span(0, 6, "PERSON")])])
+    window = open_window(store)
+    dialog = open_dialog(window, qtbot)
+    row = [label.name for label in store.labels()].index("PERSON")
+    edit_cell(qtbot, dialog, row, NAME, "PEOPLE")
+    assert [s.label for s in window.view.spans()] == ["PEOPLE"]
+    assert [s.label for s in store.spans(1)] == ["PEOPLE"]

@@ -51,3 +51,16 @@ def test_spans_are_drawn_where_they_are_stored(open_window, store_factory):
     drawn = [(r.start, r.length) for r in block.layout().formats()]
     qt_start = len("New line 😀 ") + 1  # the emoji before it takes two UTF-16 units
     assert (qt_start, 3) in drawn
+
+
+def test_tooltip_on_hover_names_label_source_and_escaped_note(open_window, store_factory):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    store = store_factory([("Markup", MARKUP, [Span(5, 16, "ORG", note="<i>x</i>")])])
+    view = open_window(store).view
+    point = view.point_of(8)
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    assert QToolTip.isVisible()
+    assert "ORG" in QToolTip.text() and "human" in QToolTip.text() and "&lt;i&gt;x&lt;/i&gt;" in QToolTip.text()

@@ -67,5 +67,4 @@ def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | P
 def write_lines(out: Path, records: Iterable[dict]) -> None:
     with atomic_text_writer(out) as handle:
         for data in records:
-            handle.write(json.dumps(data, ensure_ascii=False))
-            handle.write("\n")
+            handle.write(json.dumps(data, ensure_ascii=False) + "\n")

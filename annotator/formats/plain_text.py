@@ -21,4 +21,4 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
     if not text.strip():
         yield Problem(str(path), "empty or blank file, skipped", warning=True)
         return
-    yield build_document(text, source_path=str(path)), []
+    yield build_document(text, source_path=str(path), checked=True), []  # decode() checked it

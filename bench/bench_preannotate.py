@@ -65,26 +65,27 @@ def make_db(path: Path, texts: list[str]) -> None:
         store.add_documents((Document(None, f"bench {i}", t, content_hash=content_hash(t)), []) for i, t in enumerate(texts))
 
 
-def raw_pipe(nlp, texts: list[str], processes: int = 1) -> float:
-    start = time.perf_counter()
+def raw_pipe(nlp, texts: list[str], processes: int = 1) -> tuple[float, float]:
+    """(wall, CPU) seconds; the CPU time is this process's only, meaningful with 1 process."""
+    start, cpu = time.perf_counter(), time.process_time()
     found = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, n_process=processes)]
     assert sum(map(len, found))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def function_run(pipeline, db: Path, processes: int) -> float:
+def function_run(pipeline, db: Path, processes: int) -> tuple[float, float]:
     with Store(db) as store:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         summary = preannotate(store, pipeline, processes=processes)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert summary.stored and summary.documents == summary.total
-    return seconds
+    return seconds, cpu
 
 
-def command_run(db: Path, processes: int) -> float:
+def command_run(db: Path, processes: int) -> tuple[float, float]:
     start = time.perf_counter()
     subprocess.run(annotator_command("--db", str(db), "preannotate", "--processes", str(processes)), check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, 0.0
 
 
 def main() -> int:
@@ -117,15 +118,17 @@ def main() -> int:
         runs["annotator preannotate --processes 2"] = lambda: command_run(fresh(), 2)
     pipeline.nlp("Warm-up: Vladimir Putin met Mike Pompeo in Sochi.")
     best: dict[str, float] = {}
+    best_cpu: dict[str, float] = {}
     scaling = 0.0
     try:
         for round_ in range(1, args.repeat + 1):
             scaling = max(scaling, cpu_scaling())
             print(f"round {round_}: CPU available, 2 busy loops / 1: {scaling:.2f}x")
             for name, run in runs.items():  # interleaved, so load from others hits every figure alike
-                seconds = run()
+                seconds, cpu = run()
                 best[name] = min(best.get(name, seconds), seconds)
-                print(f"round {round_}: {name:<36} {seconds:7.2f} s {words / seconds:7.0f} words/s")
+                best_cpu[name] = min(best_cpu.get(name, cpu), cpu)
+                print(f"round {round_}: {name:<36} {seconds:7.2f} s {words / seconds:7.0f} words/s (CPU of this process {cpu:.2f} s)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -135,6 +138,8 @@ def main() -> int:
     raw = speed["raw nlp.pipe, 1 process"]
     one, two = speed["preannotate, 1 process"] / raw, speed["preannotate, 2 processes"] / raw
     print(f"ratio preannotate / raw nlp.pipe:               {one:.2f}x (target >= 0.9x)")
+    cpu_one = best_cpu["raw nlp.pipe, 1 process"] / best_cpu["preannotate, 1 process"]
+    print(f"ratio by CPU time, 1 process:                   {cpu_one:.2f}x (less sensitive to other load)")
     print(f"ratio preannotate 2 processes / raw 1 process:  {two:.2f}x (target >= 1.6x)")
     print(f"ratio raw n_process=2 / raw 1 process:          {speed['raw nlp.pipe, n_process=2'] / raw:.2f}x (spaCy's own multiprocessing, for comparison)")
     if args.commands:
@@ -142,7 +147,7 @@ def main() -> int:
               f"{speed['annotator preannotate --processes 2'] / raw:.2f}x (start-up and model load included)")
     print(f"CPU scaling, best round:                        {scaling:.2f}x (ceiling for any 2-process ratio right now)")
     verdict = "met" if one >= 0.9 and two >= 1.6 else "NOT met"
-    print(f"summary: preannotate {one:.2f}x raw, --processes 2 {two:.2f}x raw single-process "
+    print(f"summary: preannotate {one:.2f}x raw (by CPU time {cpu_one:.2f}x), --processes 2 {two:.2f}x raw single-process "
           f"(CPU scaling {scaling:.2f}x); targets 0.9x / 1.6x {verdict}")
     return 0
 

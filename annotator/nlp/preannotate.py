@@ -33,7 +33,7 @@ class PreannotateSummary:
     total: int = 0  # documents selected
     entities: int = 0  # spans the model proposed (after resolution)
     stored: int = 0
-    duplicates: int = 0  # already suggested at the same place (a re-run)
+    duplicates: int = 0  # already stored at the same place with the same label (a re-run)
     overlaps_decided: int = 0  # overlap a human or accepted span
     rejected: int = 0  # rejected before at the same place
     overlaps_suggestion: int = 0  # overlap another pending suggestion
@@ -47,7 +47,7 @@ class PreannotateSummary:
             head += " (cancelled)"
         return (
             f"{head}: {self.stored} suggestion(s) stored of {self.entities} found; skipped: "
-            f"{self.duplicates} already suggested, {self.overlaps_decided} over human/accepted spans, "
+            f"{self.duplicates} already stored, {self.overlaps_decided} over human/accepted spans, "
             f"{self.rejected} rejected before, {self.overlaps_suggestion} over other suggestions; "
             f"model spans resolved: {self.misaligned} misaligned, {self.overlapping} overlapping"
         )

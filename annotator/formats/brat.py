@@ -150,7 +150,7 @@ def read_confs(folder: Path) -> LabelScheme | Problem | None:
         return None
     try:
         sections = {name: _conf_sections(folder / name) for name in CONF_FILES}
-        names = [n.lstrip("!") for n in sections["annotation.conf"].get("entities", [])]
+        names = [n for n in sections["annotation.conf"].get("entities", []) if not n.startswith("!")]  # !Abstract types annotate nothing
         colors = dict(_drawing(line) for line in sections["visual.conf"].get("drawing", []) if "bgColor:" in line)
         hotkeys = {name: key for key, name in (l.split("\t", 1) for l in sections["kb_shortcuts.conf"].get("", []) if "\t" in l)}
         labels = tuple(

@@ -6,6 +6,7 @@ Figures (median of --runs):
   open      show_document: text set, every span highlighted, first paint  (target <= 250 ms)
   add/remove one span and repaint                                        (target <= 16 ms)
   edit      the same through the Editor, SQLite commit included          (informative)
+  list      document list over --list-docs documents: model, first paint (issue: about a second)
 The baseline is a bare QPlainTextEdit + QSyntaxHighlighter painting the same spans
 from a precomputed per-block list; ratios are ours / baseline in the same run.
 """
@@ -31,7 +32,7 @@ from common import article, seed_sentences  # noqa: E402
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
-from annotator.core.model import Document, Source, Span, State  # noqa: E402
+from annotator.core.model import Document, Source, Span, State, Status  # noqa: E402
 from annotator.core.text import content_hash  # noqa: E402
 from annotator.gui.article_view import ArticleView  # noqa: E402
 from annotator.gui.editor import Editor  # noqa: E402
@@ -109,6 +110,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--spans", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--list-docs", type=int, default=100_000, help="0 skips the document list figure")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     text = make_text(args.size)
@@ -157,6 +159,8 @@ def main() -> int:
     print(f"baseline re-highlight one block: {base_edit:.2f} ms")
     print(f"edit ratio ours/baseline: {ours_edit / base_edit:.2f}x")
     print(f"add or remove one span through the Editor incl. SQLite commit: {edit_ms:.2f} ms")
+    if args.list_docs:
+        print(f"document list of {args.list_docs:,} documents, opened and painted: {document_list_ms(args.list_docs):.0f} ms")
     ok = ours_open <= 250 and ours_edit <= 16
     print(
         f"summary: open {ours_open:.0f} ms ({ours_open / base_open:.2f}x baseline), "
@@ -169,12 +173,33 @@ def main() -> int:
     return 0 if ok else 1
 
 
+def document_list_ms(count: int) -> float:
+    """Open the lazy document list on ``count`` documents (building the file is not timed)."""
+    from annotator.gui.document_list import DocumentList
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "list.db")
+        store.add_documents(
+            (Document(None, f"Article {i}", f"Text {i}.", content_hash=f"h{i}"), [Span(0, 4, "ORG")] if i % 2 else [])
+            for i in range(count)
+        )
+        start = time.perf_counter()
+        documents = shown(DocumentList(store))
+        documents.select_row(0)
+        documents.table.viewport().repaint()
+        ms = (time.perf_counter() - start) * 1000
+        documents.close()
+        store.close()
+        return ms
+
+
 def editor_edit_ms(text: str, spans: list[Span], target: Span, runs: int) -> float:
     """Add then undo one span through Editor + QUndoStack on a real SQLite file."""
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "bench.db")
         stored = [Span(s.start, s.end, s.label, s.source, s.state) for s in spans]
         (doc_id,) = store.add_documents([(Document(None, "bench", text, content_hash=content_hash(text)), stored)]).added
+        store.set_status(doc_id, Status.IN_PROGRESS)  # steady state: the first edit also stores the status
         view = shown(ArticleView())
         editor = Editor(store, view)
         editor.open(doc_id)

@@ -8,7 +8,6 @@ The view speaks code points to the rest of the app; Qt positions never leave it
 from __future__ import annotations
 
 import html
-from bisect import bisect_left
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 from annotator.core.model import Span, State
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.span_index import SpanIndex, drawn
 from annotator.nlp.tokens import Tokens
 
 NO_SNAP = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
@@ -43,8 +43,7 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(18)
         self._highlighter = SpanHighlighter(self.document())
         self._offsets = OffsetMap.of("")
-        self._spans: dict[int, Span] = {}
-        self._sorted: list[Span] | None = None  # spans() in text order, rebuilt after a change
+        self._spans = SpanIndex()
         self._current: Span | None = None
         self._hotkeys: dict[str, str] = {}
         self._colors: dict[str, str] = {}
@@ -62,8 +61,7 @@ class ArticleView(QPlainTextEdit):
 
     def show_document(self, text: str, spans: list[Span]) -> None:
         self._offsets = OffsetMap.of(text)
-        self._spans = {s.id: s for s in spans}
-        self._sorted: list[Span] | None = None
+        self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         blocked = self.blockSignals(True)  # the caret reset must not pick a span
         self.setPlainText(text)  # the highlighter draws every block during this call
@@ -74,8 +72,7 @@ class ArticleView(QPlainTextEdit):
 
     def set_spans(self, spans: list[Span]) -> None:
         """Replace every span, keeping the text, the caret and the scroll position."""
-        self._spans = {s.id: s for s in spans}
-        self._sorted = None
+        self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         self._highlighter.rehighlight()
         current = self._current and self._spans.get(self._current.id)
@@ -85,25 +82,23 @@ class ArticleView(QPlainTextEdit):
 
     def spans(self) -> list[Span]:
         """All spans of the document (rejected ones too), in text order."""
-        if self._sorted is None:
-            self._sorted = sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.id))
-        return self._sorted
+        return self._spans.ordered()
+
+    def spans_with_extent(self, start: int, end: int) -> list[Span]:
+        return self._spans.with_extent(start, end)
 
     def add_span(self, span: Span) -> None:
-        self._spans[span.id] = span
-        self._sorted = None
+        self._spans.add(span)
         self._highlighter.add(span)
 
     def remove_span(self, span_id: int) -> None:
-        self._spans.pop(span_id, None)
-        self._sorted = None
+        self._spans.remove(span_id)
         self._highlighter.remove(span_id)
         if self._current and self._current.id == span_id:
             self.set_current(None)
 
     def replace_span(self, span: Span) -> None:
-        self._spans[span.id] = span
-        self._sorted = None
+        self._spans.add(span)
         self._highlighter.replace(span)
         if self._current and self._current.id == span.id:
             self.set_current(span if span.state != State.REJECTED else None)
@@ -144,8 +139,7 @@ class ArticleView(QPlainTextEdit):
 
     def visible_spans_at(self, pos: int) -> list[Span]:
         """Drawn spans containing code point ``pos``, innermost first."""
-        found = [s for s in self._spans.values() if s.state != State.REJECTED and s.start <= pos < s.end]
-        return sorted(found, key=lambda s: (s.end - s.start, s.start))
+        return self._spans.at(pos)
 
     # -- current span -----------------------------------------------------------
 
@@ -183,7 +177,7 @@ class ArticleView(QPlainTextEdit):
         """Keyboard users select a span by moving the caret into it."""
         selected = self.selection()
         if selected:
-            match = [s for s in self._spans.values() if (s.start, s.end) == selected and s.state != State.REJECTED]
+            match = [s for s in self._spans.with_extent(*selected) if drawn(s)]
             self.set_current(match[0] if match else None)
             return
         pos = self.caret()
@@ -191,20 +185,11 @@ class ArticleView(QPlainTextEdit):
         self.set_current(inside[0] if inside else None)
 
     def next_span(self, forward: bool, suggestions_only: bool) -> Span | None:
-        """The next (or previous) drawn span after the caret or the current span."""
-        spans = [s for s in self.spans() if s.state != State.REJECTED]
-        if suggestions_only:
-            spans = [s for s in spans if s.state == State.SUGGESTED]
-        if not spans:
-            return None
-        keys = [(s.start, s.end, s.id) for s in spans]
-        here = self._current or None
+        """The next (or previous) drawn span after the current span, or the caret."""
+        here = self._current
         key = (here.start, here.end, here.id) if here else (self.caret(), -1, -1)
-        i = bisect_left(keys, key)
-        if forward:
-            i += 1 if i < len(keys) and keys[i] == key else 0
-            return spans[i] if i < len(spans) else None
-        return spans[i - 1] if i > 0 else None
+        wanted = (lambda s: s.state == State.SUGGESTED) if suggestions_only else drawn
+        return self._spans.step(key, forward, wanted)
 
     def go_to_span(self, span: Span | None) -> None:
         """Make ``span`` current: caret at its start, no selection, so its colours show."""

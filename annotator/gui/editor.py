@@ -83,7 +83,7 @@ class Editor(QObject):
             self.message.emit("Select some text first (mouse, or Shift+Arrow by token), then press a label key.")
 
     def _add(self, selected: tuple[int, int], label: str) -> None:
-        same = [s for s in self.view.spans() if (s.start, s.end, s.label) == (*selected, label)]
+        same = [s for s in self.view.spans_with_extent(*selected) if s.label == label]
         if same and same[0].state != State.ACCEPTED:
             self._push(UpdateSpan(self.store, self, same[0], f"Accept {label}", state=State.ACCEPTED))
             return
@@ -180,10 +180,10 @@ class Editor(QObject):
             self.view.replace_span(span)
         self.spans_edited.emit(doc_id)
 
-    def document_changed(self, doc_id: int) -> None:
+    def document_changed(self, doc_id: int, **fields) -> None:
         if self._is_open(doc_id):
-            fresh = self.store.document(doc_id)
-            self.document.status, self.document.note = fresh.status, fresh.note
+            for name, value in fields.items():  # what the command stored; no re-read of the text
+                setattr(self.document, name, value)
         self.document_edited.emit(doc_id)
 
 

@@ -21,7 +21,7 @@ class Sink(Protocol):
     def span_added(self, doc_id: int, span: Span) -> None: ...
     def span_removed(self, doc_id: int, span_id: int) -> None: ...
     def span_changed(self, doc_id: int, span: Span) -> None: ...
-    def document_changed(self, doc_id: int) -> None: ...
+    def document_changed(self, doc_id: int, **fields) -> None: ...  # fields: status=, note=
 
 
 class StoreCommand(QUndoCommand):
@@ -108,11 +108,11 @@ class SetStatus(StoreCommand):
 
     def do(self) -> None:
         self.previous = self.store.set_status(self.doc_id, self.status)
-        self.sink.document_changed(self.doc_id)
+        self.sink.document_changed(self.doc_id, status=self.status)
 
     def undo(self) -> None:
         self.store.set_status(self.doc_id, self.previous)
-        self.sink.document_changed(self.doc_id)
+        self.sink.document_changed(self.doc_id, status=self.previous)
 
 
 class SetDocumentNote(StoreCommand):
@@ -134,11 +134,11 @@ class SetDocumentNote(StoreCommand):
         previous = self.store.set_document_note(self.doc_id, self.note)
         if self.previous is None:
             self.previous = previous
-        self.sink.document_changed(self.doc_id)
+        self.sink.document_changed(self.doc_id, note=self.note)
 
     def undo(self) -> None:
         self.store.set_document_note(self.doc_id, self.previous)
-        self.sink.document_changed(self.doc_id)
+        self.sink.document_changed(self.doc_id, note=self.previous)
 
 
 class Batch(StoreCommand):

@@ -58,10 +58,15 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
     if not text.strip():
         yield Problem(str(txt), "empty or blank text, skipped", warning=True)
         return
+    try:
+        document = build_document(text, source_path=str(txt))
+    except TextError as error:
+        yield Problem(str(txt), str(error))
+        return
     spans, problems = _parse_ann(ann_text.split("\n"), text, str(ann), known, options)
     yield from problems
     if all(p.warning for p in problems):
-        yield build_document(text, source_path=str(txt)), dedupe_spans(spans)
+        yield document, dedupe_spans(spans)
 
 
 def _decoded(path: Path, options: ReadOptions) -> str | Problem:
@@ -92,14 +97,14 @@ def _parse_ann(lines: list[str], text: str, where: str, known, options: ReadOpti
             elif line.startswith("#"):
                 notes.append(_note(line, number))
             elif line[0] in _UNSUPPORTED:
-                kind = _UNSUPPORTED[line[0]]
-                problems.append(not_carried(options, where, f"{kind} annotation {line.split(chr(9), 1)[0]} is not supported", number))
+                ident = line.split("\t", 1)[0]
+                problems.append(not_carried(options, where, f"{_UNSUPPORTED[line[0]]} annotation {ident} is not supported", number))
             else:
                 raise AnnotationError(f"not a brat annotation line: {line[:40]!r}")
         except AnnotationError as error:
             problems.append(Problem(where, str(error), number))
     problems += _attach_notes(notes, spans, where, options)
-    return list(spans.values()), problems
+    return list(spans.values()), sorted(problems, key=lambda p: p.line or 0)
 
 
 def _text_bound(line: str, text: str, mapper, known) -> tuple[str, Span] | str:

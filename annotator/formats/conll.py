@@ -105,7 +105,10 @@ def _record(document: _Document, path: str, known) -> Iterator[Record | Problem]
         offset += len(" ".join(token for token, _, _ in sentence)) + 1
     yield from problems
     if not problems:
-        yield build_document(text, source_path=path, meta={"tokenized": PRETOKENIZED}), spans
+        try:
+            yield build_document(text, source_path=path, meta={"tokenized": PRETOKENIZED}), spans
+        except TextError as error:
+            yield Problem(path, str(error), document.sentences[0][0][2])
 
 
 def _entities(sentence: list[tuple[str, str, int]], offset: int) -> Iterator[tuple[int, int, str, int]]:

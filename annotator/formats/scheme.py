@@ -16,7 +16,7 @@ from annotator.transfer.problems import Problem
 
 
 def sidecar_path(data_file: Path) -> Path:
-    return data_file.with_name(data_file.name.split(".", 1)[0] + ".labels.json")
+    return data_file.with_suffix(".labels.json")  # corpus.v2.jsonl -> corpus.v2.labels.json
 
 
 def write_sidecar(data_file: Path, labels: list[Label]) -> Path:

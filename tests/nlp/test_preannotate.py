@@ -4,6 +4,7 @@ import pytest
 
 from annotator.core.model import Source, Span, State
 from annotator.nlp.chunks import chunks
+from annotator.nlp.patterns import propagate
 from annotator.nlp.pipeline import NoModelError, load_pipeline
 from annotator.nlp.preannotate import preannotate
 from annotator.store import Store
@@ -84,6 +85,7 @@ def test_no_model_fails_clearly_before_touching_the_store(seeded):
     with pytest.raises(NoModelError):
         load_pipeline(store.path.parent / "no such folder")
     assert not any(store.spans(i) for i in ids)
+    assert propagate(store, "PERSON", "Mike Pompeo").stored == 3  # string matches need no model
 
 
 def test_texts_longer_than_max_length_are_chunked_with_right_offsets(tmp_path, pipeline, add_texts, monkeypatch):

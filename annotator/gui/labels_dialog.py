@@ -68,6 +68,7 @@ class LabelsDialog(QDialog):
         self.table.setRowCount(len(self.labels))
         for row, label in enumerate(self.labels):
             self._fill(row, label)
+        self.table.resizeColumnToContents(NAME)
         self.table.blockSignals(blocked)
 
     def _fill(self, row: int, label: Label) -> None:

@@ -6,6 +6,8 @@ Background work (e.g. pre-annotation) can plug in with ``add_action`` on a menu,
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -29,22 +31,30 @@ from annotator.gui.side_panel import DocumentPanel, SpanPanel, plain_label
 from annotator.gui.token_cache import TokenCache
 from annotator.store import Store
 
-SHORTCUTS = """\
-Select text with the mouse (it snaps to whole tokens; hold Ctrl or Alt not to snap),
-or with the keyboard, then press a label's key or click the label.
+SHORTCUTS = [
+    ("Select + label key", "label the selection (mouse selections snap to tokens; hold Ctrl or Alt not to snap)"),
+    ("← / →", "move by token"),
+    ("Shift+← / →", "extend the selection by token"),
+    ("Alt+← / →, Alt+Shift+← / →", "move or extend by character"),
+    ("label key on a span", "relabel it (a suggestion becomes accepted)"),
+    ("Tab / Shift+Tab", "next / previous suggestion"),
+    ("] / [", "next / previous span"),
+    ("Enter", "accept the suggestion at the caret, or the next one"),
+    ("Delete", "reject a suggestion, delete a span"),
+    ("Esc", "clear the selection; in a note: back to the article"),
+    ("Ctrl+E / Ctrl+Shift+E", "edit the span note / the document note"),
+    ("Ctrl+D / Ctrl+K", "mark the document done / skipped"),
+    ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
+    ("Ctrl+Shift+A / Ctrl+Shift+R", "accept / reject all suggestions in the document"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (history is kept per document)"),
+    ("Ctrl+F", "find in the article (the match can be labelled)"),
+    ("Ctrl+L", "labels: names, colours, keys"),
+]
 
-←/→  move by token          Shift+←/→  extend by token
-Alt+←/→  move by character  Alt+Shift+←/→  extend by character
-Tab / Shift+Tab  next / previous suggestion
-] / [  next / previous span
-Enter  accept the suggestion (or the next one)
-Delete  reject a suggestion, delete a span
-label key on a span  relabel it       Esc  clear the selection
-Ctrl+E  span note        Ctrl+Shift+E  document note     Esc  back to the article
-Ctrl+D  done             Ctrl+K  skip
-Ctrl+PgDown / Ctrl+PgUp  next / previous document
-Ctrl+Z / Ctrl+Shift+Z  undo / redo (kept per document)
-Ctrl+F  find in the article       Ctrl+L  labels"""
+
+def shortcuts_html() -> str:
+    rows = "".join(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in SHORTCUTS)
+    return f"<table cellspacing='0' cellpadding='4'>{rows}</table>"
 
 
 class MainWindow(QMainWindow):
@@ -219,10 +229,9 @@ class MainWindow(QMainWindow):
         self.labels_dialog.open()  # window-modal, without a nested event loop
 
     def show_shortcuts(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setStyleSheet("QLabel { font-family: monospace; }")
-        box.exec()
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(), parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)  # our own text, escaped
+        box.open()
 
     # -- settings ---------------------------------------------------------------
 

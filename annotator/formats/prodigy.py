@@ -2,7 +2,7 @@
 
 Reads ``{"text", "spans"?: [{"start","end","label",...}], "meta"?: {...}, "answer"?}``; keys it
 does not know (``tokens``, ``_input_hash``, ...) are ignored. Records answered ``reject`` or
-``ignore`` are imported with status ``skipped`` and their answer kept in ``meta["answer"]``.
+``ignore`` are imported with status ``skipped`` and their answer kept in ``meta["prodigy_answer"]``.
 Writes ``{"text", "tokens", "spans", "meta", "answer"}``; spans carry ``token_start`` and
 ``token_end`` (inclusive, as Prodigy has it) when they fall on token boundaries.
 """
@@ -35,13 +35,14 @@ from annotator.transfer.problems import Problem
 
 NAME = "prodigy"
 _NOT_ACCEPTED = ("reject", "ignore")
+ANSWER_KEY = "prodigy_answer"  # where a reject/ignore answer is kept in the document's meta
 
 
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
     not_accepted = 0
     for item in read_records(path, options, parse_record):
         if isinstance(item, tuple):
-            not_accepted += item[0].meta.get("answer") in _NOT_ACCEPTED
+            not_accepted += item[0].meta.get(ANSWER_KEY) in _NOT_ACCEPTED
         yield item
     if not_accepted:
         yield Problem(str(path), f"{not_accepted} record(s) answered reject/ignore, imported with status skipped", warning=True)
@@ -76,7 +77,7 @@ def _apply_answer(doc: Document, answer: Any) -> None:
     if answer not in _NOT_ACCEPTED:
         raise AnnotationError(f"\"answer\" must be accept, reject or ignore, got {answer!r}")
     doc.status = Status.SKIPPED
-    doc.meta["answer"] = answer
+    doc.meta[ANSWER_KEY] = answer
 
 
 # -- writing ------------------------------------------------------------------
@@ -95,8 +96,8 @@ def _logged(data: dict, log: ExportLog) -> dict:
 
 def record(doc: Document, spans: list[Span], tokens: bool = False, log: ExportLog | None = None) -> dict[str, Any]:
     """The export record of one document. Every span carries its own text."""
-    meta = export_meta(doc)
-    answer = doc.meta.get("answer") if doc.status == Status.SKIPPED and doc.meta.get("answer") in _NOT_ACCEPTED else "accept"
+    meta = {k: v for k, v in export_meta(doc).items() if k != ANSWER_KEY}  # written as "answer" below
+    answer = doc.meta.get(ANSWER_KEY) if doc.status == Status.SKIPPED and doc.meta.get(ANSWER_KEY) in _NOT_ACCEPTED else "accept"
     out: dict[str, Any] = {"text": doc.text}
     span_records = [_span_record(doc.text, sp) for sp in spans]
     if tokens:

@@ -188,7 +188,7 @@ def export_meta(doc: Document) -> dict[str, Any]:
     meta: dict[str, Any] = {"doc_id": doc.id, "title": doc.title, "source": doc.source_path, "status": str(doc.status)}
     if doc.note:
         meta["note"] = doc.note
-    meta.update({k: v for k, v in doc.meta.items() if k not in meta and k != "answer"})
+    meta.update({k: v for k, v in doc.meta.items() if k not in meta})
     return meta
 
 

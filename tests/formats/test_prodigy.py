@@ -59,7 +59,8 @@ def test_reject_and_ignore_are_imported_as_skipped_and_counted(store, tmp_path):
     assert stored(store) == [(2, "wrong", "X", "")]
     lines, _ = exported(store, tmp_path)
     assert [l["answer"] for l in lines] == ["accept", "reject", "ignore"]
-    assert "answer" not in lines[1]["meta"]
+    assert "prodigy_answer" not in lines[1]["meta"]
+    assert store.document(2).meta == {"prodigy_answer": "reject"}
 
 
 def test_unknown_keys_are_ignored(store, tmp_path):

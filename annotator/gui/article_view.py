@@ -114,11 +114,11 @@ class ArticleView(QPlainTextEdit):
     def caret(self) -> int:
         return self._offsets.to_cp(self.textCursor().position())
 
-    def select(self, start: int, end: int) -> None:
-        """Select [start, end) with the caret at ``end``; scrolls it into view."""
+    def select(self, anchor: int, caret: int) -> None:
+        """Select from ``anchor`` to ``caret`` (code points; either order); scrolls it into view."""
         cursor = self.textCursor()
-        cursor.setPosition(self._offsets.to_qt(start))
-        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self._offsets.to_qt(anchor))
+        cursor.setPosition(self._offsets.to_qt(caret), QTextCursor.MoveMode.KeepAnchor)
         self._set_cursor(cursor)
 
     def move_caret(self, pos: int, keep_anchor: bool = False) -> None:
@@ -293,7 +293,8 @@ class ArticleView(QPlainTextEdit):
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip:
             pos = self._offsets.to_cp(self.cursorForPosition(event.pos()).position())
-            spans = self.visible_spans_at(pos)
+            # The nearest caret position may be just after the character under the mouse.
+            spans = self.visible_spans_at(pos) or self.visible_spans_at(pos - 1)
             if spans:
                 QToolTip.showText(event.globalPos(), tooltip_html(spans), self.viewport())
             else:

@@ -64,3 +64,21 @@ def test_tooltip_on_hover_names_label_source_and_escaped_note(open_window, store
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
     assert QToolTip.isVisible()
     assert "ORG" in QToolTip.text() and "human" in QToolTip.text() and "&lt;i&gt;x&lt;/i&gt;" in QToolTip.text()
+
+
+def test_crlf_file_imported_then_tagged_keeps_exact_offsets(open_window, tmp_path):
+    from annotator.store import Store
+    from annotator.transfer.importing import import_paths
+
+    (tmp_path / "news.txt").write_bytes("Headline 😀\r\n\r\nMarie Curie won\r\nin Paris.\r\n".encode())
+    store = Store(tmp_path / "crlf.db")
+    import_paths(store, [tmp_path / "news.txt"])
+    text = store.document(1).text
+    assert "\r" not in text
+    view = open_window(store).view
+    start = text.index("Paris")
+    drag(view, start + 2, start + 3)
+    keys(view, "g")
+    (span,) = store.spans(1)
+    assert text[span.start : span.end] == "Paris"
+    store.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import refused, stored, write
+from format_helpers import refused, stored, write
 
 from annotator.core.model import Label
 from annotator.store import Store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import jsonl, refused, stored, write
+from format_helpers import jsonl, refused, stored, write
 
 from annotator.store import Store
 from annotator.transfer.exporting import export

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import jsonl, refused, stored, write
+from format_helpers import jsonl, refused, stored, write
 
 from annotator.transfer.importing import collect_inputs, detect_format
 from annotator.transfer.problems import Problem

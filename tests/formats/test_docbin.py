@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import SEEDS, jsonl, refused, stored, write
+from format_helpers import SEEDS, jsonl, refused, stored, write
 
 from annotator.core.model import Span
 from annotator.formats.tokenization import blank_english

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import jsonl, write
+from format_helpers import jsonl, write
 
 from annotator.core.model import Label
 from annotator.transfer.importing import import_paths

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import jsonl, refused, stored
+from format_helpers import jsonl, refused, stored
 
 from annotator.core.model import Span, Status
 from annotator.transfer.exporting import export

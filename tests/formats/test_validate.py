@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from helpers import jsonl, write
+from format_helpers import jsonl, write
 
 from annotator.transfer.validating import validate_paths
 

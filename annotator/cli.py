@@ -184,7 +184,7 @@ def cmd_validate(args) -> int:
     result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known)
     for problem in result.problems:
         print(f"annotator: {'warning' if problem.warning else 'error'}: {problem}", file=sys.stderr)
-    print(f"checked {result.documents} document(s) with {result.spans} span(s): {result.errors} error(s), {result.warnings} warning(s)")
+    print(f"{result.documents} valid document(s) with {result.spans} span(s); {result.errors} error(s), {result.warnings} warning(s)")
     return 1 if result.errors else 0
 
 

@@ -38,7 +38,7 @@ def test_every_problem_of_a_prodigy_file_is_listed(tmp_path, cli_env):
         f"annotator: error: {src}:5: span #1: span text 'Roma' does not match the text at 0-4: 'Rome'",
         f"annotator: error: {src}:5: span #2: unknown label 'CITY' (not in the label scheme)",
     ]
-    assert proc.stdout.strip() == "checked 1 document(s) with 1 span(s): 6 error(s), 0 warning(s)"
+    assert proc.stdout.strip() == "1 valid document(s) with 1 span(s); 6 error(s), 0 warning(s)"
 
 
 def test_unknown_labels_against_the_database_scheme_and_nothing_is_written(tmp_path, cli_env):
@@ -64,7 +64,7 @@ def test_clean_files_of_every_format_pass(tmp_path, cli_env):
     write(tmp_path / "c.conll", "Paris\tB-GPE\n")
     proc = run(cli_env, "validate", tmp_path / "b", tmp_path / "d.jsonl", tmp_path / "c.conll", "--labels", scheme(tmp_path, "PERSON", "GPE"))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "checked 3 document(s) with 3 span(s): 0 error(s), 0 warning(s)"
+    assert proc.stdout.strip() == "3 valid document(s) with 3 span(s); 0 error(s), 0 warning(s)"
 
 
 def test_problems_of_brat_doccano_and_conll_name_their_lines(tmp_path):

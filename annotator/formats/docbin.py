@@ -86,18 +86,29 @@ def _record(sdoc, info: dict, number: int, path: str, known) -> Iterator[Record 
     except (AnnotationError, TextError) as error:
         yield Problem(path, f"{where}: {error}")
         return
-    extras = {(s, e, label): fields for s, e, label, fields in info.get("spans", [])}
-    mapper = offset_map(text)
-    spans, errors = [], []
-    for found in [*sdoc.ents, *(span for group in sdoc.spans.values() for span in group)]:
-        raw = {"start": found.start_char, "end": found.end_char, "label": found.label_}
-        try:
-            spans.append(build_span({**extras.get((found.start_char, found.end_char, found.label_), {}), **raw}, text, mapper, known))
-        except AnnotationError as error:
-            errors.append(Problem(path, f"{where}: span {found.start_char}-{found.end_char}: {error}"))
-    yield from errors
+    spans, errors = _spans(sdoc, _extras(info), known)
+    yield from (Problem(path, f"{where}: {message}") for message in errors)
     if not errors:
         yield doc, dedupe_spans(spans)
+
+
+def _extras(info: dict) -> dict[tuple, dict]:
+    """Note, source and state of our own spans, by (start, end, label)."""
+    items = info.get("spans") or ()
+    return {(s, e, label): dict(fields) for s, e, label, fields in items if isinstance(fields, dict)}
+
+
+def _spans(sdoc, extras: dict[tuple, dict], known) -> tuple[list[Span], list[str]]:
+    """The spans of ``doc.ents`` and of every span group, and a message for each bad one."""
+    text, mapper = sdoc.text, offset_map(sdoc.text)
+    spans, errors = [], []
+    for found in [*sdoc.ents, *(span for group in sdoc.spans.values() for span in group)]:
+        key = (found.start_char, found.end_char, found.label_)
+        try:
+            spans.append(build_span({**extras.get(key, {}), "start": key[0], "end": key[1], "label": key[2]}, text, mapper, known))
+        except AnnotationError as error:
+            errors.append(f"span {key[0]}-{key[1]}: {error}")
+    return spans, errors
 
 
 # -- writing ------------------------------------------------------------------

@@ -170,9 +170,8 @@ def import_paths(
     reading = read_all(inputs, ReadOptions(encoding=encoding, strict=strict))
     if reading.errors and not skip_invalid:
         raise InputError(reading.errors)
-    existing = {label.name for label in store.labels()}
+    from_scheme = _save_travelled_labels(store, reading.labels)
     result = store.add_documents(reading.records, progress=progress, total=len(reading.records))
-    from_scheme = _save_travelled_labels(store, reading.labels, existing)
     return ImportReport(
         added=len(result.added),
         duplicates=result.duplicates,
@@ -183,21 +182,24 @@ def import_paths(
     )
 
 
-def _save_travelled_labels(store: Store, labels: dict[str, Label], existing: set[str]) -> list[str]:
-    """Labels the input's scheme brings that the DB did not have, with their colours and hotkeys.
+def _save_travelled_labels(store: Store, labels: dict[str, Label]) -> list[str]:
+    """Create the labels an input's scheme brings that the DB lacks, with their colours and hotkeys.
 
-    Labels the DB already had keep their look; a hotkey already in use is not taken over.
-    (Runs after the documents' transaction: a kill in between leaves palette colours only.)
+    Labels the DB already has keep their look; a hotkey already in use is not taken over.
+    Runs before the documents are written, so their labels already look right; if that
+    write then fails, only these labels remain, and a re-run finds them in place.
     """
-    new = [label for name, label in labels.items() if name not in existing]
-    if not new:
-        return []
-    taken = {label.hotkey for label in store.labels() if label.name not in labels or label.name in existing}
-    saved = []
-    for label in new:
+    current = store.labels()
+    known = {label.name for label in current}
+    taken = {label.hotkey for label in current if label.hotkey}
+    new = []
+    for label in labels.values():
+        if label.name in known:
+            continue
         if label.hotkey in taken:
             label = Label(label.name, label.color, None, label.description)
         taken.add(label.hotkey)
-        saved.append(label)
-    store.save_labels(saved)
-    return [label.name for label in saved]
+        new.append(label)
+    if new:
+        store.save_labels(new)
+    return [label.name for label in new]

@@ -31,7 +31,7 @@ class Editor(QObject):
 
     def open(self, doc_id: int) -> Document:
         self.document = self.store.document(doc_id)
-        self.view.show_document(self.document.text, self.store.spans(doc_id))
+        self.view.show_document(self.document.text, self.store.document_spans(doc_id))
         self.undo_group.setActiveStack(self.stack(doc_id))
         return self.document
 
@@ -43,7 +43,7 @@ class Editor(QObject):
     def reload_spans(self) -> None:
         """Show the current document's spans as stored (e.g. after background pre-annotation)."""
         if self.document is not None:
-            self.view.set_spans(self.store.spans(self.document.id))
+            self.view.set_spans(self.store.document_spans(self.document.id))
             self.spans_edited.emit(self.document.id)
 
     def _push(self, command: StoreCommand) -> bool:

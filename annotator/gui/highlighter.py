@@ -96,12 +96,11 @@ class SpanHighlighter(QSyntaxHighlighter):
     # -- drawing ----------------------------------------------------------------
 
     def highlightBlock(self, _text: str) -> None:  # noqa: N802 - Qt override
-        block = self.currentBlock()
-        entries = self._by_block.get(block.blockNumber())
+        number = self.currentBlock().blockNumber()
+        entries = self._by_block.get(number)
         if not entries:
             return
-        base = block.position()
-        high = base + block.length() - 1
+        base, high = self._offsets.block_range(number)  # cheaper than asking the QTextBlock
         entries.sort(key=_first)  # already sorted unless spans were added since
         if _overlapping(entries):
             self._draw_overlaps(entries, base, high)
@@ -125,6 +124,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._draw_run(cluster, base, high)
 
     def _draw_run(self, cluster: list[Entry], base: int, high: int) -> None:
+        if len(cluster) == 1:
+            qs, qe, span = cluster[0]
+            start = max(qs, base)
+            self.setFormat(start - base, min(qe, high) - start, self._format((span,)))
+            return
         for start, end, cover in _segments(cluster, base, high):
             self.setFormat(start - base, end - start, self._format(cover))
 

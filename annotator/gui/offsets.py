@@ -70,3 +70,9 @@ class OffsetMap:
         first = bisect_right(self.block_starts, qt_start) - 1
         last = bisect_right(self.block_starts, max(qt_start, qt_end - 1)) - 1
         return range(first, last + 1)
+
+    def block_range(self, number: int) -> tuple[int, int]:
+        """Qt positions of the first character of block ``number`` and of its end (its separator)."""
+        starts = self.block_starts
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else self.qt_length
+        return starts[number], end

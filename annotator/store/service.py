@@ -399,6 +399,21 @@ class Store:
             s.execute(delete(SpanRow).where(SpanRow.id == span_id))
             return before
 
+    def document_spans(self, doc_id: int) -> list[Span]:
+        """The same as ``spans(doc_id)``, read as plain tuples instead of ORM objects:
+        the window opens an article with 20,000 spans several times faster."""
+        c = SpanRow.__table__.c
+        # Columns in Span's field order, so each row becomes a Span in one call.
+        query = (
+            select(c.start, c.end, LabelRow.name, c.source, c.state, c.note, c.annotator, c.id, c.document_id, c.created_at, c.updated_at)
+            .join(LabelRow, c.label_id == LabelRow.id)
+            .where(c.document_id == doc_id)
+            .order_by(c.start, c.end, c.id)
+        )
+        sources, states = {m.value: m for m in Source}, {m.value: m for m in State}
+        with self._read() as s:
+            return [Span(start, end, label, sources[source], states[state], *rest) for start, end, label, source, state, *rest in s.execute(query).tuples()]
+
     # -- reading everything -----------------------------------------------------
 
     def iter_export(

@@ -34,7 +34,8 @@ def as_qt_shows(text: str) -> str:
 def test_length_and_blocks_match_qt(qapp, text):
     offsets, doc = OffsetMap.of(text), qt_document(text)
     assert offsets.qt_length == doc.characterCount() - 1
-    assert list(offsets.block_starts) == [doc.findBlockByNumber(i).position() for i in range(doc.blockCount())]
+    blocks = [doc.findBlockByNumber(i) for i in range(doc.blockCount())]
+    assert [offsets.block_range(i) for i in range(len(blocks))] == [(b.position(), b.position() + b.length() - 1) for b in blocks]
 
 
 @settings(max_examples=150, deadline=None)

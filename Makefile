@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench lock clean
+.PHONY: setup run test bench bundle lock clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,11 @@ test: setup
 
 bench: setup
 	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
+
+# The one-folder PyInstaller bundle in dist/annotator/, then its self-test.
+bundle: setup
+	packaging/build.sh
+	QT_QPA_PLATFORM=offscreen dist/annotator/annotator --self-test
 
 # Re-resolve the pinned versions and hashes (needs uv: pip install uv).
 lock:

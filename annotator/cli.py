@@ -36,9 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("export", help="export documents and spans: Prodigy/doccano JSONL, brat folder, .spacy, CoNLL")
     p.add_argument("out", type=Path, metavar="OUT")
-    p.add_argument("--format", choices=EXPORT_FORMATS, help="default: by extension (.jsonl prodigy, .spacy, .conll/.iob)")
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="default: by extension (.jsonl native JSONL, .spacy, .conll/.iob); prodigy = JSONL with tokens")
     p.add_argument("--strict", action="store_true", help="refuse the export if any span or note cannot be carried")
-    p.add_argument("--no-tokens", action="store_true", help="prodigy: leave out tokens and token_start/token_end (faster)")
     p.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped"], help="only documents with this status (repeatable)")
     p.add_argument("--labels", help="only spans with these labels, comma-separated")
     p.add_argument("--include-suggestions", action="store_true", help="also export suggested (not yet accepted) spans")
@@ -160,7 +159,6 @@ def cmd_export(args) -> int:
             labels=labels,
             include_suggestions=args.include_suggestions,
             strict=args.strict,
-            tokens=not args.no_tokens,
             progress=_progress("exporting"),
         )
     for problem in report.problems:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from types import ModuleType
 
 IMPORT_FORMATS = ("prodigy", "doccano", "brat", "spacy", "conll", "text")
-EXPORT_FORMATS = ("prodigy", "doccano", "brat", "spacy", "conll")
+# "jsonl" is the native export: Prodigy records without tokens (fast); "prodigy" adds tokens.
+EXPORT_FORMATS = ("jsonl", "prodigy", "doccano", "brat", "spacy", "conll")
 # The files each format is read from, when a folder is walked.
 EXTENSIONS = {
     "prodigy": (".jsonl",),
@@ -30,6 +31,7 @@ def module(name: str) -> ModuleType:
 
 _MODULES = {
     "prodigy": "prodigy",
+    "jsonl": "prodigy",
     "doccano": "doccano",
     "brat": "brat",
     "spacy": "docbin",

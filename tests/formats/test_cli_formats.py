@@ -45,4 +45,4 @@ def test_brat_and_doccano_by_name_and_round_trip(tmp_path, cli_env):
 def test_export_name_without_known_extension_asks_for_format(tmp_path, cli_env):
     proc = run(cli_env, "--db", tmp_path / "w.db", "export", tmp_path / "out.txt")
     assert proc.returncode == 1
-    assert "cannot tell the format from the name; use --format (prodigy, doccano, brat, spacy, conll)" in proc.stderr
+    assert "cannot tell the format from the name; use --format (jsonl, prodigy, doccano, brat, spacy, conll)" in proc.stderr

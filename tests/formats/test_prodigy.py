@@ -39,9 +39,11 @@ def test_span_off_token_boundaries_is_written_without_token_indices_and_reported
     assert "X span 0-7 'Bonjour' is not on token boundaries" in problem.message and "document 1" in problem.message
 
 
-def test_no_tokens_leaves_them_out(store, tmp_path):
+def test_native_jsonl_leaves_tokens_out(store, tmp_path):
     import_paths(store, [jsonl(tmp_path / "in.jsonl", {"text": "Paris", "spans": [{"start": 0, "end": 5, "label": "GPE"}]})])
-    (line,), _ = exported(store, tmp_path, tokens=False)
+    out = tmp_path / "native.jsonl"
+    export(store, out, "jsonl")
+    line = json.loads(out.read_text(encoding="utf-8"))
     assert "tokens" not in line and "token_start" not in line["spans"][0]
 
 

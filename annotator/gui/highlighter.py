@@ -45,13 +45,14 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._spans.clear()
         self._by_block.clear()
         # The plain loop of _index, unrolled: this runs for every span of a 1 MB article.
-        astral, starts, by_block, index = offsets.astral, offsets.block_starts, self._by_block, self._spans
+        shifts, totals, starts = offsets.shifts, offsets.totals, offsets.block_starts
+        by_block, index = self._by_block, self._spans
         for span in spans:
             if span.state == State.REJECTED:
                 continue
             qs, qe = span.start, span.end
-            if astral:
-                qs, qe = qs + bisect_left(astral, qs), qe + bisect_left(astral, qe)
+            if shifts:  # OffsetMap.to_qt, inlined
+                qs, qe = qs + totals[bisect_left(shifts, qs)], qe + totals[bisect_left(shifts, qe)]
             entry = index[span.id] = (qs, qe, span)
             first = bisect_right(starts, qs) - 1
             last = bisect_right(starts, qe - 1, first) - 1

@@ -1,9 +1,11 @@
 """The one place that converts between Qt text positions and Python code points.
 
 Qt counts UTF-16 code units: a character outside the Basic Multilingual Plane
-(most emoji) takes two positions. Every line separator Qt knows (\\n, \\r, U+2028,
-U+2029) stays one position, so only astral characters shift offsets. The table is
-built once per document; lookups are binary searches.
+(most emoji) takes two positions. QTextDocument also turns a ``\\r\\n`` pair into one
+block separator (stored texts are normalized to ``\\n`` at import, but the view must
+stay right whatever it is given). Every other character, including ``\\n``, ``\\r``,
+U+2028 and U+2029, is one position. The table is built once per document; lookups
+are binary searches.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-# Characters QTextDocument turns into a new block (U+2028 stays inside its block).
-_BLOCK_BREAK = re.compile("[\n\r\u2029]")
+# +1: an astral character takes two UTF-16 units; -1: the "\n" of "\r\n" takes none.
+_SHIFTS = re.compile("([\U00010000-\U0010ffff])|\r(\n)")
+# What QTextDocument turns into a new block (U+2028 stays inside its block).
+_BLOCK_BREAK = re.compile("\r\n|[\n\r\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,39 +26,54 @@ class OffsetMap:
     """Code point <-> Qt position table of one text."""
 
     length: int  # in code points
-    astral: tuple[int, ...]  # code-point index of every astral character
-    astral_ends: tuple[int, ...]  # Qt position just after each astral character
+    shifts: tuple[int, ...]  # code points after which Qt positions shift, in order
+    totals: tuple[int, ...]  # totals[i]: the shift of every code point after shifts[i - 1]
     block_starts: tuple[int, ...]  # Qt position of the first character of each block
 
     @classmethod
     def of(cls, text: str) -> OffsetMap:
-        astral = tuple(m.start() for m in _ASTRAL.finditer(text))
-        ends = tuple(cp + i + 2 for i, cp in enumerate(astral))
-        breaks = [m.start() for m in _BLOCK_BREAK.finditer(text)]
-        shifted = [cp + bisect_left(astral, cp) for cp in breaks]
-        return cls(len(text), astral, ends, (0, *(q + 1 for q in shifted)))
+        points, deltas = [], []
+        for match in _SHIFTS.finditer(text):
+            if match.group(1):
+                points.append(match.start())
+                deltas.append(1)
+            else:
+                points.append(match.start(2))
+                deltas.append(-1)
+        totals = (0, *accumulate(deltas))
+        partial = cls(len(text), tuple(points), totals, (0,))
+        starts = [0] + [partial.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+        return cls(len(text), tuple(points), totals, tuple(starts))
 
     @property
     def qt_length(self) -> int:
-        return self.length + len(self.astral)
+        return self.to_qt(self.length)
 
     def to_qt(self, cp: int) -> int:
         """Qt position of code point index ``cp`` (0 <= cp <= length)."""
-        return cp + bisect_left(self.astral, cp)
+        return cp + self.totals[bisect_left(self.shifts, cp)]
 
     def to_cp(self, qt: int) -> int:
-        """Code point index of Qt position ``qt``; inside a surrogate pair rounds down."""
-        inside = bisect_right(self.astral_ends, qt)  # astral characters wholly before qt
-        cp = qt - inside
-        if inside < len(self.astral) and self.astral[inside] < cp:
-            cp = self.astral[inside]  # qt fell between the two halves of this character
-        return cp
+        """The last code point index at or before Qt position ``qt``.
+
+        Inside a surrogate pair this rounds down to the start of the character.
+        """
+        if not self.shifts:
+            return min(max(qt, 0), self.length)
+        low, high = 0, self.length
+        while low < high:  # the largest cp with to_qt(cp) <= qt
+            middle = (low + high + 1) // 2
+            if self.to_qt(middle) <= qt:
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
     def to_qt_range(self, start: int, end: int) -> tuple[int, int]:
         return self.to_qt(start), self.to_qt(end)
 
     def to_cp_range(self, qt_start: int, qt_end: int) -> tuple[int, int]:
-        """Code-point range covering Qt range: a half character widens to the whole one."""
+        """Code-point range covering a Qt range: a half character widens to the whole one."""
         start = self.to_cp(qt_start)
         end = self.to_cp(qt_end)
         if self.to_qt(end) < qt_end:

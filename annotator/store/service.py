@@ -412,7 +412,7 @@ class Store:
         )
         sources, states = {m.value: m for m in Source}, {m.value: m for m in State}
         with self._read() as s:
-            return [Span(start, end, label, sources[source], states[state], *rest) for start, end, label, source, state, *rest in s.execute(query).tuples()]
+            return [Span(start, end, label, sources[source], states[state], *rest) for start, end, label, source, state, *rest in s.execute(query)]
 
     # -- reading everything -----------------------------------------------------
 

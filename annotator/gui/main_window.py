@@ -1,7 +1,8 @@
 """The main window: document list | article | label palette, span and document panels.
 
-Background work (e.g. pre-annotation) can plug in with ``add_action`` on a menu,
-``show_progress`` for the status bar and ``editor.reload_spans()`` when it is done.
+Background work (e.g. pre-annotation) can plug in with an action on ``review_menu``,
+``show_progress`` for the status bar and ``reload()`` (or ``editor.reload_spans()``)
+when it is done.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Status
+from annotator.core.model import AnnotationError, Status
 from annotator.gui.article_view import ArticleView
 from annotator.gui.document_list import DocumentList
 from annotator.gui.editor import Editor
@@ -29,7 +30,7 @@ from annotator.gui.find_bar import FindBar
 from annotator.gui.label_palette import LabelPalette
 from annotator.gui.side_panel import DocumentPanel, SpanPanel, plain_label
 from annotator.gui.token_cache import TokenCache
-from annotator.store import Store
+from annotator.store import DatabaseError, Store
 
 SHORTCUTS = [
     ("Select + label key", "label the selection (mouse selections snap to tokens; hold Ctrl or Alt not to snap)"),
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Find in article…", self.find_bar.open_bar, QKeySequence.StandardKey.Find)
         self._action(edit, "&Labels…", self.edit_labels, "Ctrl+L")
+        self._action(edit, "&Reload from the database", self.reload, QKeySequence.StandardKey.Refresh)
         self.review_menu = bar.addMenu("&Review")
         self._action(self.review_menu, "Next suggestion\tTab", lambda: self._walk(True))
         self._action(self.review_menu, "Previous suggestion\tShift+Tab", lambda: self._walk(False))
@@ -171,7 +173,11 @@ class MainWindow(QMainWindow):
     # -- behaviour --------------------------------------------------------------
 
     def open_document(self, doc_id: int) -> None:
-        document = self.editor.open(doc_id)
+        try:
+            document = self.editor.open(doc_id)
+        except (AnnotationError, DatabaseError) as error:  # e.g. deleted by a command meanwhile
+            self.statusBar().showMessage(str(error), 8000)
+            return
         self.title.setText(document.title)
         self.document_panel.show_document(document)
         self.view.tokens = lambda: self.tokens.get(document.id, document.text)
@@ -179,6 +185,12 @@ class MainWindow(QMainWindow):
         if self.documents.current_id() != doc_id:
             self.documents.select_id(doc_id, emit=False)
         self.settings.setValue("lastDocument", doc_id)
+
+    def reload(self) -> None:
+        """Show what other programs (the CLI, a pre-annotation run) stored meanwhile."""
+        self.documents.apply_filter()
+        self.load_labels()
+        self._update_progress()
 
     def load_labels(self) -> None:
         labels = self.store.labels()

@@ -113,3 +113,16 @@ def test_first_edit_marks_a_new_document_in_progress(open_window, store_factory)
     keys(view, (Key.Key_Z, CTRL))  # one step takes back the span and the status
     assert store.document(1).status == Status.NEW
     assert store.spans(1) == []
+
+
+def test_reload_shows_what_another_program_stored(open_window, store_factory):
+    from annotator.core.model import Document, Source, Span, State
+
+    store = two_documents(store_factory)
+    window = open_window(store)
+    store.add_span(1, Span(0, 6, "PERSON", Source.MODEL, State.SUGGESTED))  # e.g. `annotator preannotate`
+    store.add_documents([(Document(None, "Third", "Olaf Scholz.", content_hash="third"), [])])
+    keys(window.view, Key.Key_F5)
+    assert [(s.start, s.end, s.state) for s in window.view.spans()] == [(0, 6, State.SUGGESTED)]
+    assert window.documents.model.rowCount() == 3
+    assert window.progress.text() == "0 of 3 done"

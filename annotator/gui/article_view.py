@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span, State
+from annotator.gui.colors import tint
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.span_index import SpanIndex, drawn
@@ -165,13 +166,48 @@ class ArticleView(QPlainTextEdit):
         selection.cursor.setPosition(self._offsets.to_qt(span.start))
         selection.cursor.setPosition(self._offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
-        color = QColor(self._colors.get(span.label, "#dddddd"))
-        fmt.setBackground(color.darker(CURRENT_DARKER))
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        color = self._colors.get(span.label, "#dddddd")
+        suggested = span.state == State.SUGGESTED  # still looks like a suggestion when selected
+        fmt.setBackground(tint(color, 0.6) if suggested else QColor(color).darker(CURRENT_DARKER))
+        Underline = QTextCharFormat.UnderlineStyle
+        fmt.setUnderlineStyle(Underline.DashUnderline if suggested else Underline.SingleUnderline)
         fmt.setUnderlineColor(QColor("#202020"))
-        fmt.setFontWeight(QFont.Weight.DemiBold)
         selection.format = fmt
         self.setExtraSelections([selection])
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._current is not None:
+            self._frame_current()
+
+    def _frame_current(self) -> None:
+        """A thin dark frame around the selected span, line by line (extra selections
+        can only recolour, and a font change would re-layout the paragraph)."""
+        qs, qe = self._offsets.to_qt_range(self._current.start, self._current.end)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("#1f2328"), 1.5))
+        for rect in self._line_rects(qs, qe):
+            painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
+        painter.end()
+
+    def _line_rects(self, qs: int, qe: int) -> list[QRectF]:
+        rects = []
+        offset = self.contentOffset()
+        for number in self._offsets.blocks_of(qs, qe):
+            block = self.document().findBlockByNumber(number)
+            if not block.isVisible() or not block.layout():
+                continue
+            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
+            layout, base = block.layout(), block.position()
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                start = max(qs - base, line.textStart())
+                end = min(qe - base, line.textStart() + line.textLength())
+                if start < end:
+                    x1, x2 = line.cursorToX(start)[0], line.cursorToX(end)[0]
+                    rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(origin))
+        return rects
 
     def _follow_caret(self) -> None:
         """Keyboard users select a span by moving the caret into it."""

@@ -59,3 +59,17 @@ def test_geometry_and_splitter_are_remembered(qtbot, store_factory, tmp_path):
     second.show()
     assert (second.width(), second.height()) == (720, 530)
     assert second.splitter.sizes() == sizes
+
+
+def test_empty_database_says_how_to_import_and_ignores_keys(open_window, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from annotator.store import Store
+    from tests.gui.helpers import keys
+
+    store = Store(tmp_path / "empty.db")
+    window = open_window(store)
+    assert "annotator import" in window.title.text()
+    keys(window.view, "p", Qt.Key.Key_Return, Qt.Key.Key_Delete, Qt.Key.Key_Tab, (Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier))
+    assert window.progress.text() == "0 of 0 done"
+    store.close()

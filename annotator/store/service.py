@@ -490,25 +490,31 @@ class Store:
         with self._write() as s:
             self._ensure_labels(s, {sp.label for _, spans in items for sp in spans})
             label_ids = self._label_ids(s)
-            lengths = dict(s.execute(select(DocumentRow.id, func.length(DocumentRow.text)).where(DocumentRow.id.in_([i for i, _ in items]))).all())
-            existing = self._spans_by_document(s, lengths.keys())
-            rows, stamp = [], now()
-            for doc_id, spans in items:
-                taken = existing.setdefault(doc_id, _Taken())
-                for sp in spans:
-                    if doc_id not in lengths or not (0 <= sp.start < sp.end <= lengths[doc_id]):
-                        result.invalid += 1
-                        continue
-                    reason = taken.refuse(sp.start, sp.end, label_ids[sp.label])
-                    if reason:
-                        setattr(result, reason, getattr(result, reason) + 1)
-                        continue
-                    taken.add_suggestion(sp.start, sp.end, label_ids[sp.label])
-                    rows.append(_span_row(sp, doc_id, label_ids[sp.label], stamp) | {"state": State.SUGGESTED.value})
-                    result.documents.add(doc_id)
-            if rows:
-                result.ids = list(s.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars())
+            for i in range(0, len(items), 500):  # SQLite caps the parameters of one statement
+                rows = self._suggestion_rows(s, items[i : i + 500], label_ids, result)
+                if rows:
+                    result.ids += s.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars()
         return result
+
+    def _suggestion_rows(self, s: Session, items: list[tuple[int, list[Span]]], label_ids: dict[str, int], result: SuggestionResult) -> list[dict]:
+        ids = [doc_id for doc_id, _ in items]
+        lengths = dict(s.execute(select(DocumentRow.id, func.length(DocumentRow.text)).where(DocumentRow.id.in_(ids))).all())
+        existing = self._spans_by_document(s, lengths.keys())
+        rows, stamp = [], now()
+        for doc_id, spans in items:
+            taken = existing.setdefault(doc_id, _Taken())
+            for sp in spans:
+                if doc_id not in lengths or not (0 <= sp.start < sp.end <= lengths[doc_id]):
+                    result.invalid += 1
+                    continue
+                reason = taken.refuse(sp.start, sp.end, label_ids[sp.label])
+                if reason:
+                    setattr(result, reason, getattr(result, reason) + 1)
+                    continue
+                taken.add_suggestion(sp.start, sp.end, label_ids[sp.label])
+                rows.append(_span_row(sp, doc_id, label_ids[sp.label], stamp) | {"state": State.SUGGESTED.value})
+                result.documents.add(doc_id)
+        return rows
 
     @staticmethod
     def _spans_by_document(s: Session, doc_ids: Iterable[int]) -> dict[int, _Taken]:

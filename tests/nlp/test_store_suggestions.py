@@ -58,3 +58,12 @@ def test_new_labels_are_created(tmp_path, add_texts):
         (doc,) = add_texts(store, [TEXT])
         store.add_suggestions([(doc, [suggestion(0, 14, "POLITICIAN")])])
         assert "POLITICIAN" in [label.name for label in store.labels()]
+
+
+def test_many_documents_in_one_call_and_a_document_named_twice(tmp_path, add_texts):
+    with Store(tmp_path / "t.db") as store:
+        texts = [f"{i}: Sochi" for i in range(1200)]
+        ids = add_texts(store, texts)
+        items = [(doc_id, [suggestion(len(t) - 5, len(t), "GPE")]) for doc_id, t in zip(ids, texts)]
+        result = store.add_suggestions(items + items[:1])
+        assert result.stored == 1200 and result.duplicates == 1 and len(result.documents) == 1200

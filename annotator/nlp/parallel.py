@@ -13,22 +13,21 @@ from collections.abc import Iterator
 
 from annotator.nlp.pipeline import Pipeline, load_pipeline
 
-_NLP = None  # the worker's pipeline: inherited on fork, loaded by _start on spawn
+_NLP = None  # the worker's pipeline: inherited on fork, loaded by the first task on spawn
 
 
 def entities_in_processes(pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], limit: int, processes: int) -> Iterator[list]:
     """Yield each batch's entities in batch order; a few batches are in flight at a time."""
     global _NLP
     context = _context()
-    forked = context.get_start_method() == "fork"
-    _NLP = pipeline.nlp if forked else None
-    with context.Pool(processes, initializer=_start, initargs=(None if forked else pipeline.spec,)) as pool:
+    _NLP = pipeline.nlp if context.get_start_method() == "fork" else None
+    with context.Pool(processes) as pool:
         pending: deque = deque()
 
         def submit() -> None:
             batch = next(batches, None)  # texts are read by the parent: workers never open the database
             if batch is not None:
-                pending.append(pool.apply_async(_work, (batch, limit)))
+                pending.append(pool.apply_async(_work, (pipeline.spec, batch, limit)))
 
         for _ in range(2 * processes):
             submit()
@@ -47,13 +46,12 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _start(spec: str | None) -> None:
+def _work(spec: str, texts: list[tuple[int, str]], limit: int) -> list:
+    # Loading here, not in a Pool initializer: a failure there makes the pool respawn
+    # workers forever, while a task's exception reaches the parent through get().
     global _NLP
-    if spec is not None:
-        _NLP = load_pipeline(spec).nlp
-
-
-def _work(texts: list[tuple[int, str]], limit: int) -> list:
     from annotator.nlp.preannotate import entities
 
+    if _NLP is None:
+        _NLP = load_pipeline(spec).nlp
     return entities(_NLP, texts, limit)

@@ -15,8 +15,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-# +1: an astral character takes two UTF-16 units; -1: the "\n" of "\r\n" takes none.
-_SHIFTS = re.compile("([\U00010000-\U0010ffff])|\r(\n)")
+# An astral character takes two UTF-16 units (+1); the "\n" of "\r\n" takes none (-1).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_CRLF = re.compile("\r\n")
 # What QTextDocument turns into a new block (U+2028 stays inside its block).
 _BLOCK_BREAK = re.compile("\r\n|[\n\r\u2029]")
 
@@ -32,18 +33,16 @@ class OffsetMap:
 
     @classmethod
     def of(cls, text: str) -> OffsetMap:
-        points, deltas = [], []
-        for match in _SHIFTS.finditer(text):
-            if match.group(1):
-                points.append(match.start())
-                deltas.append(1)
-            else:
-                points.append(match.start(2))
-                deltas.append(-1)
-        totals = (0, *accumulate(deltas))
-        partial = cls(len(text), tuple(points), totals, (0,))
-        starts = [0] + [partial.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text)]
-        return cls(len(text), tuple(points), totals, tuple(starts))
+        astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
+        crlf = [m.start() + 1 for m in _CRLF.finditer(text)] if "\r" in text else []
+        changes = sorted([(cp, 1) for cp in astral] + [(cp, -1) for cp in crlf]) if crlf else [(cp, 1) for cp in astral]
+        points = tuple(cp for cp, _ in changes)
+        totals = (0, *accumulate(delta for _, delta in changes))
+        breaks = [m.end() for m in _BLOCK_BREAK.finditer(text)]
+        if points:
+            partial = cls(len(text), points, totals, (0,))
+            breaks = [partial.to_qt(cp) for cp in breaks]
+        return cls(len(text), points, totals, (0, *breaks))
 
     @property
     def qt_length(self) -> int:

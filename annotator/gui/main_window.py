@@ -49,6 +49,7 @@ SHORTCUTS = [
     ("Ctrl+Shift+A / Ctrl+Shift+R", "accept / reject all suggestions in the document"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (history is kept per document)"),
     ("Ctrl+F", "find in the article (the match can be labelled)"),
+    ("Ctrl+Shift+F", "filter the document list by title or text"),
     ("Ctrl+L", "labels: names, colours, keys"),
 ]
 
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         document = bar.addMenu("&Document")
         self._action(document, "Mark &done", lambda: self.editor.toggle_status(Status.DONE), "Ctrl+D")
         self._action(document, "Mark &skipped", lambda: self.editor.toggle_status(Status.SKIPPED), "Ctrl+K")
+        self._action(document, "&Filter documents…", self._focus_filter, "Ctrl+Shift+F")
         self._action(document, "&Next document", lambda: self.documents.step(1), "Ctrl+PgDown")
         self._action(document, "&Previous document", lambda: self.documents.step(-1), "Ctrl+PgUp")
         document.addSeparator()
@@ -206,6 +208,10 @@ class MainWindow(QMainWindow):
     def _walk(self, forward: bool) -> None:
         self.view.go_to_span(self.view.next_span(forward, suggestions_only=True))
         self.view.setFocus()
+
+    def _focus_filter(self) -> None:
+        self.documents.search.setFocus()
+        self.documents.search.selectAll()
 
     def _focus_note(self, note) -> None:
         if note.isEnabled():

@@ -58,3 +58,13 @@ def test_list_shows_span_counts_after_edits(open_window, store_factory):
     keys(window.view, "p")
     model = window.documents.model
     assert model.data(model.index(0, 2)) == "1"
+
+
+def test_filter_from_the_keyboard(open_window, store_factory, qtbot):
+    store = store_factory([("Merkel", "Angela Merkel in Berlin.", []), ("Macron", "Emmanuel Macron in Paris.", [])])
+    window = open_window(store)
+    keys(window.view, (Key.Key_F, Mod.ControlModifier | Mod.ShiftModifier))
+    assert window.documents.search.hasFocus()
+    qtbot.keyClicks(window.documents.search, "Macron")
+    keys(window.documents.search, Key.Key_Return)
+    assert window.documents.model.rowCount() == 1

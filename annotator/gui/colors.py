@@ -8,8 +8,7 @@ from PySide6.QtGui import QColor
 def tint(color: str, amount: float) -> QColor:
     """``color`` mixed with white: ``amount`` 1.0 is the colour, 0.0 is white."""
     c = QColor(color)
-    mix = lambda v: round(255 - (255 - v) * amount)  # noqa: E731 - tiny local helper
-    return QColor(mix(c.red()), mix(c.green()), mix(c.blue()))
+    return QColor(*(round(255 - (255 - v) * amount) for v in (c.red(), c.green(), c.blue())))
 
 
 def ink(color: str) -> QColor:

@@ -6,6 +6,7 @@ label schemes; the export formats also have ``write(out, items, labels, log)``.
 
 from __future__ import annotations
 
+from functools import cache
 from types import ModuleType
 
 IMPORT_FORMATS = ("prodigy", "doccano", "brat", "spacy", "conll", "text")
@@ -22,6 +23,7 @@ EXTENSIONS = {
 }
 
 
+@cache  # called once per file on import: 10,000 files must not mean 10,000 import look-ups
 def module(name: str) -> ModuleType:
     """The module of a format, imported on demand (spaCy is slow to import)."""
     from importlib import import_module

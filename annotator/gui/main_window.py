@@ -112,7 +112,6 @@ class MainWindow(QMainWindow):
             splitter.addWidget(widget)
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 700, 300])
         self.setCentralWidget(splitter)
         return splitter
 
@@ -263,8 +262,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         splitter = self.settings.value("splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        self._panes_sized = isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)
         self._open_first(self.settings.value("lastDocument"))
 
     def _open_first(self, last) -> None:
@@ -275,6 +273,15 @@ class MainWindow(QMainWindow):
         row = self.documents.model.row_of(last) if last is not None else None
         if not self.documents.select_row(row if row is not None else 0):
             self.title.setText("No documents yet: import some with `annotator import FILES`.")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """First run: share the width between list, article and panel by the window's size."""
+        if not self._panes_sized:
+            width = self.width()
+            side, documents = max(290, width // 5), max(260, width * 22 // 100)
+            self.splitter.setSizes([documents, width - documents - side, side])
+            self._panes_sized = True
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.settings.setValue("geometry", self.saveGeometry())

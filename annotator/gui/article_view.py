@@ -282,11 +282,17 @@ class ArticleView(QPlainTextEdit):
         elif key == Key.Key_Escape:
             self.move_caret(self.caret())
             self.set_current(None)
-        elif plain and event.text() and event.text() in self._hotkeys:
-            self.label_requested.emit(self._hotkeys[event.text()])
+        elif plain and (label := self._label_for(event.text())):
+            self.label_requested.emit(label)
         else:
             return False
         return True
+
+    def _label_for(self, text: str) -> str | None:
+        """The label of a hotkey; with Caps Lock on, "P" still means the label on "p"."""
+        if not text:
+            return None
+        return self._hotkeys.get(text) or self._hotkeys.get(text.lower())
 
     def _move_by_token(self, forward: bool, extend: bool) -> None:
         tokens = self.tokens()

@@ -104,3 +104,11 @@ def test_find_selects_the_match_for_tagging(open_window, store_factory, qtbot):
     keys(window.find_bar.line, Key.Key_Return, Key.Key_Escape)
     keys(window.view, "p")
     assert stored(store) == [("Pompeo", "PERSON", State.ACCEPTED, Source.HUMAN)]
+
+
+def test_hotkey_works_with_caps_lock(open_window, store_factory):
+    store = store_factory([("Putin", TEXT, [])])
+    view = open_window(store).view
+    drag(view, TEXT.index("Sochi"), TEXT.index("Sochi") + 2)
+    keys(view, (Key.Key_G, Mod.ShiftModifier))  # types "G"
+    assert stored(store) == [("Sochi", "GPE", State.ACCEPTED, Source.HUMAN)]

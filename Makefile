@@ -24,10 +24,10 @@ test: setup
 bench: setup
 	for script in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
 
-# The one-folder PyInstaller bundle in dist/annotator/, then its self-test.
+# The one-folder PyInstaller bundle in dist/annotator/, then its self-test and smoke test.
 bundle: setup
 	packaging/build.sh
-	QT_QPA_PLATFORM=offscreen dist/annotator/annotator --self-test
+	packaging/smoke.sh
 
 # Re-resolve the pinned versions and hashes (needs uv: pip install uv).
 lock:

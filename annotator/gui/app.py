@@ -49,12 +49,46 @@ def run(db_path: Path | None, argv: list[str]) -> int:
 def make_application(argv: list[str]):
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(["annotator", *argv])
+    app = QApplication.instance() or _new_application(argv)
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     app.setStyle("Fusion")  # the same calm look on every platform
     app.setStyleSheet(stylesheet())
     return app
+
+
+def _new_application(argv: list[str]):
+    """QApplication, but a display that cannot be used gives a message instead of Qt's abort."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    said: list[str] = []  # Qt's warnings while starting, shown only if it starts
+
+    def on_qt_message(kind, _context, text: str) -> None:
+        if kind != QtMsgType.QtFatalMsg:
+            said.append(text)
+            return
+        print(f"annotator: the window cannot open: {_platform_failure(said, text)}.", file=sys.stderr)
+        print("Check DISPLAY / WAYLAND_DISPLAY, or use a command instead (see `annotator --help`).", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)  # Qt would abort() right after a fatal message
+
+    qInstallMessageHandler(on_qt_message)
+    try:
+        app = QApplication(["annotator", *argv])
+    finally:
+        qInstallMessageHandler(None)
+    for line in said:
+        print(line, file=sys.stderr)
+    return app
+
+
+def _platform_failure(said: list[str], fatal: str) -> str:
+    if any("could not connect to display" in line for line in said):
+        return f"nothing answers on display {os.environ.get('DISPLAY', '')!r}"
+    if any("xcb-cursor" in line for line in said):
+        return "Qt needs the libxcb-cursor0 package to use X11"
+    return fatal.strip().splitlines()[0]
 
 
 def settings():

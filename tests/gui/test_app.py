@@ -73,3 +73,15 @@ def test_empty_database_says_how_to_import_and_ignores_keys(open_window, tmp_pat
     keys(window.view, "p", Qt.Key.Key_Return, Qt.Key.Key_Delete, Qt.Key.Key_Tab, (Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier))
     assert window.progress.text() == "0 of 0 done"
     store.close()
+
+
+def test_unusable_display_gives_a_message_not_an_abort(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":77", ANNOTATOR_DB=str(tmp_path / "a.db"))  # no X server there
+    done = subprocess.run([sys.executable, "-m", "annotator"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "annotator: the window cannot open" in done.stderr

@@ -93,14 +93,19 @@ class ArticleView(QPlainTextEdit):
         self._highlighter.add(span)
 
     def remove_span(self, span_id: int) -> None:
-        self._spans.remove(span_id)
-        self._highlighter.remove(span_id)
+        span = self._spans.remove(span_id)
+        if span is not None:
+            self._highlighter.remove(span)
         if self._current and self._current.id == span_id:
             self.set_current(None)
 
     def replace_span(self, span: Span) -> None:
+        old = self._spans.remove(span.id)
         self._spans.add(span)
-        self._highlighter.replace(span)
+        if old is None:
+            self._highlighter.add(span)
+        else:
+            self._highlighter.replace(old, span)
         if self._current and self._current.id == span.id:
             self.set_current(span if span.state != State.REJECTED else None)
 

@@ -3,19 +3,19 @@
 Accepted spans fill their text with the label colour; suggestions get a pale tint
 and a dashed underline; rejected spans are not drawn. Where spans overlap, the
 outer accepted span keeps the fill and the inner one adds an underline in its own
-colour, so both stay visible. Spans are indexed by Qt block, so adding or removing
-one re-highlights only the blocks it touches.
+colour, so both stay visible. Adding or removing a span re-highlights only the
+blocks it touches.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from bisect import bisect_left
 
 from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.core.model import Span, State
 from annotator.gui.colors import ink, tint
+from annotator.gui.drawn_spans import DrawnSpans
 from annotator.gui.offsets import OffsetMap
 
 FALLBACK_COLOR = "#dddddd"
@@ -26,9 +26,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self._colors: dict[str, str] = {}
-        self._offsets = OffsetMap.of("")
-        self._spans: dict[int, Entry] = {}
-        self._by_block: dict[int, list[Entry]] = defaultdict(list)
+        self._drawn = DrawnSpans()
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._single: dict[tuple[str, State], QTextCharFormat] = {}  # formats of lone spans
 
@@ -40,54 +38,21 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._single.clear()
 
     def load(self, offsets: OffsetMap, spans: list[Span]) -> None:
-        """Index the spans of a new text; call before setPlainText so one pass draws all."""
-        self._offsets = offsets
-        self._spans.clear()
-        self._by_block.clear()
-        # The plain loop of _index, unrolled: this runs for every span of a 1 MB article.
-        shifts, totals, starts = offsets.shifts, offsets.totals, offsets.block_starts
-        by_block, index = self._by_block, self._spans
-        for span in spans:
-            if span.state == State.REJECTED:
-                continue
-            qs, qe = span.start, span.end
-            if shifts:  # OffsetMap.to_qt, inlined
-                qs, qe = qs + totals[bisect_left(shifts, qs)], qe + totals[bisect_left(shifts, qe)]
-            entry = index[span.id] = (qs, qe, span)
-            first = bisect_right(starts, qs) - 1
-            last = bisect_right(starts, qe - 1, first) - 1
-            for number in range(first, last + 1):
-                by_block[number].append(entry)
+        """Take the spans of a new text; call before setPlainText so one pass draws all."""
+        self._drawn = DrawnSpans(offsets, spans)
 
     def add(self, span: Span) -> None:
-        self._redraw(self._index(span))
+        self._drawn.add(span)
+        self._redraw(self._drawn.blocks_of(span))
 
-    def remove(self, span_id: int) -> None:
-        self._redraw(self._unindex(span_id))
+    def remove(self, span: Span) -> None:
+        self._drawn.remove(span)
+        self._redraw(self._drawn.blocks_of(span))
 
-    def replace(self, span: Span) -> None:
-        self._redraw([*self._unindex(span.id), *self._index(span)])
-
-    def _index(self, span: Span) -> range:
-        if span.state == State.REJECTED:
-            return range(0)
-        offsets = self._offsets
-        qs, qe = offsets.to_qt(span.start), offsets.to_qt(span.end)
-        entry = (qs, qe, span)
-        self._spans[span.id] = entry
-        blocks = offsets.blocks_of(qs, qe)
-        for number in blocks:
-            self._by_block[number].append(entry)
-        return blocks
-
-    def _unindex(self, span_id: int) -> range:
-        entry = self._spans.pop(span_id, None)
-        if entry is None:
-            return range(0)
-        blocks = self._offsets.blocks_of(entry[0], entry[1])
-        for number in blocks:
-            self._by_block[number].remove(entry)
-        return blocks
+    def replace(self, old: Span, new: Span) -> None:
+        self._drawn.remove(old)
+        self._drawn.add(new)
+        self._redraw([*self._drawn.blocks_of(old), *self._drawn.blocks_of(new)])
 
     def _redraw(self, blocks) -> None:
         doc = self.document()
@@ -97,23 +62,31 @@ class SpanHighlighter(QSyntaxHighlighter):
     # -- drawing ----------------------------------------------------------------
 
     def highlightBlock(self, _text: str) -> None:  # noqa: N802 - Qt override
-        number = self.currentBlock().blockNumber()
-        entries = self._by_block.get(number)
-        if not entries:
+        drawn = self._drawn
+        base, high = drawn.offsets.block_range(self.currentBlock().blockNumber())
+        if drawn.long and drawn.long_touch(base, high):
+            self._draw_overlaps(list(drawn.touching(base, high)), base, high)
             return
-        base, high = self._offsets.block_range(number)  # cheaper than asking the QTextBlock
-        entries.sort(key=_first)  # already sorted unless spans were added since
-        if _overlapping(entries):
-            self._draw_overlaps(entries, base, high)
-            return
-        single, set_format = self._single, self.setFormat
-        for qs, qe, span in entries:
+        # DrawnSpans.touching, inlined: this loop runs for every span of the article.
+        qs, qe, spans = drawn.qs, drawn.qe, drawn.spans
+        single, set_format, reach = self._single, self.setFormat, -1
+        for i in range(bisect_left(qs, base - drawn.longest), bisect_left(qs, high)):
+            end = qe[i]
+            if end <= base:
+                continue
+            start = qs[i]
+            if start < reach:  # spans overlap here: draw the block again, cut at every edge
+                self._draw_overlaps(list(drawn.touching(base, high)), base, high)
+                return
+            reach = max(reach, end)
+            span = spans[i]
             fmt = single.get((span.label, span.state)) or self._format((span,))
-            start = max(qs, base)
-            set_format(start - base, min(qe, high) - start, fmt)
+            start = max(start, base)
+            set_format(start - base, min(end, high) - start, fmt)
 
     def _draw_overlaps(self, entries: list[Entry], base: int, high: int) -> None:
         """Split the block into runs of mutually overlapping spans; cut each run at every edge."""
+        entries.sort(key=lambda entry: entry[0])  # long spans come last from touching()
         cluster: list[Entry] = []
         reach = -1
         for entry in entries:
@@ -170,19 +143,6 @@ class SpanHighlighter(QSyntaxHighlighter):
 
 
 Entry = tuple[int, int, Span]  # (Qt start, Qt end, span)
-
-
-def _first(entry: Entry) -> int:
-    return entry[0]
-
-
-def _overlapping(entries: list[Entry]) -> bool:
-    reach = -1
-    for qs, qe, _ in entries:
-        if qs < reach:
-            return True
-        reach = max(reach, qe)
-    return False
 
 
 def _length(span: Span) -> int:

@@ -60,3 +60,4 @@ def open_window(qtbot, tmp_path):
         return window
 
     return opener
+

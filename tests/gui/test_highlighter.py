@@ -4,6 +4,7 @@ from hypothesis import given, settings, strategies as st
 from PySide6.QtGui import QTextCharFormat
 
 from annotator.core.model import Source, Span, State
+from annotator.gui import drawn_spans
 from annotator.gui.article_view import ArticleView
 from annotator.gui.offsets import OffsetMap
 
@@ -54,8 +55,19 @@ def test_suggestion_is_dashed_and_paler(qtbot):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(TEXT) - 1), st.integers(1, 12), st.sampled_from(list(State))), max_size=8))
-def test_exactly_the_drawn_spans_get_a_format(qapp, raw):
+@given(
+    st.lists(st.tuples(st.integers(0, len(TEXT) - 1), st.integers(1, 12), st.sampled_from(list(State))), max_size=8),
+    st.sampled_from([2000, 4]),  # 4: most spans take the "long span" path
+)
+def test_exactly_the_drawn_spans_get_a_format(qapp, raw, long_limit):
+    saved, drawn_spans.LONG = drawn_spans.LONG, long_limit
+    try:
+        check_formats(raw)
+    finally:
+        drawn_spans.LONG = saved
+
+
+def check_formats(raw):
     spans = [(s, min(s + n, len(TEXT)), "ORG", state) for s, n, state in raw]
     view = view_with(None, spans)
     formats = drawn(view)

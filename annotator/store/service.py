@@ -299,13 +299,12 @@ class Store:
         return self._set_document_field(doc_id, "note", note)
 
     def _set_document_field(self, doc_id: int, name: str, value: str) -> str:
-        with self._write() as s:
-            row = s.get(DocumentRow, doc_id)
-            if row is None:
+        column = DocumentRow.__table__.c[name]
+        with self._write() as s:  # only the one column: the row's text may be a megabyte
+            previous = s.execute(select(column).where(DocumentRow.id == doc_id)).scalar_one_or_none()
+            if previous is None:
                 raise AnnotationError(f"no document {doc_id}")
-            previous = getattr(row, name)
-            setattr(row, name, value)
-            row.updated_at = now()
+            s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values({name: value, "updated_at": now()}))
             return previous
 
     def document_row(self, doc_id: int, status: str | None = None, text: str | None = None) -> int | None:

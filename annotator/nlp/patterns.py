@@ -1,7 +1,7 @@
 """Learned string matches: a span the user tagged or accepted becomes suggestions elsewhere.
 
 The database finds the documents that contain the phrase (SQLite ``instr``), ``str.find``
-finds it inside them, and Tokens keeps only token-aligned hits (so "Putin" does not
+finds it inside them, and the tokenizer keeps only token-aligned hits (so "Putin" does not
 match inside "Putinism"). No model is needed: the tokenizer is spaCy's rule-based one.
 The caller decides whether to call this at all (the "learn from my spans" setting).
 """
@@ -27,14 +27,11 @@ def propagate(store, label: str, phrase: str, exclude: tuple[int, int, int] | No
 
 def matches(text: str, phrase: str, label: str, doc_id: int | None = None, exclude: tuple[int, int, int] | None = None) -> list[Span]:
     """Token-aligned, non-overlapping occurrences of ``phrase`` in ``text`` as pattern suggestions."""
-    tokens = None
     spans = []
     start = text.find(phrase) if phrase else -1
     while start != -1:
         end = start + len(phrase)
-        if tokens is None:
-            tokens = Tokens.of(text)  # only for texts that contain the phrase
-        if tokens.index_span(start, end) is None:
+        if not aligned(text, start, end):
             start = text.find(phrase, start + 1)
             continue
         if exclude is None or (doc_id, start, end) != tuple(exclude):
@@ -48,3 +45,16 @@ def _candidates(store, phrase: str) -> list[tuple[int, str]]:
         return []  # a span edged with whitespace is not a phrase to learn
     return store.texts_containing(phrase)
 
+
+def aligned(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` falls on token boundaries of ``text``, tokenizing only around it.
+
+    spaCy's tokenizer cuts at whitespace first and treats each non-space run on its own,
+    so the runs that hold ``start`` and ``end`` decide; a whole article need not be tokenized.
+    """
+    left, right = start, end
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return Tokens.of(text[left:right]).index_span(start - left, end - left) is not None

@@ -1,7 +1,11 @@
 """Learned string matches: what the user tags in one article is suggested in the others."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from annotator.core.model import Source, Span, State
-from annotator.nlp.patterns import matches, propagate
+from annotator.nlp.patterns import aligned, matches, propagate
+from annotator.nlp.tokens import Tokens
 
 
 def tag(store, doc_id, phrase, label="PERSON"):
@@ -58,3 +62,20 @@ def test_phrase_over_a_human_span_is_not_suggested(seeded):
     result = propagate(store, "PERSON", "Mike Pompeo")
     assert result.overlaps_decided == 1
     assert all(not (s.start <= start < s.end and s.source == Source.PATTERN) for s in store.spans(first))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aUSdnt.'-,()$%\"😀 \n\t\xa0", max_size=40), st.data())
+def test_alignment_around_a_match_equals_tokenizing_the_whole_text(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = start < end and Tokens.of(text).index_span(start, end) is not None
+    assert (start < end and aligned(text, start, end)) == expected
+
+
+def test_alignment_knows_abbreviations_and_contractions():
+    text = "The U.S. envoy didn't visit; Pompeo's aide did."
+    assert aligned(text, 4, 8)  # "U.S."
+    assert not aligned(text, 4, 7)  # "U.S" without its final dot
+    assert aligned(text, 15, 18) and not aligned(text, 15, 19)  # "did" of "didn't", not "didn"
+    assert aligned(text, 29, 35)  # "Pompeo" before "'s"

@@ -509,3 +509,16 @@ class Store:
         for doc_id, start, end, label_id, source, state in s.execute(query.where(SpanRow.document_id.in_(list(doc_ids)))):
             found.setdefault(doc_id, Taken()).add(start, end, label_id, Source(source), State(state))
         return found
+
+    def delete_suggestions(self, span_ids: Iterable[int]) -> list[tuple[int, int]]:
+        """Delete those of ``span_ids`` that are still pending suggestions, in one transaction.
+
+        Undoes learned string matches: a suggestion the user accepted or rejected since is a
+        decision and stays. Returns ``(document_id, span_id)`` of the spans deleted.
+        """
+        ids, deleted = list(span_ids), []
+        with self._write() as s:
+            for i in range(0, len(ids), 500):  # SQLite caps the parameters of one statement
+                pending = SpanRow.id.in_(ids[i : i + 500]) & (SpanRow.state == State.SUGGESTED.value)
+                deleted += s.execute(delete(SpanRow).where(pending).returning(SpanRow.document_id, SpanRow.id)).all()
+        return [(doc_id, span_id) for doc_id, span_id in deleted]

@@ -19,6 +19,7 @@ class Editor(QObject):
     document_edited = Signal(int)  # status or note of this document changed
     spans_edited = Signal(int)  # span set or states of this document changed
     message = Signal(str)  # something to tell the user in the status bar
+    unsaved_changed = Signal(int, str)  # edits the DB refused for now, and why (0, "" when none)
 
     def __init__(self, store: Store, view: ArticleView, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,10 @@ class Editor(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[int, QUndoStack] = {}
         self.document: Document | None = None
+        # Edits the DB could not take (read-only, full, file gone), oldest first, with their
+        # document: kept to be retried in order, never silently dropped.
+        self.unsaved: list[tuple[int, StoreCommand]] = []
+        self._last_error = ""
 
     # -- documents --------------------------------------------------------------
 
@@ -50,13 +55,91 @@ class Editor(QObject):
         # Note typing (mergeable commands, id != -1) stays one undo step, so it does not start work.
         if self.document.status == Status.NEW and command.id() == -1 and not isinstance(command, SetStatus):
             command = self._starting(command)
+        if self.unsaved and not self.retry():  # older unsaved edits go first, in order
+            self._keep_unsaved(self.document.id, command)
+            return False
         try:
             command.apply()
-        except (AnnotationError, DatabaseError) as error:
+        except AnnotationError as error:
             self.message.emit(str(error))
+            return False
+        except DatabaseError as error:
+            self._keep_unsaved(self.document.id, command, error)
             return False
         self.stack(self.document.id).push(command)
         return True
+
+    # -- edits the database refused: kept, retried, or discarded -------------------
+
+    def _keep_unsaved(self, doc_id: int, command: StoreCommand, error: DatabaseError | None = None) -> None:
+        last = self.unsaved[-1] if self.unsaved else None
+        merged = last and last[0] == doc_id and command.id() != -1 and last[1].id() == command.id() and last[1].mergeWith(command)
+        if not merged:
+            self.unsaved.append((doc_id, command))
+        if error is not None:
+            self._last_error = str(error)
+        self._report_unsaved()
+
+    def _report_unsaved(self) -> None:
+        count = len(self.unsaved)
+        why = self._last_error if count else ""
+        if count:
+            self.message.emit(f"Not saved: {why}")
+        self.unsaved_changed.emit(count, why)
+
+    def retry(self) -> bool:
+        """Apply the unsaved edits, oldest first; stop at the first the DB still refuses."""
+        while self.unsaved:
+            doc_id, command = self.unsaved[0]
+            try:
+                command.apply()
+            except AnnotationError as error:  # no longer applies (e.g. its span is gone): say so, drop it
+                self.unsaved.pop(0)
+                self.message.emit(f"Could not save “{command.text()}”: {error}")
+                continue
+            except DatabaseError as error:
+                self._last_error = str(error)
+                self._report_unsaved()
+                return False
+            self.unsaved.pop(0)
+            self.stack(doc_id).push(command)
+        self._report_unsaved()
+        return True
+
+    def discard_unsaved(self) -> None:
+        self.unsaved.clear()
+        self._report_unsaved()
+        self.message.emit("Unsaved edits discarded.")
+
+    # -- undo / redo: the store work first, then the stack --------------------------
+
+    def undo(self) -> None:
+        """Ctrl+Z: an unsaved edit is simply dropped; a saved one is taken back in the DB."""
+        if self.unsaved:
+            _, command = self.unsaved.pop()
+            self._report_unsaved()
+            self.message.emit(f"Dropped the unsaved edit “{command.text()}”.")
+            return
+        stack = self.undo_group.activeStack()
+        if stack is not None and stack.canUndo():
+            self._step(stack.command(stack.index() - 1), stack.undo, "Undo")
+
+    def redo(self) -> None:
+        """Ctrl+Shift+Z: retry unsaved edits first, else redo the next step."""
+        if self.unsaved:
+            self.retry()
+            return
+        stack = self.undo_group.activeStack()
+        if stack is not None and stack.canRedo():
+            self._step(stack.command(stack.index()), stack.redo, "Redo")
+
+    def _step(self, command: StoreCommand, move, verb: str) -> None:
+        try:
+            command.unapply() if verb == "Undo" else command.apply()
+        except (AnnotationError, DatabaseError) as error:  # the stack stays where it was
+            self.message.emit(f"{verb} of “{command.text()}” failed, nothing changed: {error}")
+            return
+        move()
 
     def _starting(self, command: StoreCommand) -> StoreCommand:
         """The first edit of a new document also marks it in progress (one undo step)."""

@@ -30,6 +30,7 @@ from annotator.gui.find_bar import FindBar
 from annotator.gui.label_palette import LabelPalette
 from annotator.gui.side_panel import DocumentPanel, SpanPanel, plain_label
 from annotator.gui.token_cache import TokenCache
+from annotator.gui.unsaved_banner import UnsavedBanner
 from annotator.store import DatabaseError, Store
 
 SHORTCUTS = [
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, settings: QSettings) -> None:
         super().__init__()
         self.store, self.settings = store, settings
-        self.setWindowTitle(f"Annotator — {store.path.name}")
+        self.setWindowTitle(f"Annotator — {store.path.name}" + (" (read-only)" if store.readonly else ""))
         self.view = ArticleView()
         self.tokens = TokenCache()
         self.editor = Editor(store, self.view, self)
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.title = plain_label()
         self.title.setObjectName("docTitle")
         self.find_bar = FindBar(self.view)
+        self.unsaved_banner = UnsavedBanner(self.editor)
         self.palette = LabelPalette()
         self.span_panel = SpanPanel(self.editor)
         self.document_panel = DocumentPanel(self.editor)
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         self.load_labels()
         self._update_progress()
         self._restore()
+        if store.readonly:
+            self.statusBar().showMessage(f"{store.path} is open read-only: you can read and export, edits cannot be saved.")
 
     # -- building ---------------------------------------------------------------
 
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 8, 0, 0)
         column.setSpacing(4)
         column.addWidget(self.title)
+        column.addWidget(self.unsaved_banner)
         column.addWidget(self.view, 1)
         column.addWidget(self.find_bar)
         side = QWidget()
@@ -128,11 +133,10 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
-        undo = self.editor.undo_group.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.editor.undo_group.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addActions([undo, redo])
+        # Undo and redo go through the editor, which does the store work before moving the stack.
+        self.undo_action = self._action(edit, "Undo", self.editor.undo, "Ctrl+Z")
+        self.redo_action = self._action(edit, "Redo", self.editor.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addSeparator()
         self._action(edit, "&Find in article…", self.find_bar.open_bar, QKeySequence.StandardKey.Find)
         self._action(edit, "&Labels…", self.edit_labels, "Ctrl+L")
@@ -170,6 +174,10 @@ class MainWindow(QMainWindow):
         self.editor.spans_edited.connect(self.documents.model.forget)
         self.editor.document_edited.connect(self._document_edited)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        group = self.editor.undo_group
+        for signal in (group.indexChanged, group.activeStackChanged, self.editor.unsaved_changed):
+            signal.connect(self._update_undo_actions)
+        self._update_undo_actions()
 
     # -- behaviour --------------------------------------------------------------
 
@@ -215,6 +223,17 @@ class MainWindow(QMainWindow):
     def _focus_note(self, note) -> None:
         if note.isEnabled():
             note.setFocus()
+
+    def _update_undo_actions(self, *_changed) -> None:
+        group, unsaved = self.editor.undo_group, self.editor.unsaved
+        if unsaved:
+            self.undo_action.setText(f"Drop unsaved “{unsaved[-1][1].text()}”")
+            self.redo_action.setText("Retry saving")
+        else:
+            self.undo_action.setText(f"Undo {group.undoText()}".strip())
+            self.redo_action.setText(f"Redo {group.redoText()}".strip())
+        self.undo_action.setEnabled(bool(unsaved) or group.canUndo())
+        self.redo_action.setEnabled(bool(unsaved) or group.canRedo())
 
     def _document_edited(self, doc_id: int) -> None:
         if self.editor.document and self.editor.document.id == doc_id:

@@ -6,6 +6,7 @@ carry the document id, because history is kept per document.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -25,23 +26,40 @@ class Sink(Protocol):
 
 
 class StoreCommand(QUndoCommand):
-    """The editor runs ``apply`` itself (so Store errors reach it as exceptions, which
-    a redo called from QUndoStack.push would swallow) and pushes only what succeeded;
-    the push's own first redo is then skipped."""
+    """Subclasses write ``do`` and ``revert``; each calls the Store, which commits.
 
-    _applied = False
+    The editor runs ``apply`` / ``unapply`` itself, so Store errors reach it as exceptions
+    (a redo or undo called by QUndoStack would swallow them and move the stack's index
+    anyway), and moves the stack only after the store work succeeded; the stack's own
+    redo/undo call that follows is then skipped. History thus always matches the DB.
+    """
+
+    _skip_next = False
 
     def apply(self) -> None:
         self.do()
-        self._applied = True
+        self._skip_next = True
+
+    def unapply(self) -> None:
+        self.revert()
+        self._skip_next = True
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
+        if self._skip_next:
+            self._skip_next = False
             return
         self.do()
 
+    def undo(self) -> None:
+        if self._skip_next:
+            self._skip_next = False
+            return
+        self.revert()
+
     def do(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
         raise NotImplementedError
 
 
@@ -54,7 +72,7 @@ class AddSpan(StoreCommand):
         self.span = self.store.add_span(self.doc_id, self.span)  # keeps its id on redo
         self.sink.span_added(self.doc_id, self.span)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.delete_span(self.span.id)
         self.sink.span_removed(self.doc_id, self.span.id)
 
@@ -68,7 +86,7 @@ class DeleteSpan(StoreCommand):
         self.span = self.store.delete_span(self.span.id)
         self.sink.span_removed(self.span.document_id, self.span.id)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         restored = self.store.add_span(self.span.document_id, self.span)
         self.sink.span_added(self.span.document_id, restored)
 
@@ -95,7 +113,7 @@ class UpdateSpan(StoreCommand):
         _, after = self.store.update_span(self.span_id, **self.after)
         self.sink.span_changed(self.doc_id, after)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         _, after = self.store.update_span(self.span_id, **self.before)
         self.sink.span_changed(self.doc_id, after)
 
@@ -110,7 +128,7 @@ class SetStatus(StoreCommand):
         self.previous = self.store.set_status(self.doc_id, self.status)
         self.sink.document_changed(self.doc_id, status=self.status)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.set_status(self.doc_id, self.previous)
         self.sink.document_changed(self.doc_id, status=self.previous)
 
@@ -136,7 +154,7 @@ class SetDocumentNote(StoreCommand):
             self.previous = previous
         self.sink.document_changed(self.doc_id, note=self.note)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.store.set_document_note(self.doc_id, self.previous)
         self.sink.document_changed(self.doc_id, note=self.previous)
 
@@ -152,9 +170,21 @@ class Batch(StoreCommand):
         self.children.append(command)
 
     def do(self) -> None:
-        for command in self.children:
-            command.do()
+        _all_or_none([command.do for command in self.children], [command.revert for command in self.children])
 
-    def undo(self) -> None:
-        for command in reversed(self.children):
-            command.undo()
+    def revert(self) -> None:
+        reverts = [command.revert for command in reversed(self.children)]
+        _all_or_none(reverts, [command.do for command in reversed(self.children)])
+
+
+def _all_or_none(steps: list, inverses: list) -> None:
+    """Run the steps; if one fails, take back the ones done (best effort) and re-raise,
+    so a batch that fails half-way (e.g. the disk fills up) leaves the DB as it was."""
+    for done, step in enumerate(steps):
+        try:
+            step()
+        except Exception:
+            for inverse in reversed(inverses[:done]):
+                with suppress(Exception):  # the original error is the one to report
+                    inverse()
+            raise

@@ -38,3 +38,11 @@ def cli_env(tmp_path):
     env["HOME"] = str(tmp_path / "home")
     env["XDG_DATA_HOME"] = str(tmp_path / "home" / "data")
     return env
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One reliability report line for the whole run (trials, faults, inputs, lost)."""
+    from tests.reliability.tally import TALLY, report_line
+
+    if TALLY:
+        terminalreporter.write_line(report_line())

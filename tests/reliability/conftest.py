@@ -1,6 +1,2 @@
-from tests.reliability.tally import TALLY, report_line
-
-
-def pytest_terminal_summary(terminalreporter):
-    if TALLY:
-        terminalreporter.write_line(report_line())
+# The reliability report line (tests/reliability/tally.py) is printed by tests/conftest.py,
+# so it also counts the GUI fault, fuzz and bad-input tests in tests/gui.

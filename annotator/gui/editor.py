@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from annotator.core.model import AnnotationError, Document, Source, Span, State, Status
 from annotator.gui.article_view import ArticleView
+from annotator.gui.learning import LearnMatches
 from annotator.gui.undo_commands import AddSpan, Batch, DeleteSpan, SetDocumentNote, SetStatus, StoreCommand, UpdateSpan
 from annotator.store import DatabaseError, Store
 
@@ -27,6 +28,7 @@ class Editor(QObject):
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[int, QUndoStack] = {}
         self.document: Document | None = None
+        self.learn_matches = False  # "Learn from my spans": tag/accept also suggests the text elsewhere
         # Edits the DB could not take (read-only, full, file gone), oldest first, with their
         # document: kept to be retried in order, never silently dropped.
         self.unsaved: list[tuple[int, StoreCommand]] = []
@@ -36,7 +38,7 @@ class Editor(QObject):
 
     def open(self, doc_id: int) -> Document:
         self.document = self.store.document(doc_id)
-        self.view.show_document(self.document.text, self.store.document_spans(doc_id))
+        self.view.show_document(self.document.text, self.store.spans(doc_id))
         self.undo_group.setActiveStack(self.stack(doc_id))
         return self.document
 
@@ -48,7 +50,7 @@ class Editor(QObject):
     def reload_spans(self) -> None:
         """Show the current document's spans as stored (e.g. after background pre-annotation)."""
         if self.document is not None:
-            self.view.set_spans(self.store.document_spans(self.document.id))
+            self.view.set_spans(self.store.spans(self.document.id))
             self.spans_edited.emit(self.document.id)
 
     def _push(self, command: StoreCommand) -> bool:
@@ -168,20 +170,20 @@ class Editor(QObject):
     def _add(self, selected: tuple[int, int], label: str) -> None:
         same = [s for s in self.view.spans_with_extent(*selected) if s.label == label]
         if same and same[0].state != State.ACCEPTED:
-            self._push(UpdateSpan(self.store, self, same[0], f"Accept {label}", state=State.ACCEPTED))
+            self._push(self._learning(UpdateSpan(self.store, self, same[0], f"Accept {label}", state=State.ACCEPTED), same[0], label))
             return
         if same:
             self.view.go_to_span(same[0])
             return
         command = AddSpan(self.store, self, self.document.id, Span(*selected, label, Source.HUMAN, State.ACCEPTED))
-        if self._push(command):
+        if self._push(self._learning(command, command.span, label)):
             self.view.go_to_span(command.span)
 
     def relabel(self, span: Span, label: str) -> None:
         if span.label == label and span.state == State.ACCEPTED:
             return
         # Choosing a label for a suggestion is a decision: it becomes accepted.
-        self._push(UpdateSpan(self.store, self, span, f"Relabel as {label}", label=label, state=State.ACCEPTED))
+        self._push(self._learning(UpdateSpan(self.store, self, span, f"Relabel as {label}", label=label, state=State.ACCEPTED), span, label))
 
     def delete_current(self) -> None:
         """Delete key: a suggestion is rejected (kept as a negative), a span deleted."""
@@ -203,8 +205,18 @@ class Editor(QObject):
             self.message.emit("No suggestions left in this document.")
             return
         self.view.set_current(span)
-        self._push(UpdateSpan(self.store, self, span, f"Accept {span.label}", state=State.ACCEPTED))
+        self._push(self._learning(UpdateSpan(self.store, self, span, f"Accept {span.label}", state=State.ACCEPTED), span, span.label))
         self.view.go_to_span(self.view.next_span(True, suggestions_only=True) or self.view.current)
+
+    def _learning(self, command: StoreCommand, span: Span, label: str) -> StoreCommand:
+        """With learning on, the tag or accept also suggests its text elsewhere: one undo step."""
+        if not self.learn_matches:
+            return command
+        batch = Batch(command.text())
+        batch.add(command)
+        where = (self.document.id, span.start, span.end)
+        batch.add(LearnMatches(self.store, self, label, self.document.text[span.start : span.end], where))
+        return batch
 
     def accept_all(self) -> None:
         self._review_all(State.ACCEPTED, "Accept")
@@ -262,6 +274,24 @@ class Editor(QObject):
         if self._is_open(doc_id):
             self.view.replace_span(span)
         self.spans_edited.emit(doc_id)
+
+    def suggestions_added(self, span_ids: list[int], documents: set[int]) -> None:
+        if self.document is not None and self.document.id in documents:
+            new = set(span_ids)
+            for span in self.store.spans(self.document.id):
+                if span.id in new:
+                    self.view.add_span(span)
+        for doc_id in documents:
+            self.spans_edited.emit(doc_id)
+        if span_ids:
+            self.message.emit(f"Learned: {len(span_ids)} more suggestion(s) in {len(documents)} document(s).")
+
+    def suggestions_removed(self, removed: list[tuple[int, int]]) -> None:
+        for doc_id, span_id in removed:
+            if self._is_open(doc_id):
+                self.view.remove_span(span_id)
+        for doc_id in {doc_id for doc_id, _ in removed}:
+            self.spans_edited.emit(doc_id)
 
     def document_changed(self, doc_id: int, **fields) -> None:
         if self._is_open(doc_id):

@@ -29,6 +29,7 @@ from annotator.gui.editor import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_palette import LabelPalette
 from annotator.gui.side_panel import DocumentPanel, SpanPanel, plain_label
+from annotator.gui.suggestions import Suggestions
 from annotator.gui.token_cache import TokenCache
 from annotator.gui.unsaved_banner import UnsavedBanner
 from annotator.store import DatabaseError, Store
@@ -48,6 +49,7 @@ SHORTCUTS = [
     ("Ctrl+D / Ctrl+K", "mark the document done / skipped"),
     ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
     ("Ctrl+Shift+A / Ctrl+Shift+R", "accept / reject all suggestions in the document"),
+    ("Ctrl+Shift+P", "pre-annotate with spaCy (in the background; Cancel in the status bar)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (history is kept per document)"),
     ("Ctrl+F", "find in the article (the match can be labelled)"),
     ("Ctrl+Shift+F", "filter the document list by title or text"),
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.progress)
+        self.suggestions = Suggestions(self)  # Review menu: pre-annotate, learn from my spans
         self.load_labels()
         self._update_progress()
         self._restore()
@@ -307,5 +310,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("windowState", self.saveState())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.sync()
+        self.suggestions.stop()
         self.tokens.close()
         super().closeEvent(event)

@@ -12,6 +12,7 @@ from html import escape
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self._action(file, "&Import…", lambda: self.import_files(), "Ctrl+I")
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         # Undo and redo go through the editor, which does the store work before moving the stack.
@@ -203,6 +205,19 @@ class MainWindow(QMainWindow):
         self.documents.apply_filter()
         self.load_labels()
         self._update_progress()
+
+    def import_files(self, paths: list | None = None) -> None:
+        """File > Import: ask for files (tests pass them), then import off the UI thread."""
+        from annotator.gui.import_dialog import FILE_FILTER, ImportRun
+
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Import documents", "", FILE_FILTER)
+        if not paths:
+            return
+        self.import_run = ImportRun(self.store, paths, self)
+        self.import_run.imported.connect(lambda _report: self.reload())
+        self.import_run.ended.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.import_run.start()
 
     def load_labels(self) -> None:
         labels = self.store.labels()
@@ -310,6 +325,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("windowState", self.saveState())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.sync()
+        if getattr(self, "import_run", None) is not None:  # closing cancels an import: it rolls back
+            self.import_run.job.stop()
         self.suggestions.stop()
         self.tokens.close()
         super().closeEvent(event)

@@ -1,0 +1,148 @@
+"""File > Import: files read and stored off the UI thread, with progress, Cancel and a problem list.
+
+``import_paths`` is all-or-nothing: bad input refuses the whole import before anything is
+written. Cancel is made just as safe: the Store handed to the import checks the cancel flag
+before it writes anything and at every progress step inside the one write transaction, so a
+cancelled import rolls back and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QProgressDialog, QVBoxLayout, QWidget
+
+from annotator.gui.background import BackgroundJob
+from annotator.gui.side_panel import plain_label
+from annotator.store import Store
+from annotator.transfer.importing import ImportReport, import_paths
+from annotator.transfer.problems import InputError, Problem
+
+FILE_FILTER = "Annotator inputs (*.jsonl *.txt *.ann *.spacy *.conll *.iob *.iob2);;All files (*)"
+
+
+class ImportCancelled(Exception):
+    """The user pressed Cancel; raised inside the write transaction so that it rolls back."""
+
+
+class _CancellableStore:
+    """The Store as the import sees it: every write first asks whether Cancel was pressed."""
+
+    def __init__(self, store: Store, cancelled: Callable[[], bool]) -> None:
+        self._store, self._cancelled = store, cancelled
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def _check(self) -> None:
+        if self._cancelled():
+            raise ImportCancelled()
+
+    def save_labels(self, labels) -> None:
+        self._check()
+        self._store.save_labels(labels)
+
+    def add_documents(self, records, progress=None, total: int = 0, **options):
+        self._check()
+
+        def checked(done: int, of: int) -> None:
+            self._check()  # raising here rolls the whole write back
+            if progress:
+                progress(done, of)
+
+        return self._store.add_documents(records, progress=checked, total=total, **options)
+
+
+class ImportRun(QObject):
+    """One import: a background job, its progress dialog, and what it tells the user at the end."""
+
+    imported = Signal(object)  # ImportReport, after documents may have been added
+    ended = Signal(str)  # one line for the status bar, whatever the outcome
+
+    def __init__(self, store: Store, paths: list[Path], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.paths, self.window = [Path(p) for p in paths], parent
+        self.job = BackgroundJob(lambda progress, cancelled: self._work(store, progress, cancelled), self)
+        self.progress = _progress_dialog(parent, len(self.paths))
+        self.progress.canceled.connect(self.job.cancel)
+        self.job.progressed.connect(self._progressed)
+        self.job.succeeded.connect(self._succeeded)
+        self.job.failed.connect(self._failed)
+        self.job.ended.connect(self.progress.close)
+        self.problems_dialog: ProblemsDialog | None = None
+
+    def start(self) -> None:
+        self.progress.show()
+        self.job.start()
+
+    def _work(self, store: Store, progress, cancelled) -> ImportReport:  # in the worker thread
+        return import_paths(_CancellableStore(store, cancelled), self.paths, progress=progress)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setLabelText(f"Storing document {done:,} of {total:,}…")
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1) - 1))  # reaching the maximum would close it early
+
+    def _succeeded(self, report: ImportReport) -> None:
+        self.imported.emit(report)
+        self.ended.emit(summary(report))
+        if report.warnings:
+            self._show_problems("Imported, with warnings", summary(report), report.warnings)
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ImportCancelled):
+            self.ended.emit("Import cancelled: nothing was imported.")
+        elif isinstance(error, InputError):
+            count = len(error.problems)
+            self.ended.emit(f"Nothing was imported: {count} problem{'s' * (count != 1)} in the input.")
+            self._show_problems("Nothing was imported", "The input was refused; nothing was written. Fix these and import again:", error.problems)
+        else:  # DatabaseError and the like: the message names the file
+            self.ended.emit(f"Nothing was imported: {error}")
+            self._show_problems("Nothing was imported", "The database refused the import; nothing was written:", [str(error)])
+
+    def _show_problems(self, title: str, intro: str, problems: list[Problem | str]) -> None:
+        self.problems_dialog = ProblemsDialog(title, intro, [str(p) for p in problems], self.window)
+        self.problems_dialog.open()  # window-modal, without a nested event loop
+
+
+def summary(report: ImportReport) -> str:
+    parts = [f"Imported {report.added:,} document{'s' * (report.added != 1)} with {report.spans:,} spans"]
+    if report.duplicates:
+        parts.append(f"{report.duplicates:,} already stored, skipped")
+    if report.labels_created:
+        parts.append(f"new labels created: {', '.join(report.labels_created)}")
+    if report.warnings:
+        parts.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}")
+    return "; ".join(parts) + "."
+
+
+def _progress_dialog(parent: QWidget, files: int) -> QProgressDialog:
+    dialog = QProgressDialog(f"Reading {files} file{'s' * (files != 1)}…", "Cancel", 0, 0, parent)
+    dialog.setWindowTitle("Import")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    return dialog
+
+
+class ProblemsDialog(QDialog):
+    """Every problem, one per line, naming file and line; plain text, scrollable, copyable."""
+
+    def __init__(self, title: str, intro: str, problems: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(720, 360)
+        self.intro = plain_label(intro)
+        self.intro.setWordWrap(True)
+        self.list = QPlainTextEdit(readOnly=True)
+        self.list.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.list.setPlainText("\n".join(problems))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)

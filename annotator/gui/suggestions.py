@@ -45,6 +45,8 @@ class Suggestions(QObject):
         self.window, self.store, self.settings = window, window.store, window.settings
         self.pipelines: dict[str, object] = {}  # spec -> loaded Pipeline, reused by later runs
         self.job: BackgroundJob | None = None
+        self._ids: list[int] = []  # the documents of the running job, in the order it stores them
+        self._shown: set[int] = set()  # documents whose new suggestions the view already drew
         self.dialog: PreannotateDialog | None = None
         self.error_box: QMessageBox | None = None
         self._told: set[str] = set()  # problems already shown once
@@ -94,7 +96,8 @@ class Suggestions(QObject):
         if not quiet:
             self.settings.setValue(MODEL_KEY, model or "")
             self.settings.setValue(SCOPE_KEY, scope)
-        self.job = BackgroundJob(self._work(model or None, ids), self)
+        self._ids, self._shown = sorted(ids), set()
+        self.job = BackgroundJob(self._work(model or None, self._ids), self)
         self.job.progressed.connect(self._progressed)
         self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(lambda error: self._failed(error, quiet))
@@ -156,13 +159,23 @@ class Suggestions(QObject):
         if self.job is not None and not self.job.cancelled():
             self.window.show_progress(done, total, f"Pre-annotating: {done:,} of {total:,} document(s)…")
             self.window.busy.setVisible(True)  # until the run has ended, not only counted
+            if done:
+                self.window.documents.apply_filter()  # span counts of the batches stored so far
+                self._show_current_when_done(self._ids[:done])
+
+    def _show_current_when_done(self, done_ids: list[int]) -> None:
+        """Draw the open document's suggestions as soon as its batch is stored (batches go in id order)."""
+        document = self.window.editor.document
+        if document is not None and document.id not in self._shown and document.id in done_ids:
+            self._shown.add(document.id)
+            self.window.editor.reload_spans()
 
     def _succeeded(self, result) -> None:
         pipeline, summary = result
         self.pipelines[pipeline.spec] = pipeline
         self.window.reload()  # the open document's spans, list counts, labels the model added
-        line = summary.line() if summary else "Pre-annotation cancelled before it started."
-        self.window.statusBar().showMessage(line[:1].upper() + line[1:] + ".")
+        self.window.statusBar().showMessage(_short_line(summary) if summary else "Pre-annotation cancelled before it started.")
+        self.window.statusBar().setToolTip(summary.line() if summary else "")  # the counts of what was skipped
 
     def _failed(self, error: Exception, quiet: bool) -> None:
         from annotator.nlp.pipeline import NoModelError
@@ -241,6 +254,14 @@ class _FirstPaint(QObject):
 
 def _after_first_paint(widget: QWidget, then) -> None:
     _FirstPaint(widget, then)
+
+
+def _short_line(summary) -> str:
+    """One status-bar line; the full summary (what was skipped and why) is the tooltip."""
+    line = f"Pre-annotated {summary.documents:,}/{summary.total:,} document(s) with {summary.model}"
+    line += " (cancelled)" if summary.cancelled else ""
+    skipped = summary.entities - summary.stored
+    return f"{line}: {summary.stored:,} suggestion(s) stored" + (f", {skipped:,} skipped (see tooltip)" if skipped else "")
 
 
 def _as_bool(value) -> bool:

@@ -6,6 +6,8 @@ view paints them, so a project of 100,000 documents opens at once.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
@@ -92,7 +94,8 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(STATUS_INK[row.status])) if column == 1 else None
         if column == 0:
-            return row.title if role == Qt.ItemDataRole.DisplayRole else f"#{row.id} {row.title}"
+            # Qt guesses whether a tooltip is rich text: escape the title inside an explicit <qt>.
+            return row.title if role == Qt.ItemDataRole.DisplayRole else f"<qt>#{row.id} {html.escape(row.title)}</qt>"
         if column == 1:
             return STATUS_TEXT[row.status]
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -39,7 +39,7 @@ class LabelPalette(QWidget):
 
     def _button(self, label: Label) -> QPushButton:
         hotkey = f"   {label.hotkey}" if label.hotkey else ""
-        button = QPushButton(f"{label.name}{hotkey}")
+        button = QPushButton(f"{label.name}{hotkey}".replace("&", "&&"))  # a lone & would be a mnemonic
         button.setObjectName("labelButton")
         # Not focusable: clicking it must leave the article's selection where it is.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
         else:
             self.undo_action.setText(f"Undo {group.undoText()}".strip())
             self.redo_action.setText(f"Redo {group.redoText()}".strip())
+        for action in (self.undo_action, self.redo_action):  # a label's "&" is not a mnemonic
+            action.setText(action.text().replace("&", "&&"))
         self.undo_action.setEnabled(bool(unsaved) or group.canUndo())
         self.redo_action.setEnabled(bool(unsaved) or group.canRedo())
 

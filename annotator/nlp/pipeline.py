@@ -22,6 +22,10 @@ class NoModelError(RuntimeError):
     """No usable spaCy pipeline; string-match suggestions still work without one."""
 
 
+class NoPipelineInstalled(NoModelError):
+    """No model was named and none of the default ones is installed (say it once, then go on)."""
+
+
 @dataclass(frozen=True)
 class Pipeline:
     """A loaded pipeline and the spec it came from (worker processes load the same spec)."""
@@ -68,7 +72,7 @@ def load_pipeline(model: str | Path | None = None) -> Pipeline:
     """
     spec = str(model) if model else default_model()
     if spec is None:
-        raise NoModelError(
+        raise NoPipelineInstalled(
             "no spaCy pipeline is installed (tried " + ", ".join(DEFAULT_MODELS) + "); install the model "
             "as the README says or pass --model PATH. String-match suggestions still work."
         )

@@ -3,7 +3,7 @@
 import pytest
 
 from annotator.nlp import pipeline as pipelines
-from annotator.nlp.pipeline import NoModelError, default_model, installed_pipelines, load_pipeline
+from annotator.nlp.pipeline import NoModelError, NoPipelineInstalled, default_model, installed_pipelines, load_pipeline
 
 
 def test_the_installed_english_pipeline_is_listed_and_the_default():
@@ -29,10 +29,11 @@ def test_a_pipeline_folder_loads_too(tmp_path, pipeline):
 def test_nothing_installed_says_so(monkeypatch):
     monkeypatch.setattr(pipelines, "installed_pipelines", lambda: [])
     assert default_model() is None
-    with pytest.raises(NoModelError, match="no spaCy pipeline is installed.*String-match suggestions still work"):
+    with pytest.raises(NoPipelineInstalled, match="no spaCy pipeline is installed.*String-match suggestions still work"):
         load_pipeline()
 
 
 def test_a_package_that_is_not_a_pipeline_is_refused():
-    with pytest.raises(NoModelError, match="'numpy' is neither"):
+    with pytest.raises(NoModelError, match="'numpy' is neither") as raised:
         load_pipeline("numpy")
+    assert not isinstance(raised.value, NoPipelineInstalled)

@@ -323,7 +323,30 @@ class MainWindow(QMainWindow):
             self._panes_sized = True
         super().showEvent(event)
 
+    def may_close(self) -> bool:
+        """Edits the DB refused are retried once more; if it still refuses them, ask (without
+        blocking: the window stays open, and "Close and lose them" closes it)."""
+        if getattr(self, "closing_anyway", False) or not self.editor.unsaved or self.editor.retry():
+            return True
+        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        count = len(self.editor.unsaved)
+        text = f"{count} edit{'s' * (count != 1)} could not be saved:\n{self.unsaved_banner.why}\n\nClose anyway and lose {'them' if count != 1 else 'it'}?"
+        self.close_box = QMessageBox(QMessageBox.Icon.Warning, "Edits not saved", text, buttons, self)
+        self.close_box.setTextFormat(Qt.TextFormat.PlainText)  # the error names the file, which may hold anything
+        self.close_box.button(QMessageBox.StandardButton.Discard).setText("Close and lose them" if count != 1 else "Close and lose it")
+        self.close_box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.close_box.button(QMessageBox.StandardButton.Discard).clicked.connect(self._close_anyway)
+        self.close_box.open()
+        return False
+
+    def _close_anyway(self) -> None:
+        self.closing_anyway = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.may_close():
+            event.ignore()
+            return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.settings.setValue("splitter", self.splitter.saveState())

@@ -33,11 +33,13 @@ class UnsavedBanner(QFrame):
         row.addWidget(self.discard)
         self.retry.clicked.connect(editor.retry)
         self.discard.clicked.connect(editor.discard_unsaved)
+        self.why = ""  # the database's last refusal, naming the file
         editor.unsaved_changed.connect(self.show_unsaved)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
 
     def show_unsaved(self, count: int, why: str) -> None:
+        self.why = why
         self.setVisible(count > 0)
         edits = "1 edit is" if count == 1 else f"{count} edits are"
         self.text.setText(f"{edits} not saved yet: {why}\nThey are kept: fix the problem, then Retry.")

@@ -256,3 +256,32 @@ def test_file_replaced_underneath_keeps_the_edit_and_the_old_file(open_window, t
     window.close()
     store.close()
     TALLY["trials"] += 1
+
+
+def test_closing_with_unsaved_edits_asks_first(open_window, store_factory, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    store = saved_store(store_factory)
+    window = open_window(store)
+    before = snapshot(store)
+    with sqlite_refuses_writes(store, SQLITE_SAYS["full"]):
+        keys(window.view, (Key.Key_D, CTRL))
+        window.close()  # refused: the window stays, and asks
+        box = window.close_box
+        assert window.isVisible() and box.isVisible() and window.editor.unsaved
+        assert box.textFormat() == Qt.TextFormat.PlainText and "database or disk is full" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        assert window.isVisible() and window.editor.unsaved  # kept: still there to retry
+        window.close()
+        window.close_box.button(QMessageBox.StandardButton.Discard).click()
+        assert not window.isVisible()
+    assert snapshot(store) == before
+
+
+def test_closing_retries_first(open_window, store_factory):
+    store = saved_store(store_factory)
+    window = open_window(store)
+    with sqlite_refuses_writes(store, SQLITE_SAYS["full"]):
+        keys(window.view, (Key.Key_D, CTRL))
+    window.close()  # the disk has room again: the edit is saved on the way out, no question
+    assert not window.isVisible() and store.document(1).status == Status.DONE

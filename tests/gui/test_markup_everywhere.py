@@ -108,6 +108,7 @@ def test_markup_in_messages_and_dialogs(open_window, tmp_path, qtbot):
     assert "<b>data&amp;<br>" in window.unsaved_banner.text.text()
     assert_labels_plain(window)
     assert QApplication.activeModalWidget() is None  # a banner, not a box per keystroke
+    window.unsaved_banner.discard.click()
     window.close()
     store.close()
     TALLY["inputs"] += 1

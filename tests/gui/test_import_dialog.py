@@ -105,6 +105,11 @@ def test_empty_and_blank_files_are_skipped_with_a_warning(window, qtbot, tmp_pat
 def test_bom_is_dropped_and_unknown_labels_are_created_and_named(window, qtbot, tmp_path):
     (tmp_path / "bom.txt").write_bytes("\ufeffHello BOM world\n".encode())
     (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + jsonl({"text": "Excalibur shines", "spans": [{"start": 0, "end": 9, "label": "WEAPON"}]}))
+    from annotator.transfer.validating import validate_paths
+
+    known = [label.name for label in window.store.labels()]
+    checked = validate_paths([tmp_path / "bom.jsonl"], known_labels=known)  # validate reports it...
+    assert any("WEAPON" in str(problem) and "bom.jsonl:1" in str(problem) for problem in checked.problems)
     run_import(window, qtbot, [tmp_path / "bom.txt", tmp_path / "bom.jsonl"])
     texts = {window.store.document(s.id).text for s in window.store.summaries()}
     assert {"Hello BOM world\n", "Excalibur shines"} <= texts or {"Hello BOM world", "Excalibur shines"} <= texts

@@ -57,7 +57,7 @@ class Editor(QObject):
         # Note typing (mergeable commands, id != -1) stays one undo step, so it does not start work.
         if self.document.status == Status.NEW and command.id() == -1 and not isinstance(command, SetStatus):
             command = self._starting(command)
-        if self.unsaved and not self.retry():  # older unsaved edits go first, in order
+        if self.unsaved:  # queued behind the refused ones, in order; no new wait on the DB per keystroke
             self._keep_unsaved(self.document.id, command)
             return False
         try:

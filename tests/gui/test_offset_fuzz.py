@@ -2,7 +2,8 @@
 press a label key, export JSONL, import it into a second DB: the same spans, and
 ``text[start:end]`` is exactly what the view had selected.
 
-A case is one selection tagged in the view; ANNOTATOR_FUZZ_EXAMPLES sets how many (default
+A case is one selection tagged in the view (set with QTextCursor in Qt positions, or dragged
+with the mouse); ANNOTATOR_FUZZ_EXAMPLES sets how many (default
 2,000), SELECTIONS of them per drawn text, and each drawn text makes one export/import round
 trip. One window and two stores serve the whole run, so CI time stays bounded.
 """
@@ -25,10 +26,11 @@ from annotator.core.model import State, Status
 from annotator.store import Store
 from annotator.transfer.exporting import export
 from annotator.transfer.importing import import_paths
+from tests.gui.helpers import drag
 from tests.reliability.tally import TALLY
 
 CASES = int(os.environ.get("ANNOTATOR_FUZZ_EXAMPLES", "2000"))
-SELECTIONS = 5  # per drawn text
+SELECTIONS = 6  # per drawn text: 5 made with QTextCursor, 1 dragged with the mouse
 TEXTS = -(-CASES // SELECTIONS)
 NO_FSYNC = {"synchronous": 0}  # offsets are on trial here, not durability: ~3x faster
 
@@ -41,7 +43,7 @@ PIECES = [
     "\r\n", "\r", "\n", "\n\n", "\r\r\n",  # CR/LF mixes: normalized at import
     "Marie", "Curie", "Paris", "-", ".", "&", "<b>", "x",
 ]
-texts = st.lists(st.sampled_from(PIECES) | st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=3), min_size=1, max_size=30).map("".join)
+texts = st.lists(st.sampled_from(PIECES) | st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=3), min_size=1, max_size=30).map("".join)
 
 
 def utf16_starts(text: str) -> list[int]:
@@ -97,6 +99,19 @@ class Fuzz:
         TALLY["inputs"] += 1
         return trimmed(text, low, high)
 
+    def drag_and_tag(self, text: str, start: int, end: int, qt: list[int]) -> tuple[int, int] | None:
+        """The same with a real mouse drag (Alt: exact, no token snapping); Qt picks the positions."""
+        view = self.window.view
+        drag(view, start, end, Qt.KeyboardModifier.AltModifier)
+        cursor = view.textCursor()
+        cp_at = {position: index for index, position in enumerate(qt)}
+        assert cursor.selectionStart() in cp_at and cursor.selectionEnd() in cp_at  # never inside a surrogate pair
+        low, high = cp_at[cursor.selectionStart()], cp_at[cursor.selectionEnd()]
+        assert cursor.selectedText() == as_seen(text[low:high])
+        QTest.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.NoModifier, -1)
+        TALLY["inputs"] += 1
+        return trimmed(text, low, high)
+
     def round_trip(self, doc_id: int) -> None:
         store = self.window.store
         out = self.tmp / "export.jsonl"
@@ -148,6 +163,8 @@ def test_selections_in_the_view_survive_export_and_import(qtbot, fast_dir):
             # Drawn apart from the stored text, so that a shrinking re-run draws the same way.
             start, end = (data.draw(st.integers(0, 1 << 16)) % (len(stored) + 1) for _ in "ab")
             expected.add(fuzz.select_and_tag(stored, start, end, qt))
+        start, end = (data.draw(st.integers(0, 1 << 16)) % (len(stored) + 1) for _ in "ab")
+        expected.add(fuzz.drag_and_tag(stored, start, end, qt))
         spans = window.store.spans(doc_id)
         assert {(s.start, s.end) for s in spans} == expected - {None}  # one span per selection, none else
         assert all(as_seen(stored[s.start : s.end]).strip() for s in spans)

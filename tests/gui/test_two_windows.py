@@ -73,6 +73,14 @@ def test_read_only_database_opens_and_says_so(open_window, tmp_path, qtbot):
     assert QApplication.activeModalWidget() is None
     window.unsaved_banner.discard.click()
     assert not window.unsaved_banner.isVisible()
+    (tmp_path / "more.txt").write_text("One more article.")
+    window.import_files([str(tmp_path / "more.txt")])  # an import is refused as clearly
+    qtbot.waitUntil(lambda: not window.import_run.job.running(), timeout=30_000)
+    qtbot.wait(10)
+    assert "archive.db is open read-only" in window.import_run.problems_dialog.list.toPlainText()
+    assert window.statusBar().currentMessage().startswith("Nothing was imported")
+    assert store.count_documents() == 1
+    window.import_run.problems_dialog.close()
     window.close()
     store.close()
     TALLY["trials"] += 1

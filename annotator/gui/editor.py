@@ -29,6 +29,7 @@ class Editor(QObject):
         self._stacks: dict[int, QUndoStack] = {}
         self.document: Document | None = None
         self.learn_matches = False  # "Learn from my spans": tag/accept also suggests the text elsewhere
+        self.learn_runner = None  # runs that search in a worker (annotator/gui/suggestions.py); None: inline
         # Edits the DB could not take (read-only, full, file gone), oldest first, with their
         # document: kept to be retried in order, never silently dropped.
         self.unsaved: list[tuple[int, StoreCommand]] = []
@@ -215,7 +216,8 @@ class Editor(QObject):
         batch = Batch(command.text())
         batch.add(command)
         where = (self.document.id, span.start, span.end)
-        batch.add(LearnMatches(self.store, self, label, self.document.text[span.start : span.end], where))
+        phrase = self.document.text[span.start : span.end]
+        batch.add(LearnMatches(self.store, self, label, phrase, where, self.learn_runner))
         return batch
 
     def accept_all(self) -> None:

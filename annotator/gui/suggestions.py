@@ -50,6 +50,8 @@ class Suggestions(QObject):
         self.dialog: PreannotateDialog | None = None
         self.error_box: QMessageBox | None = None
         self._told: set[str] = set()  # problems already shown once
+        self.learning_jobs: set[BackgroundJob] = set()  # learned string-match searches under way
+        window.editor.learn_runner = self._learn_in_background
         self.cancel_button = QPushButton("Cancel", visible=False, toolTip="Stop pre-annotation after the current batch")
         self.cancel_button.clicked.connect(self.cancel)
         window.statusBar().insertPermanentWidget(1, self.cancel_button)  # right of the progress bar
@@ -69,6 +71,19 @@ class Suggestions(QObject):
     def _set_learning(self, on: bool) -> None:
         self.window.editor.learn_matches = on
         self.settings.setValue(LEARN_KEY, on)
+
+    def _learn_in_background(self, find) -> BackgroundJob:
+        """A job for one learned string-match search (a LearnMatches command starts it, once connected)."""
+        job = BackgroundJob(lambda _progress, _cancelled: find(), self)
+        self.learning_jobs.add(job)
+        job.failed.connect(lambda error: self._say(f"Could not suggest the span's text elsewhere: {error}"))
+        job.ended.connect(lambda: self._learning_ended(job))
+        return job
+
+    def _learning_ended(self, job: BackgroundJob) -> None:
+        job.wait()  # run() is returning: let the thread finish before the job goes
+        self.learning_jobs.discard(job)
+        job.deleteLater()
 
     # -- starting a run ---------------------------------------------------------
 
@@ -147,6 +162,8 @@ class Suggestions(QObject):
         """Before the window closes: cancel and wait, so no thread outlives it."""
         if self.job is not None:
             self.job.stop()
+        for job in list(self.learning_jobs):
+            job.wait()
 
     def _show_busy(self, text: str) -> None:
         self.window.busy.setRange(0, 0)  # busy without a count until the model is loaded

@@ -162,11 +162,17 @@ def tag_first_pompeo(window):
     return start
 
 
-def test_tagging_a_span_suggests_it_in_the_other_seed_and_undo_removes_them(window_with_model, seeded):
+def learned(qtbot, window) -> None:
+    """Wait for the learned string-match searches (they run off the UI thread) to be shown."""
+    qtbot.waitUntil(lambda: not window.suggestions.learning_jobs, timeout=30000)
+
+
+def test_tagging_a_span_suggests_it_in_the_other_seed_and_undo_removes_them(qtbot, window_with_model, seeded):
     window = window_with_model(seeded)
     this = window.editor.document.id
     (other,) = [d for d in seeded.document_ids() if d != this]
     start = tag_first_pompeo(window)
+    learned(qtbot, window)
     assert ("Mike Pompeo", "PERSON", Source.PATTERN, State.SUGGESTED) in stored(seeded, other)
     here = [s for s in seeded.spans(this) if s.source == Source.PATTERN]
     assert [s.start for s in here] == [p for p in pompeo_in(seeded, this) if p != start]
@@ -175,14 +181,16 @@ def test_tagging_a_span_suggests_it_in_the_other_seed_and_undo_removes_them(wind
     assert not seeded.spans(this) and not seeded.spans(other)
     assert not window.view.spans()
     keys(window.view, (Key.Key_Z, CTRL_SHIFT))  # redo finds them again
+    learned(qtbot, window)
     assert ("Mike Pompeo", "PERSON", Source.PATTERN, State.SUGGESTED) in stored(seeded, other)
 
 
-def test_undo_keeps_a_learned_suggestion_decided_meanwhile(window_with_model, seeded):
+def test_undo_keeps_a_learned_suggestion_decided_meanwhile(qtbot, window_with_model, seeded):
     window = window_with_model(seeded)
     this = window.editor.document.id
     (other,) = [d for d in seeded.document_ids() if d != this]
     tag_first_pompeo(window)
+    learned(qtbot, window)
     window.documents.select_id(other)
     keys(window.view, Key.Key_Tab, Key.Key_Return)  # accept the learned suggestion there
     window.documents.select_id(this)
@@ -190,12 +198,21 @@ def test_undo_keeps_a_learned_suggestion_decided_meanwhile(window_with_model, se
     assert ("Mike Pompeo", "PERSON", Source.PATTERN, State.ACCEPTED) in stored(seeded, other)
 
 
-def test_learning_can_be_switched_off_and_stays_off(window_with_model, open_window, seeded):
+def test_undo_while_the_search_runs_takes_back_what_it_stores(qtbot, window_with_model, seeded):
     window = window_with_model(seeded)
-    window.review_menu.actions()  # the switch lives in the Review menu
-    assert window.suggestions.learn_action in window.review_menu.actions()
+    tag_first_pompeo(window)
+    keys(window.view, (Key.Key_Z, Mod.ControlModifier))  # at once: the search may still be running
+    learned(qtbot, window)
+    assert not any(seeded.spans(d) for d in seeded.document_ids())
+    assert not window.view.spans()
+
+
+def test_learning_can_be_switched_off_and_stays_off(qtbot, window_with_model, open_window, seeded):
+    window = window_with_model(seeded)
+    assert window.suggestions.learn_action in window.review_menu.actions()  # the switch lives in the Review menu
     window.suggestions.learn_action.trigger()
     tag_first_pompeo(window)
+    assert not window.suggestions.learning_jobs
     assert not any(s.source == Source.PATTERN for d in seeded.document_ids() for s in seeded.spans(d))
     assert not open_window(seeded).suggestions.learn_action.isChecked()  # remembered in QSettings
 
@@ -212,6 +229,7 @@ def test_a_model_that_is_not_installed_is_reported_once_and_patterns_still_work(
     assert "xx_not_installed_sm" in window.statusBar().currentMessage()
     assert not any(s.source == Source.MODEL for d in seeded.document_ids() for s in seeded.spans(d))
     tag_first_pompeo(window)
+    learned(qtbot, window)
     assert any(s.source == Source.PATTERN for d in seeded.document_ids() for s in seeded.spans(d))
 
 

@@ -36,8 +36,7 @@ def run(db_path: Path | None, argv: list[str]) -> int:
 
     window = MainWindow(store, settings())
     window.show()
-    if store.created:  # a new database (the default one is seeded): suggest entities at once
-        window.suggestions.first_run()
+    window.suggestions.first_run(store.created)  # a new database (the default one is seeded): suggest entities at once
     from annotator.gui import startup_probe
 
     if startup_probe.requested():  # ANNOTATOR_EXIT_AFTER_SHOWN=1, for bench/bench_bundle.py

@@ -31,6 +31,7 @@ from annotator.gui.background import BackgroundJob
 
 SCOPES = {"current": "The current document", "new": "Documents with status new", "all": "All documents"}
 MODEL_KEY, SCOPE_KEY, LEARN_KEY = "preannotate/model", "preannotate/scope", "learnFromSpans"
+FIRST_RUN_KEY = "preannotate/firstRunPending"  # the new database whose seeds still wait for it
 NO_MODEL = (
     "No spaCy model is installed, so pre-annotation is off. Learned string matches still work: "
     "tag a span and the same text elsewhere is suggested."
@@ -143,9 +144,22 @@ class Suggestions(QObject):
             return [document.id] if document else []
         return self.store.document_ids(Status.NEW if scope == "new" else None)
 
-    def first_run(self) -> None:
-        """A database just created and seeded: suggest entities in the seeds once the window has painted."""
-        _after_first_paint(self.window.view.viewport(), lambda: self.run(None, "new", quiet=True))
+    def first_run(self, created: bool) -> None:
+        """A database just created (the default one is seeded): suggest entities in its new
+        documents once the window has painted. A first run closed before it finished is
+        taken up again at the next start."""
+        if created:
+            self.settings.setValue(FIRST_RUN_KEY, str(self.store.path))
+        if self.settings.value(FIRST_RUN_KEY) == str(self.store.path):
+            _after_first_paint(self.window.view.viewport(), self._first_run)
+
+    def _first_run(self) -> None:
+        job = self.run(None, "new", quiet=True)
+        if job is None:
+            self.settings.remove(FIRST_RUN_KEY)  # nothing to do
+            return
+        job.succeeded.connect(lambda result: result[1] and not result[1].cancelled and self.settings.remove(FIRST_RUN_KEY))
+        job.failed.connect(lambda _error: self.settings.remove(FIRST_RUN_KEY))  # no model: said once, not at every start
 
     # -- while it runs ----------------------------------------------------------
 

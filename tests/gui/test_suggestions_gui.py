@@ -244,10 +244,27 @@ def test_first_run_without_any_model_says_so_quietly(qtbot, open_window, seeded,
     assert "No spaCy model is installed" in window.statusBar().currentMessage()
 
 
+def first_run(qtbot, window, created: bool) -> None:
+    window.suggestions.first_run(created)
+    window.view.viewport().update()  # the window has painted already: paint once more
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not window.suggestions.running(), timeout=60000)
+
+
 def test_first_run_preannotates_the_seeds_after_the_first_paint(qtbot, window_with_model, seeded):
     window = window_with_model(seeded)
-    window.suggestions.first_run()
-    window.view.viewport().update()  # the window has painted already: paint once more
-    qtbot.waitUntil(lambda: any(s.source == Source.MODEL for s in window.view.spans()), timeout=60000)
-    qtbot.waitUntil(lambda: not window.suggestions.running(), timeout=60000)
+    first_run(qtbot, window, created=True)
+    assert any(s.source == Source.MODEL for s in window.view.spans())  # drawn, not only stored
     assert all(seeded.spans(d, [State.SUGGESTED]) for d in seeded.document_ids(Status.NEW))
+    assert window.settings.value("preannotate/firstRunPending") is None
+
+
+def test_a_first_run_closed_early_is_taken_up_at_the_next_start(qtbot, window_with_model, seeded):
+    window = window_with_model(seeded)
+    window.settings.setValue("preannotate/firstRunPending", str(seeded.path))  # as a first start cut short leaves it
+    first_run(qtbot, window, created=False)
+    assert all(seeded.spans(d, [State.SUGGESTED]) for d in seeded.document_ids(Status.NEW))
+    runs = []
+    window.suggestions.run = lambda *args, **kwargs: runs.append(args)
+    first_run(qtbot, window, created=False)  # done: later starts leave the documents alone
+    assert runs == []

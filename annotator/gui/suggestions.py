@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -249,8 +251,13 @@ class PreannotateDialog(QDialog):
             column.addWidget(button)
         if self.scopes.checkedButton() is None:
             self.scopes.buttons()[1].setChecked(True)
+        folder = QPushButton("Folder…", toolTip="Use a spaCy pipeline folder (e.g. one you trained)")
+        folder.clicked.connect(self._choose_folder)
+        picker = QHBoxLayout()
+        picker.addWidget(self.models, 1)
+        picker.addWidget(folder)
         form = QFormLayout(self)
-        form.addRow("Model:", self.models)
+        form.addRow("Model:", picker)
         if not models:
             form.addRow(QLabel(NO_MODEL, wordWrap=True))
         form.addRow("Documents:", column)
@@ -260,6 +267,11 @@ class PreannotateDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "spaCy pipeline folder")
+        if path:
+            self.models.setCurrentText(path)
 
     def model(self) -> str:
         return self.models.currentText().strip()

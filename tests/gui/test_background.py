@@ -81,6 +81,6 @@ def test_store_connections_are_never_shared_between_threads(qtbot, store_factory
     with qtbot.waitSignal(job.succeeded, timeout=20000):
         job.start()
         while job.running():  # the UI thread reads meanwhile
-            store.document_spans(1)
+            store.spans(1)
     assert not clashes
     assert sum(len(store.spans(d)) for d in range(1, 21)) == 20

@@ -211,10 +211,9 @@ class Suggestions(QObject):
         self.window.statusBar().setToolTip(summary.line() if summary else "")  # the counts of what was skipped
 
     def _failed(self, error: Exception, quiet: bool) -> None:
-        from annotator.nlp.pipeline import NoModelError
+        from annotator.nlp.pipeline import NoPipelineInstalled
 
-        no_model = isinstance(error, NoModelError) and "no spaCy pipeline is installed" in str(error)
-        text = NO_MODEL if no_model else f"Pre-annotation failed: {error}"
+        text = NO_MODEL if isinstance(error, NoPipelineInstalled) else f"Pre-annotation failed: {error}"
         self.window.reload()  # batches committed before a failure are kept: show them
         if quiet or text in self._told:
             self.window.statusBar().showMessage(text)

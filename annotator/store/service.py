@@ -329,8 +329,6 @@ class Store:
         with self._read() as s:
             return [span_of(row) for row in s.execute(query)]
 
-    document_spans = spans  # the window's name for it; removed once every caller says spans()
-
     def span(self, span_id: int) -> Span:
         with self._read() as s:
             return self._span_by_id(s, span_id)

@@ -23,7 +23,7 @@ from annotator.core.model import AnnotationError, Label, Span, State
 from annotator.core.text import TextError, decode
 from annotator.formats import scheme
 from annotator.formats.records import ExportLog, LabelScheme, ReadOptions, Record, build_document, checked_span, describe
-from annotator.formats.tokenization import PRETOKENIZED, aligned, non_overlapping, spacy_doc
+from annotator.formats.tokenization import PRETOKENIZED, non_overlapping, placed_on_tokens, spacy_doc
 from annotator.transfer.atomic import atomic_text_writer
 from annotator.transfer.problems import Problem
 
@@ -50,12 +50,9 @@ class _Document:
 
 
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
-    known = options.known_labels
-    sidecar = scheme.read_sidecar(path)
+    sidecar, known = scheme.sidecar_and_known(path, options.known_labels)
     if sidecar is not None:
         yield sidecar
-        if known is not None and isinstance(sidecar, LabelScheme):
-            known = known | {label.name for label in sidecar.labels}
     try:
         content = decode(path.read_bytes(), options.encoding)
     except (OSError, TextError) as error:
@@ -169,13 +166,7 @@ def _carried(doc, sdoc, spans: list[Span], log: ExportLog) -> list[tuple[Span, o
     """The spans IOB can carry, with their spaCy spans; every other one is reported."""
     if doc.note:
         log.lost(doc, "CoNLL has no place for a document note; not exported")
-    placed = []
-    for span in spans:
-        found = aligned(sdoc, span)
-        if found is None:
-            log.lost(doc, f"{describe(doc.text, span)} does not fall on token boundaries; not exported")
-        else:
-            placed.append((span, found))
+    placed = placed_on_tokens(doc, sdoc, spans, log)
     kept, overlapping = non_overlapping(placed, key=lambda pair: (pair[0].start, pair[0].end))
     for span, _ in overlapping:
         log.lost(doc, f"{describe(doc.text, span)} overlaps another span; IOB cannot carry overlaps, not exported")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.labels import labels_from_json, labels_to_json
-from annotator.core.model import AnnotationError, Label, Source, Span, State
+from annotator.core.model import AnnotationError, Label, Span
 from annotator.core.text import TextError
 from annotator.formats.records import (
     ExportLog,
@@ -25,12 +25,12 @@ from annotator.formats.records import (
     Record,
     build_span,
     dedupe_spans,
-    describe,
     document_with_meta,
     export_meta,
     offset_map,
+    span_extras,
 )
-from annotator.formats.tokenization import aligned, blank_english, non_overlapping, spacy_doc
+from annotator.formats.tokenization import blank_english, non_overlapping, placed_on_tokens, spacy_doc
 from annotator.transfer.atomic import atomic_binary_writer
 from annotator.transfer.problems import Problem
 
@@ -130,25 +130,10 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
 
 def _training_doc(doc, spans: list[Span], log: ExportLog):
     sdoc = spacy_doc(doc)
-    placed = []
-    for span in spans:
-        found = aligned(sdoc, span)
-        if found is None:
-            log.lost(doc, f"{describe(doc.text, span)} does not fall on token boundaries; not exported")
-        else:
-            placed.append((span, found))
+    placed = placed_on_tokens(doc, sdoc, spans, log)
     sdoc.spans["sc"] = [found for _, found in placed]
     sdoc.ents, _ = non_overlapping([found for _, found in placed])
-    extras = [[sp.start, sp.end, sp.label, _extra(sp)] for sp, _ in placed if _extra(sp)]
+    extras = [[sp.start, sp.end, sp.label, span_extras(sp)] for sp, _ in placed if span_extras(sp)]
     sdoc.user_data[KEY] = {"meta": export_meta(doc), "spans": extras}
     log.spans += len(placed)
     return sdoc
-
-
-def _extra(span: Span) -> dict[str, str]:
-    extra = {"note": span.note} if span.note else {}
-    if span.source != Source.HUMAN:
-        extra["source"] = str(span.source)
-    if span.state != State.ACCEPTED:
-        extra["state"] = str(span.state)
-    return extra

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import AnnotationError, Label, Source, Span, State
+from annotator.core.model import AnnotationError, Label, Span
 from annotator.formats import scheme
 from annotator.formats.jsonl import read_records, write_lines
 from annotator.formats.records import (
@@ -30,6 +30,7 @@ from annotator.formats.records import (
     json_type,
     meta_of,
     offset_map,
+    span_extras,
     text_of,
 )
 from annotator.transfer.problems import Problem
@@ -117,19 +118,10 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
 def record(doc, spans: list[Span], log: ExportLog | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"id": doc.id, "text": doc.text, "label": [[sp.start, sp.end, sp.label] for sp in spans]}
     data["meta"] = export_meta(doc)
-    info = [[sp.start, sp.end, sp.label, _info(sp)] for sp in spans if _info(sp)]
+    info = [[sp.start, sp.end, sp.label, span_extras(sp)] for sp in spans if span_extras(sp)]
     if info:
         data["span_info"] = info
     if log is not None:
         log.documents += 1
         log.spans += len(spans)
     return data
-
-
-def _info(span: Span) -> dict[str, str]:
-    info = {"note": span.note} if span.note else {}
-    if span.source != Source.HUMAN:
-        info["source"] = str(span.source)
-    if span.state != State.ACCEPTED:
-        info["state"] = str(span.state)
-    return info

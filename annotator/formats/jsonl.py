@@ -41,12 +41,9 @@ def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | P
     ``parse(data, source_path, known_labels)`` returns ``(record, errors, unsupported)``
     (messages) or raises AnnotationError for a line that is wrong as a whole.
     """
-    known = options.known_labels
-    sidecar = scheme.read_sidecar(path)
+    sidecar, known = scheme.sidecar_and_known(path, options.known_labels)
     if sidecar is not None:
         yield sidecar
-        if known is not None and isinstance(sidecar, LabelScheme):
-            known = known | {label.name for label in sidecar.labels}
     for item in json_lines(path, options.encoding):
         if isinstance(item, Problem):
             yield item

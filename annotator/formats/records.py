@@ -236,6 +236,16 @@ class ExportLog:
         self.not_carried += 1
 
 
+def span_extras(span: Span) -> dict[str, str]:
+    """What a span carries beyond offsets and label, for formats that keep it on the side."""
+    extra = {"note": span.note} if span.note else {}
+    if span.source != Source.HUMAN:
+        extra["source"] = str(span.source)
+    if span.state != State.ACCEPTED:
+        extra["state"] = str(span.state)
+    return extra
+
+
 def describe(text: str, span: Span) -> str:
     return f"{span.label} span {span.start}-{span.end} {text[span.start:span.end]!r}"
 
@@ -252,6 +262,7 @@ __all__ = [
     "checked_span",
     "dedupe_spans",
     "describe",
+    "span_extras",
     "document_fields",
     "document_with_meta",
     "export_meta",

@@ -41,6 +41,14 @@ def read_sidecar(data_file: Path) -> LabelScheme | Problem | None:
         return Problem(str(path), str(error).removeprefix(f"{path}: "))
 
 
+def sidecar_and_known(data_file: Path, known: frozenset[str] | None):
+    """The label scheme shipped beside ``data_file`` (or None), and ``known`` widened by its labels."""
+    sidecar = read_sidecar(data_file)
+    if known is not None and isinstance(sidecar, LabelScheme):
+        known = known | {label.name for label in sidecar.labels}
+    return sidecar, known
+
+
 def read_scheme_file(path: Path) -> LabelScheme:
     """A scheme named by the user (``validate --labels``); raises AnnotationError naming the file."""
     try:

@@ -61,6 +61,20 @@ def aligned(doc, span: Span):
     return doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
 
 
+def placed_on_tokens(doc, sdoc, spans: list[Span], log) -> list[tuple[Span, object]]:
+    """Each span with its spaCy span; a span off token boundaries is reported to ``log``, not kept."""
+    from annotator.formats.records import describe
+
+    placed = []
+    for span in spans:
+        found = aligned(sdoc, span)
+        if found is None:
+            log.lost(doc, f"{describe(doc.text, span)} does not fall on token boundaries; not exported")
+        else:
+            placed.append((span, found))
+    return placed
+
+
 def non_overlapping(spans: list, key=lambda s: (s.start_char, s.end_char)) -> tuple[list, list]:
     """(kept, left out): the first of overlapping spans in text order wins, longer first at one start."""
     kept, left_out, reach = [], [], -1

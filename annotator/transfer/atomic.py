@@ -13,10 +13,23 @@ from typing import BinaryIO, TextIO
 
 @contextmanager
 def atomic_text_writer(path: Path) -> Iterator[TextIO]:
+    with _atomic_file(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_binary_writer(path: Path) -> Iterator[BinaryIO]:
+    with _atomic_file(path, "wb") as handle:
+        yield handle
+
+
+@contextmanager
+def _atomic_file(path: Path, mode: str, **options) -> Iterator:
+    """A temporary file beside ``path``, fsynced and renamed over it when the block ends well."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
+        with os.fdopen(fd, mode, **options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -36,22 +49,6 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-@contextmanager
-def atomic_binary_writer(path: Path) -> Iterator[BinaryIO]:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
 
 
 @contextmanager

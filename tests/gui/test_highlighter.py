@@ -3,7 +3,7 @@
 from hypothesis import given, settings, strategies as st
 from PySide6.QtGui import QTextCharFormat
 
-from annotator.core.model import Source, Span, State
+from annotator.core.model import Span, State
 from annotator.gui import drawn_spans
 from annotator.gui.article_view import ArticleView
 from annotator.gui.offsets import OffsetMap

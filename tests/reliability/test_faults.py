@@ -76,7 +76,7 @@ def test_file_deleted_or_replaced_underneath(tmp_path, how):
         other = tmp_path / "other.db"
         Store(other).close()
         shutil.move(other, path)
-    with pytest.raises(DatabaseError, match=f"gone.db was deleted or replaced"):
+    with pytest.raises(DatabaseError, match="gone.db was deleted or replaced"):
         store.add_span(doc_id, Span(0, 4, "PERSON"))
     store.close()
     TALLY["faults"] += 1

@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from annotator.core.model import AnnotationError
 from annotator.core.text import TextError, decode
 from annotator.formats import scheme
 from annotator.formats.records import LabelScheme, ReadOptions, Record, not_carried
-from annotator.transfer.atomic import atomic_text_writer
+from annotator.transfer.atomic import atomic_binary_writer
 from annotator.transfer.problems import Problem
 
 
@@ -62,6 +64,8 @@ def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | P
 
 
 def write_lines(out: Path, records: Iterable[dict]) -> None:
-    with atomic_text_writer(out) as handle:
+    # orjson writes UTF-8 bytes directly, several times faster than json.dumps: the
+    # serialization is most of an export's time.
+    with atomic_binary_writer(out) as handle:
         for data in records:
-            handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+            handle.write(orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE))

@@ -19,7 +19,7 @@ def atomic_text_writer(path: Path) -> Iterator[TextIO]:
 
 @contextmanager
 def atomic_binary_writer(path: Path) -> Iterator[BinaryIO]:
-    with _atomic_file(path, "wb") as handle:
+    with _atomic_file(path, "wb", buffering=1 << 20) as handle:
         yield handle
 
 

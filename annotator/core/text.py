@@ -20,11 +20,13 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     nul = data.find(b"\x00") if encoding is None else -1
     if nul != -1:
         raise TextError(f"binary content (NUL byte at byte {nul}); not a text file")
+    bom = 3 if encoding is None and data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode(encoding or "utf-8-sig")
+        # Plain "utf-8" past the BOM decodes in C; "utf-8-sig" is a Python-level codec.
+        text = (data[bom:] if bom else data).decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
         hint = "" if encoding else "; pass --encoding if it is not UTF-8 (e.g. --encoding cp1252)"
-        raise TextError(f"not valid {exc.encoding} at byte {exc.start}{hint}") from None
+        raise TextError(f"not valid {exc.encoding} at byte {exc.start + bom}{hint}") from None
     except LookupError:
         raise TextError(f"unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff"):
@@ -67,8 +69,9 @@ def normalize_newlines(text: str) -> Normalized:
     return Normalized(text.replace("\r\n", "\n").replace("\r", "\n"), tuple(removed), True)
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_hash(text: str, utf8: bytes | None = None) -> str:
+    """SHA-256 of the text's UTF-8 bytes (pass them as ``utf8`` when already at hand)."""
+    return hashlib.sha256(text.encode("utf-8") if utf8 is None else utf8).hexdigest()
 
 
 def title_of(text: str, fallback: str = "", limit: int = 120) -> str:

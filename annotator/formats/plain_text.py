@@ -13,12 +13,16 @@ NAME = "text"
 
 
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem]:
+    name = str(path)
     try:
-        text = decode(path.read_bytes(), options.encoding)
+        data = path.read_bytes()
+        text = decode(data, options.encoding)
     except (OSError, TextError) as error:
-        yield Problem(str(path), str(error))
+        yield Problem(name, str(error))
         return
     if not text.strip():
-        yield Problem(str(path), "empty or blank file, skipped", warning=True)
+        yield Problem(name, "empty or blank file, skipped", warning=True)
         return
-    yield build_document(text, source_path=str(path), checked=True), []  # decode() checked it
+    # decode() checked the text; plain UTF-8 without a BOM is its own encoding, ready to hash.
+    same_bytes = options.encoding is None and not data.startswith(b"\xef\xbb\xbf")
+    yield build_document(text, source_path=name, checked=True, utf8=data if same_bytes else None), []

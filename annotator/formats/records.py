@@ -40,9 +40,19 @@ class LabelScheme:
 
 
 def build_document(
-    text: str, *, source_path: str, title: str = "", meta: dict | None = None, checked: bool = False
+    text: str,
+    *,
+    source_path: str,
+    title: str = "",
+    meta: dict | None = None,
+    checked: bool = False,
+    utf8: bytes | None = None,
 ) -> Document:
-    """A document from raw text: checked (unless the caller did), newlines normalized and recorded, hashed."""
+    """A document from raw text: checked (unless the caller did), newlines normalized and recorded, hashed.
+
+    ``utf8`` is the text's own UTF-8 encoding when the caller has it (a file read as is):
+    hashing it saves encoding the text again.
+    """
     if not checked:
         check_text(text)
     norm = normalize_newlines(text)
@@ -54,7 +64,7 @@ def build_document(
         title=title or title_of(norm.text, fallback=source_path.rsplit("/", 1)[-1]),
         text=norm.text,
         source_path=source_path,
-        content_hash=content_hash(norm.text),
+        content_hash=content_hash(norm.text, None if norm.changed else utf8),
         meta=meta,
     )
 

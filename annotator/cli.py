@@ -13,8 +13,6 @@ from pathlib import Path
 from annotator import __version__
 from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
-VERBS = ("import", "export", "validate", "stats", "labels", "preannotate")
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

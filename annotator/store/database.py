@@ -85,9 +85,11 @@ def backup(path: Path, revision: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path) -> Path | None:
-    """Bring the file to HEAD_REVISION. Returns the backup path when one was made."""
-    revision = current_revision(path)
+def migrate(engine: Engine, path: Path, revision: str | None) -> Path | None:
+    """Bring the file from ``revision`` (its current_revision) to HEAD_REVISION.
+
+    Returns the backup path when one was made.
+    """
     if revision == HEAD_REVISION:
         return None  # the common case: no Alembic import, fast open
     from annotator.store import migrations

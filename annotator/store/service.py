@@ -96,7 +96,7 @@ class Store:
         self.engine = create_sqlite_engine(self.path, readonly=self.readonly, pragmas=pragmas)
         self._writer = self.engine.execution_options(immediate=True)
         try:
-            self.backup_path = None if self.readonly else migrate(self.engine, self.path)
+            self.backup_path = None if self.readonly else migrate(self.engine, self.path, revision)
         except exc.OperationalError as error:
             self.engine.dispose()
             raise DatabaseError(f"{self.path}: cannot open ({error.orig})") from None
@@ -182,11 +182,6 @@ class Store:
             s.execute(update(LabelRow).where(LabelRow.hotkey == label.hotkey, LabelRow.name != old_name).values(hotkey=None))
         row.name, row.color, row.hotkey, row.description = label.name, label.color, label.hotkey, label.description
         s.flush()
-
-    def ensure_labels(self, names: Iterable[str]) -> list[str]:
-        """Create the labels that do not exist yet, with palette colours; returns their names."""
-        with self._write() as s:
-            return self._ensure_labels(s, names)
 
     def _ensure_labels(self, s: Session, names: Iterable[str]) -> list[str]:
         known = self._label_ids(s)

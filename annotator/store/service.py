@@ -183,12 +183,13 @@ class Store:
         row.name, row.color, row.hotkey, row.description = label.name, label.color, label.hotkey, label.description
         s.flush()
 
-    def _ensure_labels(self, s: Session, names: Iterable[str]) -> list[str]:
+    def _ensure_labels(self, s: Session, names: Iterable[str]) -> tuple[list[str], dict[str, int]]:
+        """Create the missing labels (palette colours); returns their names and every label's id."""
         known = self._label_ids(s)
         created = sorted(set(names) - known.keys())
         for i, name in enumerate(created):
             self._upsert_label(s, Label(name, palette_color(len(known) + i)), name)
-        return created
+        return created, (self._label_ids(s) if created else known)
 
     def delete_label(self, name: str) -> None:
         with self._write() as s:
@@ -229,8 +230,8 @@ class Store:
                 seen.add(doc.content_hash)
                 missing = {sp.label for sp in doc_spans} - label_ids.keys()
                 if missing:
-                    result.labels_created += self._ensure_labels(s, missing)
-                    label_ids = self._label_ids(s)
+                    created, label_ids = self._ensure_labels(s, missing)
+                    result.labels_created += created
                 docs.append(document_values(doc, next_id, stamp))
                 spans.extend(span_values(sp, next_id, label_ids[sp.label], stamp) for sp in doc_spans)
                 result.added.append(next_id)
@@ -360,8 +361,7 @@ class Store:
             if length is None:
                 raise AnnotationError(f"no document {doc_id}")
             check_offsets(span.start, span.end, length)
-            self._ensure_labels(s, [span.label])
-            label_id = self._label_ids(s)[span.label]
+            label_id = self._ensure_labels(s, [span.label])[1][span.label]
             clash = s.execute(
                 select(SpanRow.id).where(
                     SpanRow.document_id == doc_id, SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id
@@ -386,9 +386,9 @@ class Store:
             after = replace(before, **changes)
             length = s.execute(select(func.length(DocumentRow.text)).where(DocumentRow.id == before.document_id)).scalar_one()
             check_offsets(after.start, after.end, length)
-            self._ensure_labels(s, [after.label])
+            _, label_ids = self._ensure_labels(s, [after.label])
             values = {
-                "label_id": self._label_ids(s)[after.label],
+                "label_id": label_ids[after.label],
                 "state": State(after.state).value,
                 "source": Source(after.source).value,
                 "note": after.note,
@@ -481,8 +481,7 @@ class Store:
         result = SuggestionResult()
         items = [(doc_id, list(spans)) for doc_id, spans in items]
         with self._write() as s:
-            self._ensure_labels(s, {sp.label for _, spans in items for sp in spans})
-            label_ids = self._label_ids(s)
+            _, label_ids = self._ensure_labels(s, {sp.label for _, spans in items for sp in spans})
             for i in range(0, len(items), 500):  # SQLite caps the parameters of one statement
                 rows = self._suggestion_rows(s, items[i : i + 500], label_ids, result)
                 if rows:

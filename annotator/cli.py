@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return open_window(args.db, argv)
     from annotator.core.model import AnnotationError
     from annotator.store import DatabaseError
-    from annotator.transfer.problems import ExportError, InputError
+    from annotator.core.problems import ExportError, InputError
 
     try:
         return args.handler(args)
@@ -199,7 +199,7 @@ def cmd_stats(args) -> int:
 
 def cmd_labels(args) -> int:
     from annotator.core.labels import labels_from_json, labels_to_json
-    from annotator.transfer.atomic import atomic_text_writer
+    from annotator.formats.atomic import atomic_text_writer
 
     with _store(args) as store:
         if args.action == "export":

@@ -28,8 +28,8 @@ from annotator.formats.records import (
     not_carried,
     offset_map,
 )
-from annotator.transfer.atomic import atomic_folder
-from annotator.transfer.problems import Problem
+from annotator.formats.atomic import atomic_folder
+from annotator.core.problems import Problem
 
 NAME = "brat"
 CONF_FILES = ("annotation.conf", "visual.conf", "kb_shortcuts.conf")

@@ -24,8 +24,8 @@ from annotator.core.text import TextError, decode
 from annotator.formats import scheme
 from annotator.formats.records import ExportLog, LabelScheme, ReadOptions, Record, build_document, checked_span, describe
 from annotator.formats.tokenization import PRETOKENIZED, non_overlapping, placed_on_tokens, spacy_doc
-from annotator.transfer.atomic import atomic_text_writer
-from annotator.transfer.problems import Problem
+from annotator.formats.atomic import atomic_text_writer
+from annotator.core.problems import Problem
 
 NAME = "conll"
 DOCSTART = "-DOCSTART-"

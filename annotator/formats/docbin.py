@@ -31,8 +31,8 @@ from annotator.formats.records import (
     span_extras,
 )
 from annotator.formats.tokenization import blank_english, non_overlapping, placed_on_tokens, spacy_doc
-from annotator.transfer.atomic import atomic_binary_writer
-from annotator.transfer.problems import Problem
+from annotator.formats.atomic import atomic_binary_writer
+from annotator.core.problems import Problem
 
 NAME = "spacy"
 KEY = "annotator"  # our entry in doc.user_data

@@ -33,7 +33,7 @@ from annotator.formats.records import (
     span_extras,
     text_of,
 )
-from annotator.transfer.problems import Problem
+from annotator.core.problems import Problem
 
 NAME = "doccano"
 _KNOWN_KEYS = {"text", "label", "labels", "entities", "relations", "meta", "span_info", "id"}

@@ -13,8 +13,8 @@ from annotator.core.model import AnnotationError
 from annotator.core.text import TextError, decode
 from annotator.formats import scheme
 from annotator.formats.records import LabelScheme, ReadOptions, Record, not_carried
-from annotator.transfer.atomic import atomic_binary_writer
-from annotator.transfer.problems import Problem
+from annotator.formats.atomic import atomic_binary_writer
+from annotator.core.problems import Problem
 
 
 def json_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Any] | Problem]:

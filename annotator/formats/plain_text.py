@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.text import TextError, decode
 from annotator.formats.records import ReadOptions, Record, build_document
-from annotator.transfer.problems import Problem
+from annotator.core.problems import Problem
 
 NAME = "text"
 

@@ -31,7 +31,7 @@ from annotator.formats.records import (
     offset_map,
     text_of,
 )
-from annotator.transfer.problems import Problem
+from annotator.core.problems import Problem
 
 NAME = "prodigy"
 _NOT_ACCEPTED = ("reject", "ignore")

@@ -18,7 +18,7 @@ from annotator.core.model import (
     check_offsets,
 )
 from annotator.core.text import TextError, check_text, content_hash, normalize_newlines, title_of
-from annotator.transfer.problems import ExportError, Problem
+from annotator.core.problems import ExportError, Problem
 
 Record = tuple[Document, list[Span]]
 OffsetMap = Callable[[int], int]

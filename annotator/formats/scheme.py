@@ -11,8 +11,8 @@ from pathlib import Path
 from annotator.core.labels import labels_from_json, labels_to_json
 from annotator.core.model import AnnotationError, Label
 from annotator.formats.records import LabelScheme
-from annotator.transfer.atomic import atomic_text_writer
-from annotator.transfer.problems import Problem
+from annotator.formats.atomic import atomic_text_writer
+from annotator.core.problems import Problem
 
 
 def sidecar_path(data_file: Path) -> Path:

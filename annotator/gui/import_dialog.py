@@ -18,7 +18,7 @@ from annotator.gui.background import BackgroundJob
 from annotator.gui.side_panel import plain_label
 from annotator.store import Store
 from annotator.transfer.importing import ImportReport, import_paths
-from annotator.transfer.problems import InputError, Problem
+from annotator.core.problems import InputError, Problem
 
 FILE_FILTER = "Annotator inputs (*.jsonl *.txt *.ann *.spacy *.conll *.iob *.iob2);;All files (*)"
 

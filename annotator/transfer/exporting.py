@@ -14,7 +14,7 @@ from annotator.core.model import State
 from annotator.formats import EXPORT_FORMATS, module
 from annotator.formats.records import ExportLog, Record
 from annotator.store.service import Progress, Store
-from annotator.transfer.problems import ExportError
+from annotator.core.problems import ExportError
 
 ExportReport = ExportLog  # documents, spans, problems
 _BY_SUFFIX = {".jsonl": "jsonl", ".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".iob2": "conll"}

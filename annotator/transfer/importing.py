@@ -18,7 +18,7 @@ from annotator.formats import EXTENSIONS, IMPORT_FORMATS, module
 from annotator.formats.jsonl import json_lines
 from annotator.formats.records import LabelScheme, ReadOptions, Record
 from annotator.store.service import Progress, Store
-from annotator.transfer.problems import InputError, Problem
+from annotator.core.problems import InputError, Problem
 
 _SUFFIXES = sorted({suffix for suffixes in EXTENSIONS.values() for suffix in suffixes})
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from annotator.formats.records import ReadOptions
 from annotator.transfer.importing import collect_inputs, read_all
-from annotator.transfer.problems import InputError, Problem
+from annotator.core.problems import InputError, Problem
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.transfer.importing import import_paths
-from annotator.transfer.problems import InputError
+from annotator.core.problems import InputError
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

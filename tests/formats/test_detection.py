@@ -6,7 +6,7 @@ import pytest
 from format_helpers import jsonl, refused, stored, write
 
 from annotator.transfer.importing import collect_inputs, detect_format
-from annotator.transfer.problems import Problem
+from annotator.core.problems import Problem
 
 
 @pytest.mark.parametrize(

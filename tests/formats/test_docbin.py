@@ -13,7 +13,7 @@ from annotator.formats.tokenization import blank_english
 from annotator.nlp.tokens import Tokens
 from annotator.transfer.exporting import export
 from annotator.transfer.importing import import_paths
-from annotator.transfer.problems import ExportError
+from annotator.core.problems import ExportError
 
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from annotator.core.model import Status
 from annotator.transfer.importing import import_paths
-from annotator.transfer.problems import InputError
+from annotator.core.problems import InputError
 
 
 def write(path, content):

@@ -88,6 +88,7 @@ class Span:
     state: State = State.ACCEPTED
     note: str = ""
     annotator: str = ""
+    provenance: str = ""  # the source another tool wrote ("en_core_web_lg", "patterns.jsonl"); "" if ours
     id: int | None = None
     document_id: int | None = None
     created_at: str | None = None

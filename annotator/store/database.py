@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_provenance_text_length"
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -13,6 +13,7 @@ def document_values(doc: Document, doc_id: int, stamp: str) -> dict:
         "id": doc_id,
         "title": doc.title,
         "text": doc.text,
+        "text_length": len(doc.text),
         "source_path": doc.source_path,
         "content_hash": doc.content_hash,
         "meta": json.dumps(doc.meta, ensure_ascii=False),
@@ -33,18 +34,19 @@ def span_values(span: Span, doc_id: int, label_id: int, stamp: str) -> dict:
         "state": State(span.state).value,
         "note": span.note,
         "annotator": span.annotator,
+        "provenance": span.provenance,
         "created_at": stamp,
         "updated_at": stamp,
     }
 
 
-DOCUMENT_COLUMNS = [c for c in DocumentRow.__table__.c]
+DOCUMENT_COLUMNS = [c for c in DocumentRow.__table__.c if c.name != "text_length"]
 _span = SpanRow.__table__.c
 # In Span's field order, so that span_of builds each Span in one positional call: opening a
 # document with 20,000 spans is dominated by this conversion.
 SPAN_COLUMNS = [
     _span.start, _span.end, LabelRow.name.label("label"), _span.source, _span.state, _span.note,
-    _span.annotator, _span.id, _span.document_id, _span.created_at, _span.updated_at,
+    _span.annotator, _span.provenance, _span.id, _span.document_id, _span.created_at, _span.updated_at,
 ]
 _SOURCES = {m.value: m for m in Source}
 _STATES = {m.value: m for m in State}

@@ -1,7 +1,7 @@
 """The tables, as SQLAlchemy 2.0 typed ORM classes.
 
-The invariants of the core are repeated as CHECK constraints (and a trigger for
-``end <= length(text)`` in the migration, since SQLite counts code points like Python), so no
+The invariants of the core are repeated as CHECK constraints (and triggers for
+``end <= length(text)`` in the migrations, through the stored ``text_length``), so no
 writer - this app, an old version, a script - can store a broken span.
 """
 
@@ -28,6 +28,7 @@ class DocumentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text)
+    text_length: Mapped[int] = mapped_column(Integer)  # = length(text), kept so by triggers; the span bound reads it
     source_path: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     meta: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
@@ -66,6 +67,7 @@ class SpanRow(Base):
     state: Mapped[str] = mapped_column(String(10), default="accepted")
     note: Mapped[str] = mapped_column(Text, default="")
     annotator: Mapped[str] = mapped_column(Text, default="")
+    provenance: Mapped[str] = mapped_column(Text, default="")  # another tool's own source value ("en_core_web_lg")
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
     __table_args__ = (

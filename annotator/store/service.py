@@ -357,7 +357,7 @@ class Store:
         A span with an ``id`` is put back under that id (undo of a delete).
         """
         with self._write() as s:
-            length = s.execute(select(func.length(DocumentRow.text)).where(DocumentRow.id == doc_id)).scalar_one_or_none()
+            length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == doc_id)).scalar_one_or_none()
             if length is None:
                 raise AnnotationError(f"no document {doc_id}")
             check_offsets(span.start, span.end, length)
@@ -384,7 +384,7 @@ class Store:
         with self._write() as s:
             before = self._span_by_id(s, span_id)
             after = replace(before, **changes)
-            length = s.execute(select(func.length(DocumentRow.text)).where(DocumentRow.id == before.document_id)).scalar_one()
+            length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == before.document_id)).scalar_one()
             check_offsets(after.start, after.end, length)
             _, label_ids = self._ensure_labels(s, [after.label])
             values = {
@@ -490,7 +490,7 @@ class Store:
 
     def _suggestion_rows(self, s: Session, items: list[tuple[int, list[Span]]], label_ids: dict[str, int], result: SuggestionResult) -> list[dict]:
         ids = [doc_id for doc_id, _ in items]
-        lengths = dict(s.execute(select(DocumentRow.id, func.length(DocumentRow.text)).where(DocumentRow.id.in_(ids))).all())
+        lengths = dict(s.execute(select(DocumentRow.id, DocumentRow.text_length).where(DocumentRow.id.in_(ids))).all())
         existing = self._spans_by_document(s, lengths.keys())
         rows, stamp = [], now()
         for doc_id, spans in items:

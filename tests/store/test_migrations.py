@@ -35,3 +35,20 @@ def test_released_schema_upgrades_with_a_backup_and_keeps_the_data(tmp_path, fix
     assert made_backup == (revision != HEAD_REVISION)
     if made_backup:
         assert sqlite3.connect(store.backup_path).execute("select version_num from alembic_version").fetchone()[0] == revision
+
+
+def test_upgrade_fills_text_length_and_the_database_keeps_it_true(tmp_path):
+    """The span bound reads the stored text length; no writer can make it lie."""
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES[0], path)  # the oldest released schema, before text_length
+    Store(path).close()
+    con = sqlite3.connect(path)
+    assert con.execute("select count(*) from documents where text_length != length(text)").fetchone()[0] == 0
+    length = con.execute("select text_length from documents where id = 1").fetchone()[0]
+    with pytest.raises(sqlite3.IntegrityError, match="text_length"):
+        con.execute("update documents set text_length = text_length + 5 where id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="text_length"):
+        con.execute("update documents set text = 'short' where id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="beyond"):
+        con.execute("insert into spans(document_id, start, \"end\", label_id, source, state, note, annotator, provenance, created_at, updated_at)"
+                    " values (1, 0, ?, 1, 'human', 'accepted', '', '', '', '', '')", (length + 1,))

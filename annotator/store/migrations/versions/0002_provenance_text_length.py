@@ -1,0 +1,49 @@
+"""Span provenance (the free-text source another tool wrote) and a stored text length.
+
+The span bound ``end <= length(text)`` was checked by measuring the whole document text
+for every inserted span: 20,000 spans on a 1 MB article took 13 s. The length is now a
+column, kept equal to ``length(text)`` by triggers on documents (one measurement per
+document write), and the span triggers compare against it.
+
+Revision ID: 0002_provenance_text_length
+Revises: 0001_initial
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_provenance_text_length"
+down_revision = "0001_initial"
+
+_LENGTH_MISMATCH = "WHEN NEW.text_length IS NOT length(NEW.text) BEGIN SELECT RAISE(ABORT, 'text_length must equal length(text)'); END"
+
+
+def upgrade() -> None:
+    op.add_column("spans", sa.Column("provenance", sa.Text, nullable=False, server_default=""))
+    op.add_column("documents", sa.Column("text_length", sa.Integer, nullable=False, server_default="0"))
+    op.execute("UPDATE documents SET text_length = length(text)")
+    op.execute(f"CREATE TRIGGER trg_documents_length_insert BEFORE INSERT ON documents {_LENGTH_MISMATCH}")
+    op.execute(f"CREATE TRIGGER trg_documents_length_update BEFORE UPDATE OF text, text_length ON documents {_LENGTH_MISMATCH}")
+    for event in ("insert", "update"):
+        op.execute(f"DROP TRIGGER trg_spans_end_{event}")
+        op.execute(
+            f"""CREATE TRIGGER trg_spans_end_{event} BEFORE {event.upper()} ON spans
+            WHEN NEW."end" > (SELECT text_length FROM documents WHERE id = NEW.document_id)
+            BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
+        )
+
+
+def downgrade() -> None:
+    for event in ("insert", "update"):
+        op.execute(f"DROP TRIGGER trg_spans_end_{event}")
+        op.execute(
+            f"""CREATE TRIGGER trg_spans_end_{event} BEFORE {event.upper()} ON spans
+            WHEN NEW."end" > (SELECT length(text) FROM documents WHERE id = NEW.document_id)
+            BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
+        )
+    op.execute("DROP TRIGGER trg_documents_length_insert")
+    op.execute("DROP TRIGGER trg_documents_length_update")
+    with op.batch_alter_table("documents") as batch:
+        batch.drop_column("text_length")
+    with op.batch_alter_table("spans") as batch:
+        batch.drop_column("provenance")

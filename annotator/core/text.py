@@ -1,14 +1,48 @@
-"""Text rules applied at import: decoding, newline normalization, hashing, titles."""
+"""Text rules applied at import: bounded reading, decoding, newline normalization, hashing, titles."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.limits import MAX_DOCUMENT_CHARS, MAX_LINE_BYTES, size_text, too_large
 
 
 class TextError(ValueError):
-    """The bytes or string cannot become a document text."""
+    """The bytes or string cannot become a document text; ``line`` says where, when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def read_limited(path: Path | str, limit: int, what: str = "a file read whole") -> bytes:
+    """The bytes of ``path``; TextError naming the limit beyond ``limit`` bytes, read with a bound.
+
+    Every reader of a whole file uses this. A regular file is refused on its size before
+    any read; anything else (``/dev/zero``, a pipe) is read up to ``limit + 1`` bytes and no
+    further. ``what`` names the limit in the message ("a .txt file").
+    """
+    with open(path, "rb") as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except OSError:
+            size = 0
+        if size > limit:
+            raise TextError(f"{size_text(size)}: {too_large(limit, what)}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TextError(too_large(limit, what))
+    return data
+
+
+def _utf8_hint(encoding: str | None) -> str:
+    return "" if encoding else "; pass --encoding if it is not UTF-8 (e.g. --encoding cp1252)"
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
@@ -25,25 +59,121 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         # Plain "utf-8" past the BOM decodes in C; "utf-8-sig" is a Python-level codec.
         text = (data[bom:] if bom else data).decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
-        hint = "" if encoding else "; pass --encoding if it is not UTF-8 (e.g. --encoding cp1252)"
-        raise TextError(f"not valid {exc.encoding} at byte {exc.start + bom}{hint}") from None
+        raise TextError(f"not valid {exc.encoding} at byte {exc.start + bom}{_utf8_hint(encoding)}") from None
     except LookupError:
         raise TextError(f"unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if encoding:  # strict UTF-8 without NUL bytes cannot give what check_text refuses
-        check_text(text)
+        check_text(text, length=False)
     return text
 
 
-def check_text(text: str) -> None:
-    """Refuse strings no export could carry: lone surrogates and NUL characters."""
+def iter_lines(path: Path | str, encoding: str | None = None, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for every line of a file, read as a stream: memory stays flat.
+
+    Lines are split at ``\n`` only (a ``\r`` before it stays; U+2028 and friends are text),
+    without the ``\n``. UTF-8 (a BOM at the start is dropped) unless ``encoding`` is given.
+    Raises TextError with ``line`` set, after the lines before it, for a line longer than
+    ``limit`` bytes, a NUL byte (a binary file), bytes that do not decode, an unknown
+    encoding; OSError when the file cannot be read.
+    """
+    if encoding is None:
+        yield from _utf8_lines(path, limit)
+    else:
+        yield from _decoded_lines(path, encoding, limit)
+
+
+def _too_long(limit: int, number: int) -> TextError:
+    return TextError(f"line longer than {size_text(limit)}, the limit for one line; is this a text file?", number)
+
+
+def _utf8_lines(path: Path | str, limit: int) -> Iterator[tuple[int, str]]:
+    for number, raw, offset in iter_raw_lines(path, limit):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(offset + exc.start, number) from None
+        yield number, line
+
+
+def not_utf8(byte: int, line: int | None = None) -> TextError:
+    return TextError(f"not valid utf-8 at byte {byte}{_utf8_hint(None)}", line)
+
+
+def iter_raw_lines(path: Path | str, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes, int]]:
+    """``(line number, bytes, offset of the bytes in the file)`` of a UTF-8 file, not yet decoded.
+
+    As ``iter_lines`` without an encoding, for a reader that decodes (or validates) the
+    bytes itself, e.g. a JSON parser: the BOM is dropped, the ``\n`` too, NUL bytes and
+    overlong lines raise TextError; the caller reports bad UTF-8 with ``not_utf8``.
+    """
+    with open(path, "rb") as handle:
+        offset, number = 0, 0
+        while raw := handle.readline(limit + 1):
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                raise _too_long(limit, number)
+            nul = raw.find(b"\x00")
+            if nul != -1:
+                raise TextError(f"binary content (NUL byte at byte {offset + nul}); not a text file", number)
+            start = 3 if number == 1 and raw.startswith(b"\xef\xbb\xbf") else 0
+            end = -1 if raw.endswith(b"\n") else len(raw)
+            yield number, raw[start:end], offset + start
+            offset += len(raw)
+
+
+def _decoded_lines(path: Path | str, encoding: str, limit: int) -> Iterator[tuple[int, str]]:
+    """Lines of a file in any encoding: bytes are fed to an incremental decoder, and the
+    decoded text is split (so UTF-16, whose line feed is two bytes, splits right too)."""
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+    except LookupError:
+        raise TextError(f"unknown encoding {encoding!r}") from None
+    with open(path, "rb") as handle:
+        pending, number, offset, done = "", 0, 0, False
+        while not done:
+            chunk = handle.read(1 << 16)
+            done = not chunk
+            try:
+                pending += decoder.decode(chunk, final=done)
+            except UnicodeDecodeError as exc:
+                raise TextError(f"not valid {encoding} at byte {offset + max(exc.start, 0)}", number + 1 + pending.count("\n")) from None
+            offset += len(chunk)
+            lines = pending.split("\n")
+            pending = lines.pop()  # the line not yet ended
+            if done and pending:
+                lines.append(pending)
+            for line in lines:
+                number += 1
+                if number == 1 and line.startswith("\ufeff"):
+                    line = line[1:]
+                if len(line) > limit:
+                    raise _too_long(limit, number)
+                try:
+                    check_text(line, length=False)
+                except TextError as error:
+                    raise TextError(str(error).replace("text contains", "line contains"), number) from None
+                yield number, line
+            if len(pending) > limit:
+                raise _too_long(limit, number + 1)
+
+
+def check_text(text: str, length: bool = True) -> None:
+    """Refuse strings no export could carry (lone surrogates, NUL characters) and, with
+    ``length``, a document text longer than MAX_DOCUMENT_CHARS."""
+    if length and len(text) > MAX_DOCUMENT_CHARS:
+        raise TextError(document_too_long(len(text)))
     if "\x00" in text:
         raise TextError(f"text contains a NUL character at offset {text.index(chr(0))}")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise TextError(f"text contains a lone surrogate at offset {exc.start}") from None
+
+
+def document_too_long(length: int) -> str:
+    return f"text of {length:,} characters is longer than {MAX_DOCUMENT_CHARS:,}, the limit for one document; split it"
 
 
 @dataclass(frozen=True, slots=True)

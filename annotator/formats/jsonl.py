@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 import orjson
 
 from annotator.core.model import AnnotationError
-from annotator.core.text import TextError, decode
+from annotator.core.limits import JSONValueError, parse_json
+from annotator.core.text import TextError, iter_lines, iter_raw_lines, not_utf8
 from annotator.formats import scheme
 from annotator.formats.records import LabelScheme, ReadOptions, Record, not_carried
 from annotator.formats.atomic import atomic_binary_writer
@@ -18,23 +18,51 @@ from annotator.core.problems import Problem
 
 
 def json_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Any] | Problem]:
-    """``(line number, parsed value)`` for every non-blank line; a Problem for each that is not JSON."""
+    """``(line number, parsed value)`` for every non-blank line; a Problem for each that is refused.
+
+    The file is streamed line by line (memory does not grow with its size), each line read
+    with a bound (MAX_LINE_BYTES) and parsed by ``parse_json``, which refuses values no
+    export could carry. A file that cannot be read further (a NUL byte, bytes that do not
+    decode, an overlong line) gives one Problem at that line and ends the reading.
+    """
+    name, seen = str(path), False
     try:
-        content = decode(path.read_bytes(), encoding)
-    except (OSError, TextError) as error:
-        yield Problem(str(path), str(error))
+        for number, raw, offset in _utf8_lines(path, encoding):
+            if not raw.strip():
+                continue
+            try:
+                value = parse_json(raw)
+            except JSONValueError as error:
+                # UTF-8 is checked only here, when the parser refused: valid lines are decoded once, by orjson.
+                try:
+                    blank = not raw.decode("utf-8").strip()  # only Unicode spaces: blank, as str.strip() has it
+                except UnicodeDecodeError as exc:
+                    yield Problem(name, str(not_utf8(offset + exc.start)), number)
+                    return
+                if blank:
+                    continue
+                seen = True
+                yield Problem(name, str(error), number)
+                continue
+            seen = True
+            yield number, value
+    except TextError as error:
+        yield Problem(name, str(error), error.line)
         return
-    if not content.strip():
-        yield Problem(str(path), "empty or blank file, skipped", warning=True)
+    except OSError as error:
+        yield Problem(name, str(error))
         return
-    # Split on \n only: str.splitlines() would also split inside texts at U+2028, \x85, ...
-    for number, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Problem(str(path), f"not valid JSON: {error.msg} (column {error.colno})", number)
+    if not seen:
+        yield Problem(name, "empty or blank file, skipped", warning=True)
+
+
+def _utf8_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, bytes, int]]:
+    """The file's lines as UTF-8 bytes: as they are in a UTF-8 file, re-encoded from any other."""
+    if encoding is None:
+        yield from iter_raw_lines(path)
+    else:
+        for number, line in iter_lines(path, encoding):
+            yield number, line.encode("utf-8"), 0  # iter_lines checked: no lone surrogates
 
 
 def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | Problem | LabelScheme]:

@@ -1,0 +1,226 @@
+"""What the annotator accepts as input, as named limits, and the readers that enforce them.
+
+Every reader reads with a bound (``core.text.read_limited``, or line by line with ``core.text.iter_lines``)
+so that no file - a 1 GB text, ``/dev/zero``, a DocBin that inflates a thousandfold - is read
+whole before it is refused. JSON is parsed with ``parse_json``: values no export could write
+back (integers beyond 64 bits, nesting past orjson's writer, lone surrogates) are refused at
+reading, with the line and column, instead of failing every later export.
+
+The limits are documented in the README (Formats, "Size limits"); keep the two in step.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import orjson
+
+MiB = 1 << 20
+
+# One document's text, in any format: 10 times the 1 MB article the view is benchmarked on
+# (a news article is ~5 KB). A document is held whole in the window and by spaCy.
+MAX_DOCUMENT_CHARS = 10_000_000
+# A file that is read whole: a plain .txt article, a brat .txt or .ann. Room for a document
+# at the limit in any script (UTF-8 takes up to 4 bytes a character) and CRLF line endings.
+MAX_FILE_BYTES = 64 * MiB
+# One line of a file read line by line (JSONL, CoNLL): a JSONL line is one document with its
+# spans, meta and Prodigy tokens (about 10 times the text). The files themselves are
+# streamed: a JSONL or CoNLL file has no size limit of its own.
+MAX_LINE_BYTES = 64 * MiB
+# A label scheme (NAME.labels.json, validate --labels, labels import): thousands of labels.
+MAX_SCHEME_BYTES = 4 * MiB
+# A spaCy DocBin: the .spacy file (zlib-compressed msgpack), what it inflates to, and the
+# texts of all its documents together. spaCy holds a DocBin whole in memory (~20 bytes
+# inflated per character of text): 2 GiB is ~100 M characters, twice the 10,000-article
+# benchmark corpus. Larger corpora: several .spacy files (spaCy reads a folder of them).
+MAX_DOCBIN_BYTES = 512 * MiB
+MAX_DOCBIN_INFLATED_BYTES = 2048 * MiB
+MAX_DOCBIN_TEXT_CHARS = 100_000_000
+# JSON values (JSONL records, label schemes, DocBin user data, documents.meta in the
+# database): nesting and integers that every writer we use (orjson, msgpack) can carry.
+# orjson writes at most 254 levels; a record's meta is exported up to 2 levels deeper.
+MAX_JSON_DEPTH = 100
+MIN_INT, MAX_INT = -(1 << 63), (1 << 64) - 1  # what orjson and msgpack write
+
+
+def size_text(size: int) -> str:
+    """``64 MiB``, ``512 KiB``: a limit as people read it."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", MiB), ("KiB", 1 << 10)):
+        if size >= factor:
+            value = size / factor
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def too_large(limit: int, what: str) -> str:
+    return f"larger than {size_text(limit)}, the limit for {what}; split it into smaller files"
+
+
+# -- JSON ----------------------------------------------------------------------
+
+
+class JSONValueError(ValueError):
+    """JSON text that is refused: bad syntax, or a value no export could carry.
+
+    ``str()`` is the message with its column; ``lineno`` is the line inside the parsed text
+    (1 for a JSONL line).
+    """
+
+    def __init__(self, message: str, lineno: int = 1, colno: int = 1) -> None:
+        super().__init__(f"{message} (column {colno})")
+        self.message, self.lineno, self.colno = message, lineno, colno
+
+
+# Digits kept, everything else a space: a run of 20 digits is then one bytes search away
+# (a C-speed scan; a regex over every line costs more than the parsing).
+_DIGITS_ONLY = bytes(c if 0x30 <= c <= 0x39 else 0x20 for c in range(256))
+_TWENTY_DIGITS = b"0" * 20
+_INTEGER_AT = re.compile(r"-?[0-9]+(?![0-9.eE])")
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse one JSON text (orjson, fast), refusing what no export could write back.
+
+    Refused with JSONValueError: bad syntax (stdlib ``json``'s message, the familiar one),
+    lone surrogate escapes (``"\\ud800"``), ``NaN``/``Infinity``, integers outside
+    [-2**63, 2**64 - 1] (orjson would read them as lossy floats, the stdlib as integers
+    no export can write), numbers beyond a double, nesting deeper than MAX_JSON_DEPTH.
+    ``data`` is best given as UTF-8 bytes (invalid UTF-8 is refused too).
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")  # orjson refuses the surrogates with a message
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise _explained(data, error) from None
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH:  # a cheap bound: walk only when it could be deep
+        depth = json_depth(value)
+        if depth > MAX_JSON_DEPTH:
+            raise JSONValueError(f"nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}")
+    if _TWENTY_DIGITS in data.translate(_DIGITS_ONLY):
+        value = _exact(data)  # 20 digits in a row: read integers exactly and check their range
+    return value
+
+
+def json_depth(value: Any) -> int:
+    """Levels of nested lists/dicts (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, (list, tuple)) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_JSON_DEPTH:  # deeper than the limit is all the caller needs to know
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, tuple)))
+    return deepest
+
+
+class _IntegerOutOfRange(ValueError):
+    pass
+
+
+def _checked_int(digits: str) -> int:
+    if len(digits) > 21 or not MIN_INT <= int(digits) <= MAX_INT:
+        raise _IntegerOutOfRange(digits)
+    return int(digits)
+
+
+def _exact(data: bytes) -> Any:
+    """Parse again with the standard library, whose integers are exact, refusing big ones."""
+    text = data.decode("utf-8")
+    try:
+        return json.loads(text, parse_int=_checked_int)
+    except _IntegerOutOfRange as error:
+        digits = str(error)
+        shown = digits if len(digits) <= 40 else f"{digits[:20]}…{digits[-6:]} ({len(digits.lstrip('-'))} digits)"
+        lineno, colno = _position(text, text.find(digits))
+        raise JSONValueError(
+            f"integer {shown} is outside the 64-bit range ({MIN_INT} to {MAX_INT}) that exports can carry",
+            lineno,
+            colno,
+        ) from None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    index = max(index, 0)
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _explained(data: bytes, error: orjson.JSONDecodeError) -> JSONValueError:
+    """A clear message for what orjson refused: the stdlib's for plain syntax errors, ours for the rest."""
+    text = data.decode("utf-8", "replace")
+    reason = error.msg
+    lineno, colno = error.lineno, error.colno
+    if "depth limit" in reason:
+        return JSONValueError(f"nested more than {MAX_JSON_DEPTH} levels deep (the limit)", lineno, colno)
+    if "surrogate" in reason:
+        return JSONValueError(
+            "a string holds a lone surrogate escape (\\ud800-\\udfff without its pair), which no UTF-8 file can carry",
+            lineno,
+            colno,
+        )
+    if "number is infinity" in reason:
+        match = _INTEGER_AT.match(text, error.pos)
+        if match:
+            digits = len(match.group().lstrip("-"))
+            return JSONValueError(f"integer with {digits} digits is outside the 64-bit range that exports can carry", lineno, colno)
+        return JSONValueError("number is too large for a double-precision float", lineno, colno)
+    if "UTF-8" in reason:
+        return JSONValueError("not valid UTF-8", lineno, colno)
+    try:
+        json.loads(text, parse_int=_checked_int)
+    except json.JSONDecodeError as classic:  # the stdlib's wording: what users and tests know
+        return JSONValueError(f"not valid JSON: {classic.msg}", classic.lineno, classic.colno)
+    except (RecursionError, ValueError):
+        pass
+    if text[error.pos : error.pos + 3] in ("NaN", "Inf") or text[error.pos : error.pos + 4] == "-Inf":
+        return JSONValueError("not valid JSON: NaN and Infinity are not JSON numbers", lineno, colno)
+    return JSONValueError(f"not valid JSON: {reason}", lineno, colno)
+
+
+def portable_problem(value: Any, where: str = "value", depth: int = 0) -> str | None:
+    """Why ``value`` (from msgpack, a database column, ...) is not plain JSON every export can
+    write, or None: dicts with string keys, lists/tuples, strings without lone surrogates,
+    integers in range, finite floats, booleans, null; at most MAX_JSON_DEPTH levels."""
+    if isinstance(value, str):
+        return None if _utf8_safe(value) else f"{where} holds a lone surrogate (not UTF-8)"
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if MIN_INT <= value <= MAX_INT else f"{where}: integer outside the 64-bit range"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where}: {value} is not a JSON number"
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= MAX_JSON_DEPTH:
+            return f"{where} is nested more than {MAX_JSON_DEPTH} levels deep"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    return f"{where} has a key that is not a string ({key!r:.40})"
+                if not _utf8_safe(key):
+                    return f"{where} has a key with a lone surrogate (not UTF-8)"
+                problem = portable_problem(item, f"{where}.{key}", depth + 1)
+                if problem:
+                    return problem
+        else:
+            for i, item in enumerate(value):
+                problem = portable_problem(item, f"{where}[{i}]", depth + 1)
+                if problem:
+                    return problem
+        return None
+    return f"{where} is {type(value).__name__}, not a JSON value"
+
+
+def _utf8_safe(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("validate", help="check files without importing; every problem with file and line")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--format", choices=IMPORT_FORMATS, help="read every input as this format (default: by extension and content)")
-    p.add_argument("--labels", type=Path, metavar="SCHEME.json", help="known labels (default: the database's label scheme)")
+    p.add_argument("--labels", type=Path, metavar="SCHEME.json", help="the label scheme: a label outside it is an error (default: the database's labels; outside them a warning, an error with --strict)")
     p.add_argument("--encoding", help="decode files with this encoding instead of UTF-8 (e.g. cp1252)")
     p.add_argument("--strict", action="store_true", help="count what import would leave out (relations, ...) as errors")
     p.set_defaults(handler=cmd_validate)
@@ -135,13 +135,27 @@ def cmd_import(args) -> int:
         print(f"annotator: warning: {problem}", file=sys.stderr)
     for problem in report.skipped:
         print(f"annotator: skipped: {problem}", file=sys.stderr)
-    line = f"imported {report.added} document(s) with {report.spans} span(s); {report.duplicates} already present"
-    if report.skipped:
-        line += f"; {len(report.skipped)} invalid input(s) skipped"
-    if report.labels_created:
-        line += f"; new labels: {', '.join(report.labels_created)}"
-    print(line)
+    print(import_summary(report))
     return 1 if report.refused_any else 0
+
+
+def import_summary(report) -> str:
+    """One line: what was added, merged, repeated, skipped and created."""
+    parts = [f"imported {report.added} document(s) with {report.spans} span(s)"]
+    if report.merged:
+        parts.append(f"{report.merged} record(s) merged into a document of the same text")
+    parts.append(f"{report.duplicates} already present")
+    if report.repeated_spans:
+        parts.append(f"{report.repeated_spans} repeated span(s) merged")
+    if report.present_spans:
+        parts.append(f"{report.present_spans} span(s) already stored")
+    if report.conflicts:
+        parts.append(f"{report.conflicts} conflict(s) between records (listed above)")
+    if report.skipped:
+        parts.append(f"{report.skipped_records} invalid record(s) skipped")
+    if report.labels_created:
+        parts.append(f"new labels: {', '.join(report.labels_created)}")
+    return "; ".join(parts)
 
 
 def cmd_export(args) -> int:
@@ -172,12 +186,11 @@ def cmd_validate(args) -> int:
     from annotator.formats.scheme import read_scheme_file
     from annotator.transfer.validating import validate_paths
 
-    if args.labels:
-        known = {label.name for label in read_scheme_file(args.labels).labels}
-    else:
-        with _store(args) as store:
-            known = {label.name for label in store.labels()}
-    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known)
+    with _store(args) as store:
+        existing = {label.name for label in store.labels()}
+    # An unknown label is an error against a scheme given, or with --strict; else a warning (import creates it).
+    known = {label.name for label in read_scheme_file(args.labels).labels} if args.labels else existing if args.strict else None
+    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known, existing_labels=existing)
     for problem in result.problems:
         print(f"annotator: {'warning' if problem.warning else 'error'}: {problem}", file=sys.stderr)
     print(f"{result.documents} valid document(s) with {result.spans} span(s); {result.errors} error(s), {result.warnings} warning(s)")

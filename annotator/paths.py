@@ -29,7 +29,11 @@ def user_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def user_data_db_path() -> Path:
+    return user_data_dir() / "annotator.db"
+
+
 def default_db_path() -> Path:
     """``ANNOTATOR_DB`` if set, else ``annotator.db`` in the user data folder."""
     env = os.environ.get("ANNOTATOR_DB")
-    return Path(env).expanduser() if env else user_data_dir() / "annotator.db"
+    return Path(env).expanduser() if env else user_data_db_path()

@@ -27,9 +27,13 @@ def test_default_db_is_seeded_on_first_run(tmp_path, cli_env):
     assert list((tmp_path / "home" / "data" / "annotator").glob("annotator.db"))
 
 
-def test_explicit_db_starts_empty(tmp_path, cli_env):
+def test_explicit_db_starts_empty_whether_named_by_flag_or_environment(tmp_path, cli_env):
     out = run(cli_env, "--db", tmp_path / "empty.db", "stats", "--json").stdout
     assert sum(json.loads(out)["documents"].values()) == 0
+    cli_env["ANNOTATOR_DB"] = str(tmp_path / "from-env.db")
+    out = run(cli_env, "stats", "--json").stdout
+    assert sum(json.loads(out)["documents"].values()) == 0
+    assert (tmp_path / "from-env.db").exists() and not (tmp_path / "home" / "data" / "annotator").exists()
 
 
 def test_import_export_round_trip(tmp_path, cli_env):

@@ -1,8 +1,11 @@
 """brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs, offsets in code points, end exclusive.
 
-Imported: ``T`` lines (continuous text-bound annotations) and ``#  AnnotatorNotes T<n>`` notes.
+Imported: ``T`` lines (continuous text-bound annotations) and ``#`` comment lines on them,
+of any type: ``AnnotatorNotes`` becomes the span's note, another type ``#1<TAB>Lemma T1<TAB>x``
+a note line ``[Lemma] x``, written back as that comment type on export.
 Reported per line and left out (refused with --strict): discontinuous spans, ``R``, ``A``,
-``M``, ``E``, ``N`` and ``*`` lines. Offsets of a ``.txt`` with ``\\r\\n`` endings are mapped
+``M``, ``E``, ``N`` and ``*`` lines, and comments on them. Export names each document
+after its source file (``PMID-10438843.txt`` stays ``PMID-10438843``), made safe and unique. Offsets of a ``.txt`` with ``\\r\\n`` endings are mapped
 onto the normalized text. The label scheme travels in ``annotation.conf`` (names),
 ``visual.conf`` (``bgColor``) and ``kb_shortcuts.conf`` (hotkeys) in the folder.
 """
@@ -23,7 +26,6 @@ from annotator.formats.records import (
     Record,
     build_document,
     checked_span,
-    dedupe_spans,
     describe,
     not_carried,
     offset_map,
@@ -34,7 +36,10 @@ from annotator.core.problems import Problem
 NAME = "brat"
 CONF_FILES = ("annotation.conf", "visual.conf", "kb_shortcuts.conf")
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
-_NOTE_LINE = re.compile(r"^#\d+\tAnnotatorNotes (\S+)\t(.*)$")
+_NOTE_LINE = re.compile(r"^#[^\t]*\t(\S+) (\S+)(?:\t(.*))?$")
+_TYPED_NOTE = re.compile(r"^\[([A-Za-z_][\w.-]*)\] (.*)$")  # a comment type other than AnnotatorNotes, kept in the note
+NOTES = "AnnotatorNotes"
+_MAX_OFFSET_DIGITS = 18  # offsets past 10**18 cannot be in any text we read
 _UNSUPPORTED = {"R": "relation", "A": "attribute", "M": "attribute", "E": "event", "N": "normalization", "*": "equivalence"}
 
 
@@ -66,7 +71,7 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
     spans, problems = _parse_ann(ann_text.split("\n"), text, str(ann), known, options)
     yield from problems
     if all(p.warning for p in problems):
-        yield document, dedupe_spans(spans)
+        yield document, spans
 
 
 def _decoded(path: Path, options: ReadOptions) -> str | Problem:
@@ -115,6 +120,8 @@ def _text_bound(line: str, text: str, mapper, known) -> tuple[str, Span] | str:
     ident, label, ranges, covered = match.groups()
     if ";" in ranges:
         return f"discontinuous span {ident} ({ranges}) is not supported"
+    if any(len(number) > _MAX_OFFSET_DIGITS for number in ranges.split()):
+        raise AnnotationError(f"span {ident} has an offset of more than {_MAX_OFFSET_DIGITS} digits")
     start, end = map(int, ranges.split())
     span = checked_span(text, start, end, label, mapper=mapper, known=known)
     original = text[start:end]
@@ -124,10 +131,12 @@ def _text_bound(line: str, text: str, mapper, known) -> tuple[str, Span] | str:
 
 
 def _note(line: str, number: int) -> tuple[int, str, str]:
+    """``(line number, target id, note text)`` of a comment line of any type."""
     match = _NOTE_LINE.match(line)
     if match is None:
-        raise AnnotationError("a note line must be '#<n><TAB>AnnotatorNotes T<n><TAB>note'")
-    return number, match.group(1), match.group(2)
+        raise AnnotationError("a comment line must be '#<n><TAB>TYPE ID<TAB>text'")
+    kind, target, text = match.group(1), match.group(2), match.group(3) or ""
+    return number, target, text if kind == NOTES else f"[{kind}] {text}"
 
 
 def _attach_notes(notes, spans: dict[str, Span], where: str, options: ReadOptions) -> list[Problem]:
@@ -137,9 +146,9 @@ def _attach_notes(notes, spans: dict[str, Span], where: str, options: ReadOption
             span = spans[target]
             span.note = f"{span.note}\n{note}" if span.note else note
         elif target.startswith("T"):
-            problems.append(not_carried(options, where, f"note on {target}, which is not imported", number))
+            problems.append(not_carried(options, where, f"comment on {target}, which is not imported", number))
         else:
-            problems.append(not_carried(options, where, f"note on {target}: only notes on T annotations are supported", number))
+            problems.append(not_carried(options, where, f"comment on {target}: only comments on T annotations are kept", number))
     return problems
 
 
@@ -214,19 +223,37 @@ def is_earlier_export(folder: Path) -> bool:
 
 
 def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+    names: set[str] = set()
     with atomic_folder(out, is_earlier_export) as folder:
         for doc, spans in items:
-            name = f"doc-{doc.id:06d}"
+            name = file_name(doc, names)
             (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
             (folder / f"{name}.ann").write_text("".join(_ann_lines(doc, spans, log)), encoding="utf-8", newline="\n")
             log.documents += 1
         _write_confs(folder, labels)
 
 
+_UNSAFE = re.compile(r"[^\w.-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def file_name(doc, taken: set[str]) -> str:
+    """The document's source file stem, safe on every OS and unique (case-insensitively) in the folder."""
+    stem = Path(doc.source_path.replace("\\", "/")).stem if doc.source_path else ""
+    stem = _UNSAFE.sub("_", stem).strip("._")[:100]
+    if not stem or stem.lower() in _RESERVED:
+        stem = f"doc-{doc.id:06d}" if not stem else f"{stem}_"
+    name = stem if stem.lower() not in taken else f"{stem}-{doc.id}"
+    while name.lower() in taken:  # a source really named like "<stem>-<id>"
+        name += "_"
+    taken.add(name.lower())
+    return name
+
+
 def _ann_lines(doc, spans: list[Span], log: ExportLog) -> Iterator[str]:
     if doc.note:
         log.lost(doc, "brat has no place for a document note; not exported")
-    number = 0
+    number = notes = 0
     for span in spans:
         if not _brat_name(span.label):
             log.lost(doc, f"{describe(doc.text, span)}: brat labels cannot contain spaces; not exported")
@@ -236,7 +263,21 @@ def _ann_lines(doc, spans: list[Span], log: ExportLog) -> Iterator[str]:
         number += 1
         log.spans += 1
         yield f"T{number}\t{span.label} {span.start} {span.end}\t{_one_line(doc.text[span.start:span.end])}\n"
-        if span.note:
-            if "\n" in span.note:
-                log.lost(doc, f"note of {describe(doc.text, span)} has line breaks; brat keeps one line, written with spaces")
-            yield f"#{number}\tAnnotatorNotes T{number}\t{_one_line(span.note)}\n"
+        plain, typed = _comments(span.note)
+        if len(plain) > 1:
+            log.lost(doc, f"note of {describe(doc.text, span)} has line breaks; brat keeps one line, written with spaces")
+        for kind, text in ([(NOTES, " ".join(plain))] if plain else []) + typed:
+            notes += 1
+            yield f"#{notes}\t{kind} T{number}\t{_one_line(text)}\n"
+
+
+def _comments(note: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """A note's plain lines (one AnnotatorNotes comment) and its ``[Type] text`` lines (comments of that type)."""
+    plain, typed = [], []
+    for line in note.split("\n") if note else []:
+        match = _TYPED_NOTE.match(line)
+        if match:
+            typed.append((match.group(1), match.group(2)))
+        else:
+            plain.append(line)
+    return plain, typed

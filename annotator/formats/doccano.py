@@ -1,5 +1,8 @@
 """doccano JSONL: ``{"text", "label": [[start, end, "LABEL"], ...]}`` (older files say ``"labels"``),
-or the relation form ``{"text", "entities": [{"id","start_offset","end_offset","label"}], "relations": [...]}``.
+the relation form ``{"text", "entities": [{"id","start_offset","end_offset","label"}], "relations": [...]}``,
+or doccano 1.x's ``{"text", "annotations": [{"label","start_offset","end_offset","user"}]}``, whose
+``user`` is kept as the span's annotator. doccano 1.x's plain JSONL export writes label ids
+(numbers) rather than names: such labels are imported under the number, with a warning.
 
 Offsets are code points, end exclusive. Relations cannot be kept: they are reported per line.
 doccano keeps metadata as extra top-level keys (older versions under ``"meta"``); both are kept.
@@ -24,7 +27,6 @@ from annotator.formats.records import (
     Record,
     build_span,
     build_spans,
-    dedupe_spans,
     document_with_meta,
     export_meta,
     json_type,
@@ -36,11 +38,19 @@ from annotator.formats.records import (
 from annotator.core.problems import Problem
 
 NAME = "doccano"
-_KNOWN_KEYS = {"text", "label", "labels", "entities", "relations", "meta", "span_info", "id"}
+_KNOWN_KEYS = {"text", "label", "labels", "entities", "relations", "annotations", "meta", "span_info", "id"}
+SPAN_KEYS = ("label", "labels", "entities", "annotations")  # any of these says: a doccano record
 
 
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
-    return read_records(path, options, parse_record)
+    numbered: set[str] = set()
+    for item in read_records(path, options, parse_record):
+        if isinstance(item, tuple):
+            numbered.update(span.label for span in item[1] if span.label.isdigit())
+        yield item
+    if numbered:
+        names = ", ".join(sorted(numbered, key=int))
+        yield Problem(str(path), f"labels given as doccano label ids ({names}), imported under those numbers; rename them in Labels", warning=True)
 
 
 def parse_record(data: Any, source_path: str, known: frozenset[str] | None = None) -> tuple[Record, list[str], list[str]]:
@@ -58,16 +68,18 @@ def parse_record(data: Any, source_path: str, known: frozenset[str] | None = Non
     for span in spans:
         for field, value in info.get((span.start, span.end, span.label), {}).items():
             setattr(span, field, value)
-    return (doc, dedupe_spans(spans)), errors, unsupported
+    return (doc, spans), errors, unsupported
 
 
 def _raw_spans(data: dict) -> tuple[list, list[str], Any]:
     """The span items, what cannot be kept (relations), and how to build a span from an item."""
+    relations = _list(data, "relations")
+    unsupported = [f"{len(relations)} relation(s) cannot be imported"] if relations else []
     if "entities" in data:
-        relations = _list(data, "relations")
-        unsupported = [f"{len(relations)} relation(s) cannot be imported"] if relations else []
         return _list(data, "entities"), unsupported, _entity_span
-    return _list(data, "label" if "label" in data else "labels"), [], _triple_span
+    if "annotations" in data:
+        return _list(data, "annotations"), unsupported, _entity_span
+    return _list(data, "label" if "label" in data else "labels"), unsupported, _triple_span
 
 
 def _list(data: dict, key: str) -> list:
@@ -88,9 +100,24 @@ def _triple_span(item: Any, original: str, mapper, known) -> Span:
 
 
 def _entity_span(item: Any, original: str, mapper, known) -> Span:
+    """An ``entities`` item, or a doccano 1.x ``annotations`` item (with its ``user``)."""
     if not (isinstance(item, dict) and {"start_offset", "end_offset", "label"} <= item.keys()):
         raise AnnotationError(f"an entity needs start_offset, end_offset and label, got {item!r}")
-    return build_span({"start": item["start_offset"], "end": item["end_offset"], "label": item["label"]}, original, mapper, known)
+    raw = {"start": item["start_offset"], "end": item["end_offset"], "label": _label_name(item["label"])}
+    if item.get("user") is not None:
+        raw["annotator"] = _user(item["user"])
+    return build_span(raw, original, mapper, known)
+
+
+def _label_name(label: Any) -> Any:
+    """doccano 1.x's plain export names labels by their id: keep the number as the name."""
+    return str(label) if isinstance(label, int) and not isinstance(label, bool) else label
+
+
+def _user(user: Any) -> str:
+    if isinstance(user, bool) or not isinstance(user, (int, str)):
+        raise AnnotationError(f"annotation user must be a name or an id, got {json_type(user)}")
+    return str(user)
 
 
 def _span_info(value: Any, mapper) -> dict[tuple[int, int, str], dict]:

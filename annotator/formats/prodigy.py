@@ -1,8 +1,18 @@
 """Prodigy JSONL, the native format: one document per line, code-point offsets, end exclusive.
 
 Reads ``{"text", "spans"?: [{"start","end","label",...}], "meta"?: {...}, "answer"?}``; keys it
-does not know (``tokens``, ``_input_hash``, ...) are ignored. Records answered ``reject`` or
-``ignore`` are imported with status ``skipped`` and their answer kept in ``meta["prodigy_answer"]``.
+does not know (``tokens``, ``_input_hash``, ...) are ignored. A span's ``source`` is free text
+(Prodigy writes the model or patterns name): kept as provenance, mapped to our kinds.
+
+Two kinds of record, told apart by ``_view_id`` (see is_binary):
+- a manual record (``ner_manual``, ``spans_manual``, our exports) holds the whole answer:
+  answered ``reject`` or ``ignore`` it is imported with status ``skipped`` and its answer
+  kept in ``meta["prodigy_answer"]``;
+- a binary record (``ner.teach``: view ``ner``) asks about its one span: ``reject`` makes
+  that span a rejected suggestion, ``accept`` an accepted span, ``ignore`` a pending
+  suggestion; the document itself is not skipped.
+Prodigy keeps one record per answer, so a text comes back several times: the import merges
+them into one document. ``relations`` cannot be kept yet: reported per record.
 Writes ``{"text", "tokens", "spans", "meta", "answer"}``; spans carry ``token_start`` and
 ``token_end`` (inclusive, as Prodigy has it) when they fall on token boundaries.
 """
@@ -22,19 +32,23 @@ from annotator.formats.records import (
     ReadOptions,
     Record,
     build_spans,
-    dedupe_spans,
     describe,
     document_with_meta,
     export_meta,
     json_type,
+    looks_like_doccano,
     meta_of,
     offset_map,
+    source_value,
     text_of,
 )
 from annotator.core.problems import Problem
 
 NAME = "prodigy"
 _NOT_ACCEPTED = ("reject", "ignore")
+# Views that ask about one suggestion at a time (ner.teach, spans.teach, textcat.teach...).
+BINARY_VIEWS = frozenset({"ner", "spans", "binary", "classification"})
+_ANSWER_STATE = {"accept": State.ACCEPTED, "reject": State.REJECTED, "ignore": State.SUGGESTED}
 ANSWER_KEY = "prodigy_answer"  # where a reject/ignore answer is kept in the document's meta
 
 
@@ -49,7 +63,7 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
 
 
 def parse_record(data: Any, source_path: str, known: frozenset[str] | None = None) -> tuple[Record, list[str], list[str]]:
-    """The record of one line, the messages of its bad spans, and nothing unsupported."""
+    """The record of one line, the messages of its bad spans, and what cannot be kept."""
     if not isinstance(data, dict):
         raise AnnotationError(f"expected a JSON object, got {json_type(data)}")
     _refuse_doccano(data)
@@ -60,24 +74,44 @@ def parse_record(data: Any, source_path: str, known: frozenset[str] | None = Non
     if not isinstance(raw_spans, list):
         raise AnnotationError(f"\"spans\" must be a list, got {json_type(raw_spans)}")
     doc = document_with_meta(text, meta, source_path)
-    _apply_answer(doc, data.get("answer"))
     spans, errors = build_spans(raw_spans, text, offset_map(text), known)
-    return (doc, dedupe_spans(spans)), errors, []
+    answer = data.get("answer")
+    if answer not in (None, "accept", *_NOT_ACCEPTED):
+        raise AnnotationError(f"\"answer\" must be accept, reject or ignore, got {answer!r}")
+    if is_binary(data, raw_spans):
+        for span in spans:
+            span.state = _ANSWER_STATE[answer or "accept"]
+    elif answer in _NOT_ACCEPTED:
+        doc.status = Status.SKIPPED
+        doc.meta[ANSWER_KEY] = answer
+    return (doc, spans), errors, _relations(data)
+
+
+def is_binary(data: dict, raw_spans: list) -> bool:
+    """A binary answer about one suggested span (ner.teach), not a whole manual annotation.
+
+    ``_view_id`` says so when present (``ner``, ``spans``, ...: binary; ``ner_manual``,
+    ``spans_manual``, ``blocks``: manual). Without it, a record with exactly one span that
+    carries a model ``score`` is taken as binary; anything else as manual.
+    """
+    view = data.get("_view_id")
+    if isinstance(view, str):
+        return view in BINARY_VIEWS
+    return len(raw_spans) == 1 and isinstance(raw_spans[0], dict) and "score" in raw_spans[0]
+
+
+def _relations(data: dict) -> list[str]:
+    relations = data.get("relations")
+    if not relations:
+        return []
+    count = len(relations) if isinstance(relations, list) else 1
+    return [f"{count} relation(s) cannot be imported yet"]
 
 
 def _refuse_doccano(data: dict) -> None:
     """A doccano line read as Prodigy would lose its spans without a word: refuse it."""
-    if "spans" not in data and (isinstance(data.get("label"), list) or "labels" in data or "entities" in data):
-        raise AnnotationError("this looks like doccano JSONL (\"label\"/\"labels\"/\"entities\"), not Prodigy; use --format doccano")
-
-
-def _apply_answer(doc: Document, answer: Any) -> None:
-    if answer in (None, "accept"):
-        return
-    if answer not in _NOT_ACCEPTED:
-        raise AnnotationError(f"\"answer\" must be accept, reject or ignore, got {answer!r}")
-    doc.status = Status.SKIPPED
-    doc.meta[ANSWER_KEY] = answer
+    if "spans" not in data and looks_like_doccano(data):
+        raise AnnotationError("this looks like doccano JSONL (\"label\"/\"labels\"/\"entities\"/\"annotations\"), not Prodigy; use --format doccano")
 
 
 # -- writing ------------------------------------------------------------------
@@ -112,7 +146,7 @@ def _span_record(text: str, span: Span) -> dict[str, Any]:
         "end": span.end,
         "label": span.label,
         "text": text[span.start : span.end],
-        "source": str(span.source),
+        "source": source_value(span),
     }
     if span.state != State.ACCEPTED:
         out["state"] = str(span.state)

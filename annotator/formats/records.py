@@ -75,18 +75,19 @@ def offset_map(text: str) -> OffsetMap | None:
 
 
 def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: frozenset[str] | None = None) -> Span:
-    """A span from a JSON object ``{"start","end","label", "text"?, "note"?, "source"?, "state"?}``.
+    """A span from a JSON object ``{"start","end","label", "text"?, "note"?, "source"?, "state"?, "annotator"?}``.
 
     Offsets are checked against the original text, then mapped onto the normalized one.
+    ``source`` may be another tool's free text (Prodigy writes the model or patterns name):
+    it is kept as the span's provenance and mapped onto our source kinds (see source_kind).
     """
     if not isinstance(raw, dict):
         raise AnnotationError(f"a span must be an object, got {type(raw).__name__}")
     missing = [k for k in ("start", "end", "label") if k not in raw]
     if missing:
         raise AnnotationError(f"span is missing {', '.join(missing)}")
-    note = raw.get("note") or ""
-    if not isinstance(note, str):
-        raise AnnotationError("span note must be a string")
+    note = _string(raw, "note")
+    source, provenance = source_kind(raw.get("source"))
     return checked_span(
         original,
         raw["start"],
@@ -95,10 +96,48 @@ def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: 
         text=raw.get("text"),
         mapper=mapper,
         known=known,
-        source=_enum(Source, raw.get("source", "human"), "source"),
+        source=source,
+        provenance=provenance,
         state=_enum(State, raw.get("state", "accepted"), "state"),
         note=note,
+        annotator=_string(raw, "annotator"),
     )
+
+
+def _string(raw: dict, key: str) -> str:
+    value = raw.get(key) or ""
+    if not isinstance(value, str):
+        raise AnnotationError(f"span {key} must be a string, got {json_type(value)}")
+    return value
+
+
+_PATTERN_HINTS = (".jsonl", ".json", "pattern", "matcher", "ruler")
+
+
+def source_kind(value: Any) -> tuple[Source, str]:
+    """Our source kind for a span's ``source``, and the original value kept as provenance.
+
+    Our own kinds (human, model, pattern) map to themselves with no provenance. Anything
+    else is another tool's name for where the span came from: a patterns file or matcher
+    (``patterns.jsonl``, ``entity_ruler``) is a pattern, any other name (``en_core_web_lg``,
+    ``ner.teach``) a model. No value: a human span. Never refused for its value.
+    """
+    if value is None or value == "":
+        return Source.HUMAN, ""
+    if not isinstance(value, str):
+        raise AnnotationError(f"span source must be a string, got {json_type(value)}")
+    if value in _SOURCES:
+        return _SOURCES[value], ""
+    lowered = value.lower()
+    return (Source.PATTERN if any(hint in lowered for hint in _PATTERN_HINTS) else Source.MODEL), value
+
+
+_SOURCES = {m.value: m for m in Source}
+
+
+def source_value(span: Span) -> str:
+    """What an export writes as a span's ``source``: the original value when there is one."""
+    return span.provenance or str(span.source)
 
 
 def checked_span(
@@ -141,7 +180,8 @@ def build_spans(
 
 
 def dedupe_spans(spans: list[Span]) -> list[Span]:
-    """Drop exact repeats (same offsets and label): the store keeps each once."""
+    """Drop exact repeats (same offsets and label), for a format that lists a span twice by
+    design (a DocBin's ``ents`` and span groups). Input repeats are merged and counted by the import."""
     seen, kept = set(), []
     for span in spans:
         key = (span.start, span.end, span.label)
@@ -202,6 +242,11 @@ def export_meta(doc: Document) -> dict[str, Any]:
     return meta
 
 
+def looks_like_doccano(data: dict) -> bool:
+    """doccano's span keys: ``label`` (a list), older ``labels``, ``entities``, 1.x ``annotations``."""
+    return isinstance(data.get("label"), list) or any(key in data for key in ("labels", "entities", "annotations"))
+
+
 def json_type(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number"
@@ -249,8 +294,8 @@ class ExportLog:
 def span_extras(span: Span) -> dict[str, str]:
     """What a span carries beyond offsets and label, for formats that keep it on the side."""
     extra = {"note": span.note} if span.note else {}
-    if span.source != Source.HUMAN:
-        extra["source"] = str(span.source)
+    if span.source != Source.HUMAN or span.provenance:
+        extra["source"] = source_value(span)
     if span.state != State.ACCEPTED:
         extra["state"] = str(span.state)
     return extra
@@ -273,12 +318,15 @@ __all__ = [
     "dedupe_spans",
     "describe",
     "span_extras",
+    "source_kind",
+    "source_value",
     "document_fields",
     "document_with_meta",
     "export_meta",
     "meta_of",
     "text_of",
     "json_type",
+    "looks_like_doccano",
     "not_carried",
     "offset_map",
 ]

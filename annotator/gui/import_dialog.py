@@ -1,14 +1,13 @@
 """File > Import: files read and stored off the UI thread, with progress, Cancel and a problem list.
 
-``import_paths`` is all-or-nothing: bad input refuses the whole import before anything is
-written. Cancel is made just as safe: the Store handed to the import checks the cancel flag
-before it writes anything and at every progress step inside the one write transaction, so a
-cancelled import rolls back and leaves the database as it was.
+``import_paths`` is all-or-nothing: bad input refuses the whole import and nothing is
+written. Cancel is just as safe: the import asks the cancel flag before each record it
+stores, inside the one write transaction, so a cancelled import rolls back and leaves the
+database as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -17,42 +16,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QProgre
 from annotator.gui.background import BackgroundJob
 from annotator.gui.side_panel import plain_label
 from annotator.store import Store
-from annotator.transfer.importing import ImportReport, import_paths
+from annotator.transfer.importing import ImportCancelled, ImportReport, import_paths
 from annotator.core.problems import InputError, Problem
 
 FILE_FILTER = "Annotator inputs (*.jsonl *.txt *.ann *.spacy *.conll *.iob *.iob2);;All files (*)"
-
-
-class ImportCancelled(Exception):
-    """The user pressed Cancel; raised inside the write transaction so that it rolls back."""
-
-
-class _CancellableStore:
-    """The Store as the import sees it: every write first asks whether Cancel was pressed."""
-
-    def __init__(self, store: Store, cancelled: Callable[[], bool]) -> None:
-        self._store, self._cancelled = store, cancelled
-
-    def __getattr__(self, name: str):
-        return getattr(self._store, name)
-
-    def _check(self) -> None:
-        if self._cancelled():
-            raise ImportCancelled()
-
-    def save_labels(self, labels) -> None:
-        self._check()
-        self._store.save_labels(labels)
-
-    def add_documents(self, records, progress=None, total: int = 0, **options):
-        self._check()
-
-        def checked(done: int, of: int) -> None:
-            self._check()  # raising here rolls the whole write back
-            if progress:
-                progress(done, of)
-
-        return self._store.add_documents(records, progress=checked, total=total, **options)
 
 
 class ImportRun(QObject):
@@ -78,10 +45,10 @@ class ImportRun(QObject):
         self.job.start()
 
     def _work(self, store: Store, progress, cancelled) -> ImportReport:  # in the worker thread
-        return import_paths(_CancellableStore(store, cancelled), self.paths, progress=progress)
+        return import_paths(store, self.paths, progress=progress, cancelled=cancelled)
 
     def _progressed(self, done: int, total: int) -> None:
-        self.progress.setLabelText(f"Storing document {done:,} of {total:,}…")
+        self.progress.setLabelText(f"Importing file {min(done + 1, total):,} of {total:,}…")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1) - 1))  # reaching the maximum would close it early
 
@@ -109,8 +76,14 @@ class ImportRun(QObject):
 
 def summary(report: ImportReport) -> str:
     parts = [f"Imported {report.added:,} document{'s' * (report.added != 1)} with {report.spans:,} spans"]
+    if report.merged:
+        parts.append(f"{report.merged:,} merged into a document of the same text")
     if report.duplicates:
         parts.append(f"{report.duplicates:,} already stored, skipped")
+    if report.repeated_spans:
+        parts.append(f"{report.repeated_spans:,} repeated spans merged")
+    if report.conflicts:
+        parts.append(f"{report.conflicts:,} conflicts between records")
     if report.labels_created:
         parts.append(f"new labels created: {', '.join(report.labels_created)}")
     if report.warnings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,8 +29,9 @@ from annotator.core.model import (
     Status,
     check_offsets,
 )
+from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.database import HEAD_REVISION, DatabaseError, create_sqlite_engine, current_revision, migrate
-from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, document_values, span_of, span_values
+from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, span_of, span_values
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 from annotator.store.suggestion_rules import SuggestionResult, Taken
 
@@ -67,14 +68,6 @@ def _big_page_cache(s: Session) -> Iterator[None]:
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-@dataclass
-class AddResult:
-    added: list[int] = field(default_factory=list)
-    duplicates: int = 0
-    spans: int = 0
-    labels_created: list[str] = field(default_factory=list)
 
 
 class Store:
@@ -203,56 +196,25 @@ class Store:
 
     # -- documents --------------------------------------------------------------
 
-    def add_documents(
-        self,
-        records: Iterable[tuple[Document, list[Span]]],
-        progress: Progress | None = None,
-        total: int = 0,
-        batch_size: int = 1000,
-    ) -> AddResult:
+    @contextmanager
+    def bulk_import(self) -> Iterator[BulkWriter]:
+        """One write transaction for a whole import: records added through the writer land
+        all together or not at all (an exception inside the block rolls everything back)."""
+        with self._write() as s, _big_page_cache(s):
+            writer = BulkWriter(s, self._label_ids(s), now())
+            yield writer
+            writer.flush()
+
+    def add_documents(self, records: Iterable[tuple[Document, list[Span]]]) -> AddResult:
         """Add documents with their spans in one transaction: all of them or none.
 
-        Documents whose content hash is already stored (or repeated in ``records``)
-        are counted as duplicates and skipped, so a re-run after a kill completes the work.
+        Records whose text is already stored (or repeated in ``records``) are merged into
+        that document (see store.bulk), so a re-run after a kill completes the work.
         """
-        result = AddResult()
-        with self._write() as s, _big_page_cache(s):
-            seen = set(s.execute(select(DocumentRow.content_hash)).scalars())
-            next_id = s.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
-            label_ids = self._label_ids(s)
-            docs: list[dict] = []
-            spans: list[dict] = []
-            stamp = now()
-            for done, (doc, doc_spans) in enumerate(records, 1):
-                if doc.content_hash in seen:
-                    result.duplicates += 1
-                    continue
-                seen.add(doc.content_hash)
-                missing = {sp.label for sp in doc_spans} - label_ids.keys()
-                if missing:
-                    created, label_ids = self._ensure_labels(s, missing)
-                    result.labels_created += created
-                docs.append(document_values(doc, next_id, stamp))
-                spans.extend(span_values(sp, next_id, label_ids[sp.label], stamp) for sp in doc_spans)
-                result.added.append(next_id)
-                next_id += 1
-                if len(docs) >= batch_size:
-                    result.spans += self._flush(s, docs, spans)
-                if progress:
-                    progress(done, total)
-            result.spans += self._flush(s, docs, spans)
-        return result
-
-    @staticmethod
-    def _flush(s: Session, docs: list[dict], spans: list[dict]) -> int:
-        count = len(spans)
-        if docs:
-            s.execute(insert(DocumentRow.__table__), docs)
-        if spans:
-            s.execute(insert(SpanRow.__table__), spans)
-        docs.clear()
-        spans.clear()
-        return count
+        with self.bulk_import() as writer:
+            for doc, spans in records:
+                writer.add(doc, spans)
+        return writer.result
 
     def document(self, doc_id: int) -> Document:
         with self._read() as s:

@@ -1,24 +1,27 @@
-"""Import files into a Store: everything is read and checked before anything is written.
+"""Import files into a Store: all of it or nothing, in one pass with flat memory.
 
-One bad file or line refuses the whole invocation (unless ``skip_invalid``); the documents
-are written in a single transaction, so a killed import leaves nothing, and a re-run
-completes it (documents already stored are recognised by their content hash).
+Inputs are read one record at a time and staged in a single write transaction; one bad
+file or line refuses the whole invocation (unless ``skip_invalid``): every input is still
+read so that every problem is reported, then the transaction rolls back and nothing is
+written. A killed import leaves nothing, and a re-run completes it. Records of a text that
+is already a document (from this input or an earlier import) are merged into it: see
+store.bulk.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from annotator.core.model import Label
 from annotator.formats import EXTENSIONS, IMPORT_FORMATS, module
 from annotator.formats.jsonl import json_lines
-from annotator.formats.records import LabelScheme, ReadOptions, Record
-from annotator.store.service import Progress, Store
+from annotator.formats.records import LabelScheme, ReadOptions, Record, looks_like_doccano
 from annotator.core.problems import InputError, Problem
+from annotator.store.bulk import AddResult
+from annotator.store.service import Progress, Store
 
 _SUFFIXES = sorted({suffix for suffixes in EXTENSIONS.values() for suffix in suffixes})
 
@@ -31,26 +34,27 @@ class Input:
     path: Path
 
 
-@dataclass
-class Reading:
-    records: list[Record] = field(default_factory=list)
-    labels: dict[str, Label] = field(default_factory=dict)  # schemes that travelled, first one wins
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def spans(self) -> int:
-        return sum(len(spans) for _, spans in self.records)
+class ImportCancelled(Exception):
+    """Cancel was pressed; raised inside the write transaction so that it rolls back."""
 
 
 @dataclass
 class ImportReport:
-    added: int = 0
-    duplicates: int = 0
-    spans: int = 0
+    added: int = 0  # new documents
+    merged: int = 0  # records merged into a document of the same text
+    duplicates: int = 0  # records that brought nothing new (already stored, repeated)
+    spans: int = 0  # spans written
+    repeated_spans: int = 0  # exact repeats in the input, merged
+    present_spans: int = 0  # spans already stored before
+    conflicts: int = 0  # disagreements between records of one text (listed in warnings)
     labels_created: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)  # invalid input left out (skip_invalid)
+    skipped: list[Problem] = field(default_factory=list)  # problems of the input left out (skip_invalid)
+
+    @property
+    def skipped_records(self) -> int:
+        """Records (JSONL lines, files) left out: problems counted once per line or file."""
+        return len({(p.path, p.line) for p in self.skipped})
 
     @property
     def refused_any(self) -> bool:
@@ -129,7 +133,7 @@ def _jsonl_flavour(path: Path, encoding: str | None) -> str | Problem:
         if not (isinstance(item, tuple) and isinstance(item[1], dict)):
             continue
         data = item[1]
-        doccano = isinstance(data.get("label"), list) or "labels" in data or "entities" in data
+        doccano = looks_like_doccano(data)
         if doccano and "spans" in data:
             return Problem(str(path), "cannot tell Prodigy from doccano JSONL (both \"spans\" and \"label\"); use --format", item[0])
         if doccano or "spans" in data:
@@ -140,19 +144,12 @@ def _jsonl_flavour(path: Path, encoding: str | None) -> str | Problem:
 # -- reading and writing ----------------------------------------------------------
 
 
-def read_all(inputs: list[Input], options: ReadOptions = ReadOptions()) -> Reading:
-    """Read and check every input, keeping records, label schemes and problems apart."""
-    reading = Reading()
-    for item in inputs:
+def read_inputs(inputs: list[Input], options: ReadOptions = ReadOptions()) -> Iterator[tuple[int, Record | LabelScheme | Problem]]:
+    """Every record, travelled label scheme and problem of the inputs, in order, one at a time,
+    each with the index of its input."""
+    for index, item in enumerate(inputs):
         for found in module(item.format).read(item.path, options):
-            if isinstance(found, Problem):
-                (reading.warnings if found.warning else reading.errors).append(found)
-            elif isinstance(found, LabelScheme):
-                for label in found.labels:
-                    reading.labels.setdefault(label.name, label)
-            else:
-                reading.records.append(found)
-    return reading
+            yield index, found
 
 
 def import_paths(
@@ -164,42 +161,42 @@ def import_paths(
     strict: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Import files and folders; raises InputError (nothing written) on bad input."""
-    inputs = collect_inputs(paths, fmt, encoding)
-    reading = read_all(inputs, ReadOptions(encoding=encoding, strict=strict))
-    if reading.errors and not skip_invalid:
-        raise InputError(reading.errors)
-    from_scheme = _save_travelled_labels(store, reading.labels)
-    result = store.add_documents(reading.records, progress=progress, total=len(reading.records))
-    return ImportReport(
-        added=len(result.added),
-        duplicates=result.duplicates,
-        spans=result.spans,
-        labels_created=sorted(set(result.labels_created) | set(from_scheme)),
-        warnings=reading.warnings,
-        skipped=reading.errors,
-    )
+    """Import files and folders; raises InputError (nothing written) on bad input.
 
-
-def _save_travelled_labels(store: Store, labels: dict[str, Label]) -> list[str]:
-    """Create the labels an input's scheme brings that the DB lacks, with their colours and hotkeys.
-
-    Labels the DB already has keep their look; a hotkey already in use is not taken over.
-    Runs before the documents are written, so their labels already look right; if that
-    write then fails, only these labels remain, and a re-run finds them in place.
+    ``progress(files_done, files)`` is called after each input file; ``cancelled()`` is asked
+    before each record is stored and raises ImportCancelled (nothing written) when it says so.
     """
-    current = store.labels()
-    known = {label.name for label in current}
-    taken = {label.hotkey for label in current if label.hotkey}
-    new = []
-    for label in labels.values():
-        if label.name in known:
-            continue
-        if label.hotkey in taken:
-            label = Label(label.name, label.color, None, label.description)
-        taken.add(label.hotkey)
-        new.append(label)
-    if new:
-        store.save_labels(new)
-    return [label.name for label in new]
+    inputs = collect_inputs(paths, fmt, encoding)
+    report = ImportReport()
+    errors: list[Problem] = []
+    reached = 0
+    with store.bulk_import() as writer:
+        for index, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict)):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if index != reached and progress:
+                progress(index, len(inputs))
+                reached = index
+            if isinstance(found, Problem):
+                (report.warnings if found.warning else errors).append(found)
+            elif isinstance(found, LabelScheme):
+                writer.add_scheme(found.labels)
+            elif skip_invalid or not errors:  # after an error, read on only to report every problem
+                writer.add(*found, path=str(inputs[index].path))
+        if errors and not skip_invalid:
+            raise InputError(errors)  # inside the transaction: it rolls back
+    if progress:
+        progress(len(inputs), len(inputs))
+    return _report(report, writer.result, errors)
+
+
+def _report(report: ImportReport, result: AddResult, errors: list[Problem]) -> ImportReport:
+    report.added, report.merged, report.duplicates, report.spans = len(result.added), result.merged, result.duplicates, result.spans
+    report.repeated_spans, report.present_spans = result.repeated_spans, result.present_spans
+    report.conflicts = len(result.conflicts)
+    report.labels_created = sorted(result.labels_created)
+    report.warnings += [Problem(c.path, f"document {c.document_id} ({c.title!r}): {c.message}", warning=True) for c in result.conflicts]
+    report.skipped = errors
+    return report

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.formats.records import ReadOptions
-from annotator.transfer.importing import collect_inputs, read_all
 from annotator.core.problems import InputError, Problem
+from annotator.formats.records import LabelScheme, ReadOptions
+from annotator.transfer.importing import collect_inputs, read_inputs
 
 
 @dataclass
@@ -33,14 +34,35 @@ def validate_paths(
     encoding: str | None = None,
     strict: bool = False,
     known_labels: Iterable[str] | None = None,
+    existing_labels: Iterable[str] = (),
 ) -> Validation:
-    """Read everything as an import would, with labels outside ``known_labels`` (plus any
-    scheme that travels with the input) counted as errors; nothing is written."""
+    """Read everything as an import would; nothing is written.
+
+    ``known_labels`` (a label scheme given, or ``--strict``): labels outside it, plus any
+    scheme that travels with the input, are errors. Otherwise a label outside
+    ``existing_labels`` (the database's) is a warning, once per file: import creates it.
+    """
     try:
         inputs = collect_inputs(paths, fmt, encoding)
     except InputError as error:
         return Validation(problems=error.problems)
     known = frozenset(known_labels) if known_labels is not None else None
-    reading = read_all(inputs, ReadOptions(encoding=encoding, strict=strict, known_labels=known))
-    problems = sorted(reading.errors + reading.warnings, key=lambda p: (p.path, p.line or 0))
-    return Validation(len(reading.records), reading.spans, problems)
+    existing = set(existing_labels)
+    result = Validation()
+    new_labels: dict[int, Counter] = {}
+    for index, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict, known_labels=known)):
+        if isinstance(found, Problem):
+            result.problems.append(found)
+        elif isinstance(found, LabelScheme):
+            existing.update(label.name for label in found.labels)
+        else:
+            result.documents += 1
+            result.spans += len(found[1])
+            new_labels.setdefault(index, Counter()).update(sp.label for sp in found[1] if sp.label not in existing)
+    for index, counts in new_labels.items():
+        result.problems += [
+            Problem(str(inputs[index].path), f"label {name!r} is not in the label scheme ({n} span(s)); import creates it", warning=True)
+            for name, n in sorted(counts.items()) if name not in existing
+        ]
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    return result

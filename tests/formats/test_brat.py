@@ -47,7 +47,7 @@ def test_unsupported_lines_are_reported_per_line_and_the_file_still_imported(sto
         f"{ann}:5: event annotation E1 is not supported{tail}",
         f"{ann}:6: normalization annotation N1 is not supported{tail}",
         f"{ann}:7: equivalence annotation * is not supported{tail}",
-        f"{ann}:8: note on T2, which is not imported{tail}",
+        f"{ann}:8: comment on T2, which is not imported{tail}",
     ]
     assert stored(store) == [(1, "Marie Curie", "PERSON", "")]
 
@@ -71,7 +71,7 @@ def test_bad_lines_name_file_and_line(store, tmp_path):
         f"{ann}:3: a T line must be 'T<n><TAB>LABEL START END<TAB>text'",
         f"{ann}:4: span end 80 is beyond the text (58 characters)",
         f"{ann}:5: not a brat annotation line: 'X1\\twhat'",
-        f"{ann}:6: a note line must be '#<n><TAB>AnnotatorNotes T<n><TAB>note'",
+        f"{ann}:6: a comment line must be '#<n><TAB>TYPE ID<TAB>text'",
     ]
 
 
@@ -87,8 +87,8 @@ def test_export_writes_t_lines_notes_and_confs(store, tmp_path):
     store.save_labels([Label("MY TYPE", "#010203")])
     out = tmp_path / "out"
     log = export(store, out, "brat")
-    assert (out / "doc-000001.txt").read_text(encoding="utf-8") == TEXT
-    assert (out / "doc-000001.ann").read_text(encoding="utf-8") == "T1\tPERSON 0 11\tMarie Curie\n#1\tAnnotatorNotes T1\tline one line two\n"
+    assert (out / "doc.txt").read_text(encoding="utf-8") == TEXT
+    assert (out / "doc.ann").read_text(encoding="utf-8") == "T1\tPERSON 0 11\tMarie Curie\n#1\tAnnotatorNotes T1\tline one line two\n"
     assert "PERSON\tbgColor:#aa9cfc\n" in (out / "visual.conf").read_text()
     assert "p\tPERSON\n" in (out / "kb_shortcuts.conf").read_text()
     assert "MY TYPE" not in (out / "annotation.conf").read_text()  # brat type names cannot hold spaces
@@ -115,7 +115,7 @@ def test_export_replaces_an_earlier_export_but_never_other_files(store, tmp_path
     export(store, out, "brat")
     write(out / "doc-000099.ann", "stale")
     export(store, out, "brat")
-    assert sorted(p.name for p in out.iterdir()) == ["annotation.conf", "doc-000001.ann", "doc-000001.txt", "kb_shortcuts.conf", "visual.conf"]
+    assert sorted(p.name for p in out.iterdir()) == ["annotation.conf", "doc.ann", "doc.txt", "kb_shortcuts.conf", "visual.conf"]
     mine = tmp_path / "mine"
     write(mine / "thesis.tex", "precious")
     with pytest.raises(FileExistsError, match="not an earlier export"):

@@ -39,7 +39,7 @@ def test_brat_and_doccano_by_name_and_round_trip(tmp_path, cli_env):
     assert json.loads((tmp_path / "out.jsonl").read_text())["label"] == [[0, 11, "PERSON"]]
     assert "imported 1 document(s) with 1 span(s)" in run(cli_env, "--db", other, "import", tmp_path / "out.jsonl").stdout
     assert run(cli_env, "--db", other, "export", tmp_path / "back", "--format", "brat").returncode == 0
-    assert (tmp_path / "back" / "doc-000001.ann").read_text() == "T1\tPERSON 0 11\tMarie Curie\n"
+    assert (tmp_path / "back" / "a.ann").read_text() == "T1\tPERSON 0 11\tMarie Curie\n"  # named after its source, a.txt
 
 
 def test_export_name_without_known_extension_asks_for_format(tmp_path, cli_env):

@@ -83,7 +83,7 @@ def test_bad_answer_and_doccano_lines_are_refused_with_their_line(store, tmp_pat
     src = jsonl(tmp_path / "in.jsonl", {"text": "ok"}, {"text": "x", "answer": "maybe"}, {"text": "Paris", "label": [[0, 5, "GPE"]]})
     assert refused(store, [src], fmt="prodigy") == [
         f"{src}:2: \"answer\" must be accept, reject or ignore, got 'maybe'",
-        f"{src}:3: this looks like doccano JSONL (\"label\"/\"labels\"/\"entities\"), not Prodigy; use --format doccano",
+        f"{src}:3: this looks like doccano JSONL (\"label\"/\"labels\"/\"entities\"/\"annotations\"), not Prodigy; use --format doccano",
     ]
 
 

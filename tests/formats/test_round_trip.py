@@ -43,7 +43,7 @@ def test_second_export_is_identical(corpus, tmp_path, fmt):
 @pytest.mark.parametrize("fmt", LOSSLESS)
 def test_spans_and_notes_survive(corpus, tmp_path, fmt):
     log, _, table, _, _ = trip(corpus, tmp_path, fmt)
-    assert table == span_table(corpus)
+    assert sorted(table) == sorted(span_table(corpus))  # brat files come back in name order
     assert sum(map(len, table)) == len(SPANS)
     if fmt != "brat":
         assert log.problems == []

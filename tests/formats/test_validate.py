@@ -41,10 +41,16 @@ def test_every_problem_of_a_prodigy_file_is_listed(tmp_path, cli_env):
     assert proc.stdout.strip() == "1 valid document(s) with 1 span(s); 6 error(s), 0 warning(s)"
 
 
-def test_unknown_labels_against_the_database_scheme_and_nothing_is_written(tmp_path, cli_env):
+def test_unknown_labels_warn_as_import_creates_them_and_refuse_with_strict_or_a_scheme(tmp_path, cli_env):
     db = tmp_path / "w.db"
     src = jsonl(tmp_path / "in.jsonl", {"text": "HMS Victory", "spans": [{"start": 0, "end": 11, "label": "SHIP"}]})
     proc = run(cli_env, "--db", db, "validate", src)
+    assert proc.returncode == 0
+    assert proc.stderr.splitlines() == [f"annotator: warning: {src}: label 'SHIP' is not in the label scheme (1 span(s)); import creates it"]
+    proc = run(cli_env, "--db", db, "validate", "--strict", src)
+    assert proc.returncode == 1
+    assert f"{src}:1: span #1: unknown label 'SHIP' (not in the label scheme)" in proc.stderr
+    proc = run(cli_env, "--db", db, "validate", "--labels", scheme(tmp_path, "PERSON"), src)
     assert proc.returncode == 1
     assert f"{src}:1: span #1: unknown label 'SHIP' (not in the label scheme)" in proc.stderr
     stats = json.loads(run(cli_env, "--db", db, "stats", "--json").stdout)

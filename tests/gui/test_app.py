@@ -30,7 +30,8 @@ def test_run_opens_the_given_database(qapp, store_factory, tmp_path):
     assert seen == {"path": store.path, "title": "Only"}
 
 
-def test_default_database_is_seeded_on_first_run(qapp, tmp_path):
+def test_default_database_is_seeded_on_first_run(qapp, tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_DB")  # the user data folder's database, in tmp_path/data
     seen = {}
 
     def look_and_close():
@@ -41,7 +42,7 @@ def test_default_database_is_seeded_on_first_run(qapp, tmp_path):
     QTimer.singleShot(0, look_and_close)
     assert app.run(None, []) == 0
     assert seen["rows"] >= 2  # the seed articles
-    assert (tmp_path / "default.db").exists()
+    assert (tmp_path / "data" / "annotator" / "annotator.db").exists()
 
 
 def test_geometry_and_splitter_are_remembered(qtbot, store_factory, tmp_path):

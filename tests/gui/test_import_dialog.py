@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from annotator.core.text import content_hash
+from annotator.store.bulk import BulkWriter
 from tests.reliability.tally import TALLY
 
 SAVED = "Saved before the import: Angela Merkel in Berlin."
@@ -153,18 +154,15 @@ def test_cancel_mid_write_rolls_back(window, qtbot, tmp_path, monkeypatch):
     (tmp_path / "many.jsonl").write_bytes(jsonl(*records))
     before = db_state(window.store)
     reached, released = threading.Event(), threading.Event()
-    add_documents = window.store.add_documents
+    flush = BulkWriter.flush
 
-    def held_half_way(records, progress=None, total=0, **options):
-        def hold(done, of):
-            if done == 1_000:  # half the documents are written inside the transaction
-                reached.set()
-                released.wait(30)
-            progress(done, of)
+    def held_half_way(writer):
+        flush(writer)
+        if len(writer.result.added) == 1_000 and not reached.is_set():  # half written inside the transaction
+            reached.set()
+            released.wait(30)
 
-        return add_documents(records, progress=hold, total=total, **options)
-
-    monkeypatch.setattr(window.store, "add_documents", held_half_way)
+    monkeypatch.setattr(BulkWriter, "flush", held_half_way)
     window.import_files([str(tmp_path / "many.jsonl")])
     run = window.import_run
     qtbot.waitUntil(reached.is_set, timeout=60_000)

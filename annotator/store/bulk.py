@@ -1,0 +1,233 @@
+"""Bulk import: records written in one transaction, several records of one text merged.
+
+Tools such as Prodigy keep one record per answer and doccano repeats texts, so a text may
+arrive many times, in one input or across imports. Every record of a text lands in one
+document (found by content hash): its spans are merged in, exact repeats counted, and
+disagreements between records reported, never silently dropped. Re-running an import finds
+everything in place and writes nothing.
+
+Memory stays flat: records are buffered one batch at a time, and what the batch needs from
+the database (documents by hash, their stored spans) is read per batch, not for the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from annotator.core.labels import palette_color
+from annotator.core.model import Document, Label, Span, State, Status
+from annotator.store.rows import document_values, span_values
+from annotator.store.schema import DocumentRow, LabelRow, SpanRow
+
+_PARAMS = 500  # SQLite caps the parameters of one statement
+_DECIDED = (State.ACCEPTED, State.REJECTED)
+
+
+@dataclass
+class Conflict:
+    """Records of one text that disagree; everything is kept, the message says how."""
+
+    path: str
+    document_id: int
+    title: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: document {self.document_id} ({self.title!r}): {self.message}"
+
+
+@dataclass
+class AddResult:
+    added: list[int] = field(default_factory=list)  # ids of new documents
+    merged: int = 0  # records whose text was already a document and that brought spans to it
+    duplicates: int = 0  # records that brought nothing new (a re-run, a repeated record)
+    spans: int = 0  # spans written
+    repeated_spans: int = 0  # exact repeats within the input (same text, offsets, label), merged
+    present_spans: int = 0  # spans the database already held before this import
+    labels_created: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+@dataclass
+class _Target:
+    """One document of the batch: its id, whether it predates this import, its spans by key."""
+
+    id: int
+    title: str
+    stored_before: bool
+    status: str
+    note: str
+    spans: dict[tuple[int, int, int], list] = field(default_factory=dict)  # key -> [state, record, span id or None]
+    records: int = 0
+
+
+class BulkWriter:
+    """Adds records inside one open write transaction (see Store.bulk_import)."""
+
+    def __init__(self, session: Session, label_ids: dict[str, int], stamp: str, batch_size: int = 1000) -> None:
+        self.s, self.label_ids, self.stamp, self.batch_size = session, label_ids, stamp, batch_size
+        self.first_new_id = session.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
+        self.next_id = self.first_new_id
+        self.result = AddResult()
+        self._batch: list[tuple[Document, list[Span], str]] = []
+        self._batch_spans = 0
+        self._records = 0
+        self._created: set[str] = set()  # labels this import created with palette colours
+        self._styled: set[str] = set()  # ... and those a travelled scheme has since given their look
+        self._touched: dict[int, set[tuple[int, int, int]]] = {}  # spans this import added to older documents
+
+    # -- labels -----------------------------------------------------------------
+
+    def add_scheme(self, labels: Iterable[Label]) -> None:
+        """Labels that travelled with the input: new ones are created with their colour and hotkey.
+
+        A label the database had keeps its look; one this import created from a span before
+        the scheme arrived takes the scheme's look. A hotkey already in use is not taken over.
+        """
+        taken = set(self.s.execute(select(LabelRow.hotkey).where(LabelRow.hotkey.is_not(None))).scalars())
+        for label in labels:
+            if label.name in self.label_ids and (label.name not in self._created or label.name in self._styled):
+                continue
+            hotkey = label.hotkey if label.hotkey not in taken else None
+            taken.add(hotkey)
+            if label.name in self.label_ids:
+                self.s.execute(update(LabelRow).where(LabelRow.name == label.name).values(color=label.color, hotkey=hotkey, description=label.description))
+            else:
+                self._insert_label(Label(label.name, label.color, hotkey, label.description))
+            self._styled.add(label.name)
+
+    def _insert_label(self, label: Label) -> None:
+        position = self.s.execute(select(func.coalesce(func.max(LabelRow.position), -1))).scalar_one() + 1
+        row = {"name": label.name, "color": label.color, "hotkey": label.hotkey, "description": label.description, "position": position}
+        self.label_ids[label.name] = self.s.execute(insert(LabelRow.__table__).values(row)).inserted_primary_key[0]
+        self._created.add(label.name)
+        self.result.labels_created.append(label.name)
+
+    def _ensure_labels(self, spans: list[Span]) -> None:
+        for name in sorted({sp.label for sp in spans} - self.label_ids.keys()):
+            self._insert_label(Label(name, palette_color(len(self.label_ids))))
+
+    # -- records ----------------------------------------------------------------
+
+    def add(self, doc: Document, spans: list[Span], path: str = "") -> None:
+        """Buffer one record; ``path`` names its input in conflict reports."""
+        self._ensure_labels(spans)
+        self._batch.append((doc, spans, path or doc.source_path))
+        self._batch_spans += len(spans)
+        if len(self._batch) >= self.batch_size or self._batch_spans >= 50 * self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._batch:
+            return
+        targets = self._stored_targets({doc.content_hash for doc, _, _ in self._batch})
+        new_docs, new_spans, decided = [], [], []
+        for doc, spans, path in self._batch:
+            self._records += 1
+            target = targets.get(doc.content_hash)
+            if target is None:
+                target = targets[doc.content_hash] = _Target(self.next_id, doc.title, False, str(doc.status), doc.note)
+                new_docs.append(document_values(doc, self.next_id, self.stamp))
+                self.result.added.append(self.next_id)
+                self.next_id += 1
+            else:
+                self._compare_fields(target, doc, path)
+            target.records += 1
+            before = len(new_spans) + len(decided)
+            for span in spans:
+                self._merge_span(target, span, path, new_spans, decided)
+            if target.records > 1 and len(new_spans) + len(decided) == before:
+                self.result.duplicates += 1
+            elif target.records > 1:
+                self.result.merged += 1
+                self._report_overlaps(target, path)
+        if new_docs:
+            self.s.execute(insert(DocumentRow.__table__), new_docs)
+        if new_spans:
+            self.s.execute(insert(SpanRow.__table__), new_spans)
+        for span_id, state in decided:
+            self.s.execute(update(SpanRow).where(SpanRow.id == span_id).values(state=state, updated_at=self.stamp))
+        self.result.spans += len(new_spans)
+        self._batch.clear()
+        self._batch_spans = 0
+
+    def _stored_targets(self, hashes: set[str]) -> dict[str, _Target]:
+        """The documents of this batch already in the database (older, or earlier batches), with their spans."""
+        found: dict[str, _Target] = {}
+        ordered = sorted(hashes)
+        columns = (DocumentRow.content_hash, DocumentRow.id, DocumentRow.title, DocumentRow.status, DocumentRow.note)
+        for i in range(0, len(ordered), _PARAMS):
+            for digest, doc_id, title, status, note in self.s.execute(select(*columns).where(DocumentRow.content_hash.in_(ordered[i : i + _PARAMS]))):
+                found[digest] = _Target(doc_id, title, doc_id < self.first_new_id, status, note)
+        by_id = {t.id: t for t in found.values()}
+        ids = sorted(by_id)
+        query = select(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.state, SpanRow.id)
+        for i in range(0, len(ids), _PARAMS):
+            for doc_id, start, end, label_id, state, span_id in self.s.execute(query.where(SpanRow.document_id.in_(ids[i : i + _PARAMS]))):
+                target = by_id[doc_id]
+                target.records = 1  # what is stored counts as the first record of the text
+                target.spans[(start, end, label_id)] = [State(state), 0, span_id]
+        for target in found.values():
+            target.records = max(target.records, 1)
+        return found
+
+    def _merge_span(self, target: _Target, span: Span, path: str, new_spans: list, decided: list) -> None:
+        key = (span.start, span.end, self.label_ids[span.label])
+        held = target.spans.get(key)
+        if held is None:
+            target.spans[key] = [State(span.state), self._records, None]
+            new_spans.append(span_values(span, target.id, key[2], self.stamp))
+            if target.stored_before:
+                self._touched.setdefault(target.id, set()).add(key)
+            return
+        state, record, span_id = held
+        if target.stored_before and record == 0 and key not in self._touched.get(target.id, ()):
+            self.result.present_spans += 1
+        else:
+            self.result.repeated_spans += 1
+        if state == span.state or span.state == State.SUGGESTED:
+            return
+        if state == State.SUGGESTED:  # a decision on what was only suggested: take it
+            held[0] = State(span.state)
+            if span_id is not None:
+                decided.append((span_id, held[0].value))
+            else:
+                self._retarget_pending(new_spans, target.id, key, held[0])
+            return
+        self.result.conflicts.append(
+            Conflict(path, target.id, target.title, f"{span.label} span {span.start}-{span.end} is {state} in one record and {span.state} in another; kept {state}")
+        )
+
+    @staticmethod
+    def _retarget_pending(new_spans: list, doc_id: int, key: tuple, state: State) -> None:
+        for row in reversed(new_spans):  # the row is in this batch, not yet written
+            if (row["document_id"], row["start"], row["end"], row["label_id"]) == (doc_id, *key):
+                row["state"] = state.value
+                return
+
+    def _compare_fields(self, target: _Target, doc: Document, path: str) -> None:
+        """A record that sets a status or note other than the document's is reported (a plain text sets neither)."""
+        fields = (("status", target.status, str(doc.status), doc.status != Status.NEW), ("note", target.note, doc.note, bool(doc.note)))
+        differ = [name for name, mine, theirs, given in fields if given and mine != theirs]
+        if differ:
+            kept = f"status {target.status}" if "status" in differ else "the first note"
+            self.result.conflicts.append(Conflict(path, target.id, target.title, f"records of this text disagree on {' and '.join(differ)}; kept {kept}"))
+
+    def _report_overlaps(self, target: _Target, path: str) -> None:
+        """Accepted spans of this record that overlap, without being the same span, those of another record."""
+        accepted = sorted((key, held[1]) for key, held in target.spans.items() if held[0] == State.ACCEPTED)
+        current = self._records
+        clashes, active = [], []
+        for (start, end, label_id), record in accepted:
+            active = [(e, r, k) for e, r, k in active if e > start]
+            clashes += [(k, (start, end, label_id)) for e, r, k in active if current in (r, record) and r != record]
+            active.append((end, record, (start, end, label_id)))
+        if clashes:
+            names = {i: n for n, i in self.label_ids.items()}
+            shown = "; ".join(f"{names[a[2]]} {a[0]}-{a[1]} vs {names[b[2]]} {b[0]}-{b[1]}" for a, b in clashes[:3])
+            more = f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+            self.result.conflicts.append(Conflict(path, target.id, target.title, f"records disagree on accepted spans: {shown}{more}; all kept"))

@@ -91,7 +91,7 @@ def fill_big(db: Path, docs: int, spans: int) -> None:
             yield Document(None, f"doc {i}", text, content_hash=content_hash(text)), doc_spans
 
     with Store(db) as store:
-        store.add_documents(records(), batch_size=2000)
+        store.add_documents(records())
 
 
 def bench_memory(work: Path, docs: int, spans: int) -> float:

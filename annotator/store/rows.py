@@ -40,6 +40,16 @@ def span_values(span: Span, doc_id: int, label_id: int, stamp: str) -> dict:
     }
 
 
+SPAN_INSERT_COLUMNS = (
+    "document_id", "start", "end", "label_id", "source", "state", "note", "annotator", "provenance", "created_at", "updated_at",
+)
+
+
+def span_row(span: Span, doc_id: int, label_id: int, stamp: str) -> list:
+    """The values of SPAN_INSERT_COLUMNS, as a list (bulk inserts go through the driver)."""
+    return [doc_id, span.start, span.end, label_id, str(span.source), str(span.state), span.note, span.annotator, span.provenance, stamp, stamp]
+
+
 DOCUMENT_COLUMNS = [c for c in DocumentRow.__table__.c if c.name != "text_length"]
 _span = SpanRow.__table__.c
 # In Span's field order, so that span_of builds each Span in one positional call: opening a
@@ -52,14 +62,43 @@ _SOURCES = {m.value: m for m in Source}
 _STATES = {m.value: m for m in State}
 
 
+class DamagedMeta(dict):
+    """``documents.meta`` that is not a JSON object every export can write (edited by hand,
+    written by another program): read as no metadata, with ``problem`` saying why."""
+
+    __slots__ = ("problem",)
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
+def meta_of(value) -> dict:
+    """The ``documents.meta`` column as a dict; a DamagedMeta (empty) when it cannot be one."""
+    if value == "{}":
+        return {}
+    from annotator.core.limits import JSONValueError, parse_json
+
+    if not isinstance(value, (str, bytes)):
+        return DamagedMeta(f"is {type(value).__name__}, not JSON text")
+    try:
+        meta = parse_json(value)
+    except JSONValueError as error:
+        return DamagedMeta(f"is not JSON every export can write: {error}")
+    if not isinstance(meta, dict):
+        return DamagedMeta(f"is JSON but not an object ({type(meta).__name__})")
+    return meta
+
+
 def document_of(row) -> Document:
+    """A Document from a row; a damaged ``meta`` column does not stop it (see DamagedMeta)."""
     return Document(
         id=row.id,
         title=row.title,
         text=row.text,
         source_path=row.source_path,
         content_hash=row.content_hash,
-        meta=json.loads(row.meta) if row.meta != "{}" else {},
+        meta=meta_of(row.meta),
         status=Status(row.status),
         note=row.note,
         created_at=row.created_at,

@@ -39,6 +39,7 @@ class DocumentRow(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", STATUSES), name="ck_documents_status"),
         CheckConstraint("length(text) > 0", name="ck_documents_text"),
+        Index("ix_documents_length", "id", "text_length"),  # the span triggers read text_length through it
     )
 
 
@@ -75,7 +76,6 @@ class SpanRow(Base):
         CheckConstraint(_one_of("source", SOURCES), name="ck_spans_source"),
         CheckConstraint(_one_of("state", STATES), name="ck_spans_state"),
         UniqueConstraint("document_id", "start", "end", "label_id", name="uq_spans_position"),
-        Index("ix_spans_document_start", "document_id", "start"),
         Index("ix_spans_label", "label_id"),
     )
 

@@ -3,7 +3,9 @@
 The span bound ``end <= length(text)`` was checked by measuring the whole document text
 for every inserted span: 20,000 spans on a 1 MB article took 13 s. The length is now a
 column, kept equal to ``length(text)`` by triggers on documents (one measurement per
-document write), and the span triggers compare against it.
+document write), and the span triggers read it through a covering index: read from the
+row, it sits behind the text's overflow pages (measured, 20,000 spans on a 1 MB text:
+0.34 s from the row, 0.08 s through the index, 0.04 s with no check at all).
 
 Revision ID: 0002_provenance_text_length
 Revises: 0001_initial
@@ -24,11 +26,14 @@ def upgrade() -> None:
     op.execute("UPDATE documents SET text_length = length(text)")
     op.execute(f"CREATE TRIGGER trg_documents_length_insert BEFORE INSERT ON documents {_LENGTH_MISMATCH}")
     op.execute(f"CREATE TRIGGER trg_documents_length_update BEFORE UPDATE OF text, text_length ON documents {_LENGTH_MISMATCH}")
+    op.create_index("ix_documents_length", "documents", ["id", "text_length"])
+    # uq_spans_position (document_id, start, end, label_id) serves every query this one did.
+    op.drop_index("ix_spans_document_start", "spans")
     for event in ("insert", "update"):
         op.execute(f"DROP TRIGGER trg_spans_end_{event}")
         op.execute(
             f"""CREATE TRIGGER trg_spans_end_{event} BEFORE {event.upper()} ON spans
-            WHEN NEW."end" > (SELECT text_length FROM documents WHERE id = NEW.document_id)
+            WHEN NEW."end" > (SELECT text_length FROM documents INDEXED BY ix_documents_length WHERE id = NEW.document_id)
             BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
         )
 
@@ -41,6 +46,8 @@ def downgrade() -> None:
             WHEN NEW."end" > (SELECT length(text) FROM documents WHERE id = NEW.document_id)
             BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
         )
+    op.drop_index("ix_documents_length", "documents")
+    op.create_index("ix_spans_document_start", "spans", ["document_id", "start"])
     op.execute("DROP TRIGGER trg_documents_length_insert")
     op.execute("DROP TRIGGER trg_documents_length_update")
     with op.batch_alter_table("documents") as batch:

@@ -24,11 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import Source, Span, State
-
-
-class SelfTestError(RuntimeError):
-    """A check failed: the message says what was expected and what was found."""
+from annotator.core.model import Span, State
+from annotator.selftest_checks import SelfTestError, check
 
 
 @dataclass
@@ -48,11 +45,6 @@ class Context:
     def close(self) -> None:
         for close in reversed(self.closers):
             close()
-
-
-def check(condition: bool, message: str) -> None:
-    if not condition:
-        raise SelfTestError(message)
 
 
 # -- the steps, in order; each returns a fragment of the summary line ------------
@@ -102,6 +94,9 @@ def preannotate_seed(ctx: Context) -> str:
 
 
 def open_window(ctx: Context) -> str:
+    # The self-test's one entry into annotator.gui: lazy, so verbs and --version never load Qt
+    # (the import-linter contract in pyproject.toml allows exactly this import, tests/test_layers.py
+    # checks it stays lazy).
     from annotator.gui.selftest_steps import WindowCheck
 
     ctx.window = WindowCheck.open(ctx.store, ctx.doc_id, ctx.folder / "settings.ini")
@@ -167,13 +162,6 @@ def free_word(text: str, spans: list[Span]) -> tuple[int, int]:
         if not any(s.start < match.end() and match.start() < s.end for s in spans):
             return match.span()
     raise SelfTestError("no untagged word left in the seed article")
-
-
-def expect_tagged(spans: list[Span], start: int, end: int, label: str) -> Span:
-    """The accepted human span at [start, end) with ``label``; shared with the GUI steps."""
-    found = [s for s in spans if (s.start, s.end, s.label, s.source, s.state) == (start, end, label, Source.HUMAN, State.ACCEPTED)]
-    check(len(found) == 1, f"expected one accepted human {label} span at {start}-{end}, found {len(found)}")
-    return found[0]
 
 
 # -- running ---------------------------------------------------------------------

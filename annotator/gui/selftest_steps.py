@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import Span
 from annotator.gui.app import make_application
 from annotator.gui.main_window import MainWindow
-from annotator.selftest import SelfTestError, check, expect_tagged
+from annotator.selftest_checks import SelfTestError, check, expect_tagged
 
 
 class WindowCheck:

@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 
+from annotator.nlp.entities import entities
 from annotator.nlp.pipeline import Pipeline, load_pipeline
 
 _NLP = None  # the worker's pipeline: inherited on fork, loaded by the first task on spawn
@@ -50,8 +51,6 @@ def _work(spec: str, texts: list[tuple[int, str]], limit: int) -> list:
     # Loading here, not in a Pool initializer: a failure there makes the pool respawn
     # workers forever, while a task's exception reaches the parent through get().
     global _NLP
-    from annotator.nlp.preannotate import entities
-
     if _NLP is None:
         _NLP = load_pipeline(spec).nlp
     return entities(_NLP, texts, limit)

@@ -13,13 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.model import Source, Span, State, Status
-from annotator.nlp.chunks import chunks
+from annotator.nlp.entities import Found, entities
 from annotator.nlp.pipeline import Pipeline, load_pipeline
-from annotator.nlp.resolve import resolve
 
 Progress = Callable[[int, int], None]
-# Raw entities of one document: (doc_id, [(start, end, label)], misaligned, overlapping).
-Found = tuple[int, list[tuple[int, int, str]], int, int]
 
 BATCH_DOCUMENTS = 16  # about 8,000 words of news: a second or two per commit and cancel check
 BATCH_CHARS = 100_000  # fewer documents per batch when they are long
@@ -117,19 +114,6 @@ def _results(pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], limit
 
         return entities_in_processes(pipeline, batches, limit, processes)
     return (entities(pipeline.nlp, batch, limit) for batch in batches)
-
-
-def entities(nlp, texts: list[tuple[int, str]], limit: int) -> list[Found]:
-    """Run ``nlp`` over ``(doc_id, text)`` pairs, cutting texts longer than ``limit``; resolve spans."""
-    pieces = ((piece, (doc_id, offset)) for doc_id, text in texts for offset, piece in chunks(text, limit))
-    raw: dict[int, list[tuple[int, int, str]]] = {doc_id: [] for doc_id, _ in texts}
-    for doc, (doc_id, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=len(texts) or 1):
-        raw[doc_id].extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
-    found = []
-    for doc_id, text in texts:
-        resolved = resolve(text, raw[doc_id])
-        found.append((doc_id, resolved.spans, resolved.misaligned, resolved.overlapping))
-    return found
 
 
 def _store_batch(store, found: list[Found], summary: PreannotateSummary) -> None:

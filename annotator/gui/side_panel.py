@@ -95,7 +95,7 @@ class SpanPanel(QGroupBox):
         self.text.setText(f"“{_shorten(snippet)}”  {span.start}–{span.end}")
         self.label.setCurrentText(span.label)
         state = "suggestion" if span.state == State.SUGGESTED else span.state.value
-        self.origin.setText(f"{state} · from {span.source.value}")
+        self.origin.setText(origin_text(span, state))
         self.accept.setVisible(span.state == State.SUGGESTED)
         self.delete.setText("Reject (Del)" if span.state == State.SUGGESTED else "Delete (Del)")
         self._set_note(span.note)
@@ -149,3 +149,11 @@ class DocumentPanel(QGroupBox):
 def _shorten(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= PREVIEW else text[: PREVIEW - 1] + "…"
+
+
+def origin_text(span: Span, state: str) -> str:
+    """"accepted · from model (en_core_web_lg) · by alice": kind, another tool's own name for it, annotator."""
+    text = f"{state} · from {span.source.value}"
+    if span.provenance:
+        text += f" ({span.provenance})"
+    return text + (f" · by {span.annotator}" if span.annotator else "")

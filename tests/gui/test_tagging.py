@@ -112,3 +112,11 @@ def test_hotkey_works_with_caps_lock(open_window, store_factory):
     drag(view, TEXT.index("Sochi"), TEXT.index("Sochi") + 2)
     keys(view, (Key.Key_G, Mod.ShiftModifier))  # types "G"
     assert stored(store) == [("Sochi", "GPE", State.ACCEPTED, Source.HUMAN)]
+
+
+def test_the_panel_shows_where_a_span_came_from_and_who_marked_it(open_window, store_factory):
+    mike = TEXT.index("Mike")
+    span = Span(mike, mike + 11, "PERSON", Source.MODEL, State.SUGGESTED, annotator="alice", provenance="en_core_web_lg")
+    window = open_window(store_factory([("Putin", TEXT, [span])]))
+    click(window.view, mike + 3)
+    assert window.span_panel.origin.text() == "suggestion · from model (en_core_web_lg) · by alice"

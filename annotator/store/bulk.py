@@ -20,13 +20,21 @@ from sqlalchemy.orm import Session
 
 from annotator.core.labels import palette_color
 from annotator.core.model import Document, Label, Span, State, Status
-from annotator.store.rows import SPAN_INSERT_COLUMNS, document_values, span_row
+from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
 _PARAMS = 500  # SQLite caps the parameters of one statement
-# Spans go through the driver as tuples: SQLAlchemy's per-row parameter handling was a third
+# Rows go through the driver as tuples: SQLAlchemy's per-row parameter handling was a third
 # of the time of a 20,000-span document.
-_INSERT_SPANS = "INSERT INTO spans ({}) VALUES ({})".format(", ".join(f"\"{c}\"" for c in SPAN_INSERT_COLUMNS), ", ".join("?" * len(SPAN_INSERT_COLUMNS)))
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join('"' + column + '"' for column in columns)  # quoted: "end" is an SQL keyword
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_INSERT_DOCUMENTS = _insert("documents", DOCUMENT_INSERT_COLUMNS)
+_INSERT_SPANS = _insert("spans", SPAN_INSERT_COLUMNS)
 _STATE = SPAN_INSERT_COLUMNS.index("state")
 _DECIDED = (State.ACCEPTED, State.REJECTED)
 
@@ -136,7 +144,7 @@ class BulkWriter:
             target = targets.get(doc.content_hash)
             if target is None:
                 target = targets[doc.content_hash] = _Target(self.next_id, doc.title, False, str(doc.status), doc.note)
-                new_docs.append(document_values(doc, self.next_id, self.stamp))
+                new_docs.append(document_row(doc, self.next_id, self.stamp))
                 self.result.added.append(self.next_id)
                 self.next_id += 1
             else:
@@ -151,7 +159,7 @@ class BulkWriter:
                 self.result.merged += 1
                 self._report_overlaps(target, path)
         if new_docs:
-            self.s.execute(insert(DocumentRow.__table__), new_docs)
+            self.s.connection().exec_driver_sql(_INSERT_DOCUMENTS, new_docs)
         if new_spans:
             self.s.connection().exec_driver_sql(_INSERT_SPANS, [tuple(row) for row in new_spans.values()])
         for span_id, state in decided:

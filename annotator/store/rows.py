@@ -8,20 +8,15 @@ from annotator.core.model import Document, Source, Span, State, Status
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
 
-def document_values(doc: Document, doc_id: int, stamp: str) -> dict:
-    return {
-        "id": doc_id,
-        "title": doc.title,
-        "text": doc.text,
-        "text_length": len(doc.text),
-        "source_path": doc.source_path,
-        "content_hash": doc.content_hash,
-        "meta": json.dumps(doc.meta, ensure_ascii=False),
-        "status": Status(doc.status).value,
-        "note": doc.note,
-        "created_at": stamp,
-        "updated_at": stamp,
-    }
+DOCUMENT_INSERT_COLUMNS = (
+    "id", "title", "text", "text_length", "source_path", "content_hash", "meta", "status", "note", "created_at", "updated_at",
+)
+
+
+def document_row(doc: Document, doc_id: int, stamp: str) -> tuple:
+    """The values of DOCUMENT_INSERT_COLUMNS (bulk inserts go through the driver)."""
+    meta = json.dumps(doc.meta, ensure_ascii=False) if doc.meta else "{}"
+    return (doc_id, doc.title, doc.text, len(doc.text), doc.source_path, doc.content_hash, meta, Status(doc.status).value, doc.note, stamp, stamp)
 
 
 def span_values(span: Span, doc_id: int, label_id: int, stamp: str) -> dict:
@@ -80,13 +75,13 @@ def meta_of(value) -> dict:
     from annotator.core.limits import JSONValueError, parse_json
 
     if not isinstance(value, (str, bytes)):
-        return DamagedMeta(f"is {type(value).__name__}, not JSON text")
+        return DamagedMeta(f"{type(value).__name__}, not JSON text")
     try:
         meta = parse_json(value)
     except JSONValueError as error:
-        return DamagedMeta(f"is not JSON every export can write: {error}")
+        return DamagedMeta(str(error))
     if not isinstance(meta, dict):
-        return DamagedMeta(f"is JSON but not an object ({type(meta).__name__})")
+        return DamagedMeta(f"JSON but not an object ({type(meta).__name__})")
     return meta
 
 

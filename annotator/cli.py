@@ -89,6 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     except (DatabaseError, AnnotationError, ExportError, OSError) as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # the last resort: one line, never a traceback (ANNOTATOR_DEBUG=1 shows it)
+        import os
+
+        from sqlalchemy import exc
+
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        if isinstance(error, exc.DatabaseError):  # e.g. "database disk image is malformed"
+            from annotator.paths import default_db_path
+            from annotator.transfer.exporting import damaged_database
+
+            message = damaged_database(args.db or default_db_path(), error.orig)
+        elif isinstance(error, MemoryError):
+            message = "out of memory: the input is too large for this machine (see Size limits in the README)"
+        else:
+            message = f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}; this is a bug, please report it (ANNOTATOR_DEBUG=1 shows where)"
+        print(f"annotator: error: {message}", file=sys.stderr)
+        return 1
 
 
 def open_window(db: Path | None, argv: list[str] | None) -> int:

@@ -36,7 +36,7 @@ MAX_SCHEME_BYTES = 4 * MiB
 # texts of all its documents together. spaCy holds a DocBin whole in memory (~20 bytes
 # inflated per character of text): 2 GiB is ~100 M characters, twice the 10,000-article
 # benchmark corpus. Larger corpora: several .spacy files (spaCy reads a folder of them).
-MAX_DOCBIN_BYTES = 512 * MiB
+MAX_DOCBIN_BYTES = 256 * MiB
 MAX_DOCBIN_INFLATED_BYTES = 2048 * MiB
 MAX_DOCBIN_TEXT_CHARS = 100_000_000
 # JSON values (JSONL records, label schemes, DocBin user data, documents.meta in the
@@ -74,10 +74,11 @@ class JSONValueError(ValueError):
         self.message, self.lineno, self.colno = message, lineno, colno
 
 
-# Digits kept, everything else a space: a run of 20 digits is then one bytes search away
-# (a C-speed scan; a regex over every line costs more than the parsing).
-_DIGITS_ONLY = bytes(c if 0x30 <= c <= 0x39 else 0x20 for c in range(256))
-_TWENTY_DIGITS = b"0" * 20
+# Digits become "0", minus signs stay, everything else a space: an integer that may be out of
+# orjson's range (20 digits, or 19 after a minus) is then a C-speed bytes search away (a
+# regex over every line would cost more than the parsing).
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= c <= 0x39 else c if c == 0x2D else 0x20 for c in range(256))
+_TWENTY_DIGITS, _MINUS_NINETEEN = b"0" * 20, b"-" + b"0" * 19
 _INTEGER_AT = re.compile(r"-?[0-9]+(?![0-9.eE])")
 
 
@@ -100,8 +101,9 @@ def parse_json(data: bytes | str) -> Any:
         depth = json_depth(value)
         if depth > MAX_JSON_DEPTH:
             raise JSONValueError(f"nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}")
-    if _TWENTY_DIGITS in data.translate(_DIGITS_ONLY):
-        value = _exact(data)  # 20 digits in a row: read integers exactly and check their range
+    digits = data.translate(_DIGITS_ONLY)
+    if _TWENTY_DIGITS in digits or _MINUS_NINETEEN in digits:
+        value = _exact(data)  # orjson may have read an integer as a float: read them exactly, check the range
     return value
 
 
@@ -188,7 +190,7 @@ def portable_problem(value: Any, where: str = "value", depth: int = 0) -> str | 
     write, or None: dicts with string keys, lists/tuples, strings without lone surrogates,
     integers in range, finite floats, booleans, null; at most MAX_JSON_DEPTH levels."""
     if isinstance(value, str):
-        return None if _utf8_safe(value) else f"{where} holds a lone surrogate (not UTF-8)"
+        return None if utf8_safe(value) else f"{where} holds a lone surrogate (not UTF-8)"
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -202,7 +204,7 @@ def portable_problem(value: Any, where: str = "value", depth: int = 0) -> str | 
             for key, item in value.items():
                 if not isinstance(key, str):
                     return f"{where} has a key that is not a string ({key!r:.40})"
-                if not _utf8_safe(key):
+                if not utf8_safe(key):
                     return f"{where} has a key with a lone surrogate (not UTF-8)"
                 problem = portable_problem(item, f"{where}.{key}", depth + 1)
                 if problem:
@@ -213,10 +215,20 @@ def portable_problem(value: Any, where: str = "value", depth: int = 0) -> str | 
                 if problem:
                     return problem
         return None
-    return f"{where} is {type(value).__name__}, not a JSON value"
+    return f"{where} is {json_kind(value)}, not a JSON value"
 
 
-def _utf8_safe(text: str) -> bool:
+def json_kind(value: Any) -> str:
+    """What a value is, in JSON's words ("a list" for a tuple too, as msgpack gives them)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    kinds = {dict: "an object", list: "a list", tuple: "a list", str: "a string", type(None): "null", bytes: "bytes"}
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), type(value).__name__)
+
+
+def utf8_safe(text: str) -> bool:
     if text.isascii():
         return True
     try:

@@ -60,6 +60,8 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         text = (data[bom:] if bom else data).decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
         raise TextError(f"not valid {exc.encoding} at byte {exc.start + bom}{_utf8_hint(encoding)}") from None
+    except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
+        raise TextError(f"not valid {encoding} ({exc})") from None
     except LookupError:
         raise TextError(f"unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff"):
@@ -112,11 +114,11 @@ def iter_raw_lines(path: Path | str, limit: int = MAX_LINE_BYTES) -> Iterator[tu
         offset, number = 0, 0
         while raw := handle.readline(limit + 1):
             number += 1
-            if len(raw) > limit and not raw.endswith(b"\n"):
-                raise _too_long(limit, number)
             nul = raw.find(b"\x00")
             if nul != -1:
                 raise TextError(f"binary content (NUL byte at byte {offset + nul}); not a text file", number)
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                raise _too_long(limit, number)
             start = 3 if number == 1 and raw.startswith(b"\xef\xbb\xbf") else 0
             end = -1 if raw.endswith(b"\n") else len(raw)
             yield number, raw[start:end], offset + start
@@ -131,32 +133,47 @@ def _decoded_lines(path: Path | str, encoding: str, limit: int) -> Iterator[tupl
     except LookupError:
         raise TextError(f"unknown encoding {encoding!r}") from None
     with open(path, "rb") as handle:
-        pending, number, offset, done = "", 0, 0, False
+        parts: list[str] = []  # the line not yet ended, in pieces (no quadratic concatenation)
+        pending, number, offset, done = 0, 0, 0, False
         while not done:
             chunk = handle.read(1 << 16)
             done = not chunk
             try:
-                pending += decoder.decode(chunk, final=done)
+                text = decoder.decode(chunk, final=done)
             except UnicodeDecodeError as exc:
-                raise TextError(f"not valid {encoding} at byte {offset + max(exc.start, 0)}", number + 1 + pending.count("\n")) from None
+                raise TextError(f"not valid {encoding} at byte {offset + max(exc.start, 0)}", number + 1) from None
+            except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
+                raise TextError(f"not valid {encoding} ({exc})", number + 1) from None
             offset += len(chunk)
-            lines = pending.split("\n")
-            pending = lines.pop()  # the line not yet ended
-            if done and pending:
-                lines.append(pending)
-            for line in lines:
+            if "\x00" in text:
+                line = number + 1 + text.count("\n", 0, text.index("\x00"))
+                raise TextError("binary content (a NUL character); not a text file", line)
+            *ended, rest = text.split("\n")
+            for piece in ended:
                 number += 1
-                if number == 1 and line.startswith("\ufeff"):
-                    line = line[1:]
-                if len(line) > limit:
-                    raise _too_long(limit, number)
-                try:
-                    check_text(line, length=False)
-                except TextError as error:
-                    raise TextError(str(error).replace("text contains", "line contains"), number) from None
-                yield number, line
-            if len(pending) > limit:
-                raise _too_long(limit, number + 1)
+                line = "".join(parts) + piece if parts else piece
+                parts, pending = [], 0
+                yield number, _checked_line(line, number, limit)
+            if rest:
+                parts.append(rest)
+                pending += len(rest)
+                if pending > limit:
+                    raise _too_long(limit, number + 1)
+        if parts:
+            number += 1
+            yield number, _checked_line("".join(parts), number, limit)
+
+
+def _checked_line(line: str, number: int, limit: int) -> str:
+    if number == 1 and line.startswith("\ufeff"):
+        line = line[1:]
+    if len(line) > limit:
+        raise _too_long(limit, number)
+    try:
+        check_text(line, length=False)
+    except TextError as error:
+        raise TextError(str(error).replace("text contains", "line contains"), number) from None
+    return line
 
 
 def check_text(text: str, length: bool = True) -> None:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import AnnotationError, Label, Span, State
-from annotator.core.text import TextError, decode
+from annotator.core.limits import MAX_DOCUMENT_CHARS
+from annotator.core.text import TextError, document_too_long, iter_lines
 from annotator.formats import scheme
 from annotator.formats.records import ExportLog, LabelScheme, ReadOptions, Record, build_document, checked_span, describe
 from annotator.formats.tokenization import PRETOKENIZED, non_overlapping, placed_on_tokens, spacy_doc
@@ -40,52 +41,73 @@ class _Document:
     """Tokens of one document as read: sentences of (token, tag, line number)."""
 
     sentences: list[list[tuple[str, str, int]]] = field(default_factory=lambda: [[]])
+    chars: int = 0  # length of the text the tokens will make
 
     def add(self, token: str, tag: str, number: int) -> None:
         self.sentences[-1].append((token, tag, number))
+        self.chars += len(token) + 1
 
     def end_sentence(self) -> None:
         if self.sentences[-1]:
             self.sentences.append([])
 
+    def __bool__(self) -> bool:
+        return any(self.sentences)
+
 
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
+    """Streamed: a document is checked and handed on at the next ``-DOCSTART-`` (or the end),
+    so memory holds one document's tokens, whatever the file's size."""
     sidecar, known = scheme.sidecar_and_known(path, options.known_labels)
     if sidecar is not None:
         yield sidecar
-    try:
-        content = decode(path.read_bytes(), options.encoding)
-    except (OSError, TextError) as error:
-        yield Problem(str(path), str(error))
-        return
-    documents, problems = _parse(content, str(path))
-    yield from problems
-    if not documents:
-        yield Problem(str(path), "no tokens, skipped", warning=True)
-    for document in documents:
-        yield from _record(document, str(path), known)
-
-
-def _parse(content: str, path: str) -> tuple[list[_Document], list[Problem]]:
-    documents, problems, current = [], [], _Document()
-    for number, line in enumerate(content.split("\n"), 1):
-        line = line.rstrip("\r")
-        columns = line.split("\t") if "\t" in line else line.split()
-        if not columns or not line.strip():
-            current.end_sentence()
-        elif columns[0] == DOCSTART:
-            documents.append(current)
-            current = _Document()
-        elif len(columns) < 2 or not columns[0]:
-            problems.append(Problem(path, "expected 'token<TAB>tag'", number))
-        elif " " in columns[0]:
-            problems.append(Problem(path, f"token {columns[0]!r} contains a space", number))
-        elif columns[-1] != "O" and not _TAG.match(columns[-1]):
-            problems.append(Problem(path, f"tag {columns[-1]!r} is not O, B-, I-, E-, S-, L- or U- with a label", number))
+    name, any_document = str(path), False
+    for item in _parse(path, options.encoding):
+        if isinstance(item, Problem):
+            yield item
         else:
-            current.add(columns[0], columns[-1], number)
-    documents.append(current)
-    return [d for d in documents if any(d.sentences)], problems
+            any_document = True
+            yield from _record(item, name, known)
+    if not any_document:
+        yield Problem(name, "no tokens, skipped", warning=True)
+
+
+def _parse(path: Path, encoding: str | None) -> Iterator[_Document | Problem]:
+    """The documents of the file and a Problem for every bad line, in file order.
+
+    A file that cannot be read on (bad bytes, an overlong line, a document past
+    MAX_DOCUMENT_CHARS) ends with a Problem at that line.
+    """
+    name, current = str(path), _Document()
+    try:
+        for number, line in iter_lines(path, encoding):
+            line = line.rstrip("\r")
+            columns = line.split("\t") if "\t" in line else line.split()
+            if not columns or not line.strip():
+                current.end_sentence()
+            elif columns[0] == DOCSTART:
+                if current:
+                    yield current
+                current = _Document()
+            elif len(columns) < 2 or not columns[0]:
+                yield Problem(name, "expected 'token<TAB>tag'", number)
+            elif " " in columns[0]:
+                yield Problem(name, f"token {columns[0]!r} contains a space", number)
+            elif columns[-1] != "O" and not _TAG.match(columns[-1]):
+                yield Problem(name, f"tag {columns[-1]!r} is not O, B-, I-, E-, S-, L- or U- with a label", number)
+            else:
+                current.add(columns[0], columns[-1], number)
+                if current.chars > MAX_DOCUMENT_CHARS:
+                    yield Problem(name, f"{document_too_long(current.chars)} (a -DOCSTART- line starts a new document); not read further", number)
+                    return
+    except TextError as error:
+        yield Problem(name, str(error), error.line)
+        return
+    except OSError as error:
+        yield Problem(name, str(error))
+        return
+    if current:
+        yield current
 
 
 def _record(document: _Document, path: str, known) -> Iterator[Record | Problem]:

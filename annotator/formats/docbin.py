@@ -11,13 +11,24 @@ Import: spans from ``doc.ents`` and every span group, deduplicated.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.core.labels import labels_from_json, labels_to_json
+from annotator.core.labels import labels_to_json
+from annotator.core.limits import (
+    MAX_DOCBIN_BYTES,
+    MAX_DOCBIN_INFLATED_BYTES,
+    MAX_DOCBIN_TEXT_CHARS,
+    MAX_DOCUMENT_CHARS,
+    MiB,
+    json_kind,
+    portable_problem,
+    size_text,
+)
 from annotator.core.model import AnnotationError, Label, Span
-from annotator.core.text import TextError
+from annotator.core.text import TextError, document_too_long, read_limited
 from annotator.formats.records import (
     ExportLog,
     LabelScheme,
@@ -30,6 +41,7 @@ from annotator.formats.records import (
     offset_map,
     span_extras,
 )
+from annotator.formats.scheme import scheme_labels
 from annotator.formats.tokenization import blank_english, non_overlapping, placed_on_tokens, spacy_doc
 from annotator.formats.atomic import atomic_binary_writer
 from annotator.core.problems import Problem
@@ -42,35 +54,172 @@ KEY = "annotator"  # our entry in doc.user_data
 
 
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem | LabelScheme]:
-    docs = _load(path)
-    if isinstance(docs, Problem):
-        yield docs
+    name = str(path)
+    loaded = _load(path)
+    if isinstance(loaded, Problem):
+        yield loaded
         return
+    docbin, user_data = loaded
     known = options.known_labels
-    for number, sdoc in enumerate(docs, 1):
-        info = sdoc.user_data.get(KEY) or {}
+    docs = docbin.get_docs(blank_english().vocab)  # one Doc at a time: memory holds the DocBin, not every Doc
+    for number in range(1, len(user_data) + 1):
+        try:
+            sdoc = next(docs)
+        except StopIteration:
+            return
+        except Exception as error:  # arrays, strings or span groups that spaCy cannot put together
+            yield Problem(name, f"document {number}: not a readable spaCy Doc ({_error_text(error)}); the rest of the file was not read")
+            return
+        info = _info(user_data[number - 1])
+        if isinstance(info, str):
+            yield Problem(name, f"document {number}: {info}")
+            continue
         if number == 1 and info.get("labels"):
-            scheme = _scheme(list(info["labels"]), path)  # msgpack gives tuples
+            scheme = _scheme(info["labels"], path)
             yield scheme
             if known is not None and isinstance(scheme, LabelScheme):
                 known = known | {label.name for label in scheme.labels}
-        yield from _record(sdoc, info, number, str(path), known)
+        yield from _record(sdoc, info, number, name, known)
 
 
-def _load(path: Path) -> list | Problem:
+def _error_text(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
+def _load(path: Path):
+    """``(DocBin, the user data of each document)``, or a Problem naming the limit or the damage.
+
+    Read with bounds: the file (MAX_DOCBIN_BYTES), what it inflates to (counted before
+    spaCy inflates it: MAX_DOCBIN_INFLATED_BYTES), the text every document would have
+    (MAX_DOCUMENT_CHARS each, MAX_DOCBIN_TEXT_CHARS together), worked out from the token
+    arrays before a single Doc is built. User data is taken out and read per document
+    (``_info``), so a bad one names its document instead of stopping spaCy.
+    """
     from spacy.tokens import DocBin
 
+    name = str(path)
     try:
-        return list(DocBin(store_user_data=True).from_bytes(path.read_bytes()).get_docs(blank_english().vocab))
+        data = read_limited(path, MAX_DOCBIN_BYTES, "a .spacy file")
+    except TextError as error:
+        return Problem(name, str(error))
     except OSError as error:
-        return Problem(str(path), str(error))
-    except Exception as error:  # msgpack, zlib and spaCy raise many kinds for a file that is not a DocBin
-        return Problem(str(path), f"not a spaCy DocBin file ({type(error).__name__}: {error})")
+        return Problem(name, str(error))
+    try:
+        inflated = _inflated_size(data, MAX_DOCBIN_INFLATED_BYTES)
+    except zlib.error as error:
+        return Problem(name, f"not a spaCy DocBin file (not zlib-compressed: {error})")
+    if inflated > MAX_DOCBIN_INFLATED_BYTES:
+        return Problem(name, f"inflates to more than {size_text(MAX_DOCBIN_INFLATED_BYTES)}, the limit for a DocBin's content; split it into smaller .spacy files")
+    try:
+        docbin = DocBin(store_user_data=True).from_bytes(data)
+    except Exception as error:  # msgpack, numpy and spaCy raise many kinds for a file that is not a DocBin
+        return Problem(name, f"not a spaCy DocBin file ({_error_text(error)})")
+    del data
+    try:
+        problem = _size_problem(docbin)
+    except Exception as error:
+        problem = f"not a spaCy DocBin file ({_error_text(error)})"
+    if problem:
+        return Problem(name, problem)
+    user_data = list(docbin.user_data)[: len(docbin.tokens)]
+    user_data += [None] * (len(docbin.tokens) - len(user_data))
+    docbin.user_data = [None] * len(docbin.tokens)
+    return docbin, user_data
+
+
+def _inflated_size(data: bytes, limit: int) -> int:
+    """How many bytes the zlib stream inflates to, counted slice by slice without keeping them;
+    stops as soon as it passes ``limit`` (a bomb is never inflated whole)."""
+    inflater, total, view = zlib.decompressobj(), 0, memoryview(data)
+    for start in range(0, len(view), MiB):
+        pending = view[start : start + MiB]
+        while pending:
+            total += len(inflater.decompress(pending, 64 * MiB))
+            if total > limit or inflater.eof:
+                return total
+            pending = inflater.unconsumed_tail
+    while not inflater.eof and total <= limit:
+        out = inflater.decompress(b"", 64 * MiB)
+        if not out:
+            break
+        total += len(out)
+    return total
+
+
+def _size_problem(docbin) -> str | None:
+    """Why the DocBin's texts would be too long, from its token arrays (no text is built)."""
+    import numpy
+    from spacy.attrs import ORTH
+    from spacy.strings import hash_string
+
+    if ORTH not in docbin.attrs:
+        return "not a spaCy DocBin file (no ORTH attribute)"
+    column = docbin.attrs.index(ORTH)
+    lengths = {hash_string(s): len(s) for s in docbin.strings if isinstance(s, str)}
+    total = 0
+    for number, (tokens, spaces) in enumerate(zip(docbin.tokens, docbin.spaces), 1):
+        if not len(tokens):
+            continue
+        orths, inverse = numpy.unique(tokens[:, column], return_inverse=True)
+        sizes = numpy.fromiter((lengths.get(int(h), 0) for h in orths), dtype=numpy.int64, count=len(orths))
+        chars = int(sizes[inverse.ravel()].sum()) + int(numpy.count_nonzero(spaces))
+        if chars > MAX_DOCUMENT_CHARS:
+            return f"document {number}: {document_too_long(chars)}"
+        total += chars
+        if total > MAX_DOCBIN_TEXT_CHARS:
+            return f"its texts hold more than {MAX_DOCBIN_TEXT_CHARS:,} characters, the limit for one DocBin; split it into smaller .spacy files"
+    return None
+
+
+def _info(raw: Any) -> dict | str:
+    """Our entry in a document's user data (``{}`` when there is none), or why it cannot be read.
+
+    Everything in it must be plain JSON every export can write back (string keys, no lone
+    surrogates, 64-bit integers): it becomes the document's meta and span fields.
+    """
+    if raw is None:
+        return {}
+    import srsly
+
+    try:
+        data = srsly.msgpack_loads(raw, use_list=False)
+    except UnicodeDecodeError as error:
+        return f"user_data holds a string that is not valid UTF-8 (byte {error.object[error.start]:#04x}; a lone surrogate?)"
+    except Exception as error:
+        return f"user_data is not readable ({_error_text(error)})"
+    if not isinstance(data, dict):
+        return f"user_data must be a map, got {json_kind(data)}"
+    info = data.get(KEY)
+    if info is None:
+        return {}
+    where = f'user_data["{KEY}"]'
+    if not isinstance(info, dict):
+        return f"{where} must be a map, got {json_kind(info)}"
+    problem = portable_problem(info, where)
+    if problem:
+        return problem
+    meta, spans, labels = info.get("meta"), info.get("spans"), info.get("labels")
+    if meta is not None and not isinstance(meta, dict):
+        return f"{where}[\"meta\"] must be a map, got {json_kind(meta)}"
+    if spans is not None and not isinstance(spans, (list, tuple)):
+        return f"{where}[\"spans\"] must be a list, got {json_kind(spans)}"
+    for i, item in enumerate(spans or (), 1):
+        if not (isinstance(item, (list, tuple)) and len(item) == 4 and isinstance(item[3], dict)):
+            return f"{where}[\"spans\"] #{i} must be [start, end, label, {{note, source, state}}], got {_short(item)}"
+    if labels is not None and not isinstance(labels, (list, tuple)):
+        return f"{where}[\"labels\"] must be a list, got {json_kind(labels)}"
+    return info
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _scheme(data: Any, path: Path) -> LabelScheme | Problem:
     try:
-        return LabelScheme(tuple(labels_from_json(data, "label scheme in document 1")), str(path))
+        return LabelScheme(tuple(scheme_labels(list(data), "label scheme in document 1")), str(path))
     except AnnotationError as error:
         return Problem(str(path), str(error))
 
@@ -82,7 +231,7 @@ def _record(sdoc, info: dict, number: int, path: str, known) -> Iterator[Record 
         yield Problem(path, f"{where}: empty or blank text, skipped", warning=True)
         return
     try:
-        doc = document_with_meta(text, info.get("meta") or {}, path)
+        doc = document_with_meta(text, dict(info.get("meta") or {}), path)
     except (AnnotationError, TextError) as error:
         yield Problem(path, f"{where}: {error}")
         return
@@ -93,9 +242,8 @@ def _record(sdoc, info: dict, number: int, path: str, known) -> Iterator[Record 
 
 
 def _extras(info: dict) -> dict[tuple, dict]:
-    """Note, source and state of our own spans, by (start, end, label)."""
-    items = info.get("spans") or ()
-    return {(s, e, label): dict(fields) for s, e, label, fields in items if isinstance(fields, dict)}
+    """Note, source and state of our own spans, by (start, end, label) (``_info`` checked the shape)."""
+    return {(s, e, label): dict(fields) for s, e, label, fields in info.get("spans") or ()}
 
 
 def _spans(sdoc, extras: dict[tuple, dict], known) -> tuple[list[Span], list[str]]:

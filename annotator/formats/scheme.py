@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from annotator.core.labels import labels_from_json, labels_to_json
+from annotator.core.limits import MAX_SCHEME_BYTES, JSONValueError, json_kind, parse_json, utf8_safe
 from annotator.core.model import AnnotationError, Label
+from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import LabelScheme
 from annotator.formats.atomic import atomic_text_writer
 from annotator.core.problems import Problem
@@ -33,12 +36,9 @@ def read_sidecar(data_file: Path) -> LabelScheme | Problem | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-        return LabelScheme(tuple(labels_from_json(data, str(path))), str(path))
-    except json.JSONDecodeError as error:
-        return Problem(str(path), f"not valid JSON: {error.msg} (column {error.colno})", error.lineno)
-    except (OSError, UnicodeDecodeError, AnnotationError) as error:
-        return Problem(str(path), str(error).removeprefix(f"{path}: "))
+        return read_scheme_file(path)
+    except SchemeFileError as error:
+        return Problem(str(path), error.message, error.line)
 
 
 def sidecar_and_known(data_file: Path, known: frozenset[str] | None):
@@ -49,10 +49,64 @@ def sidecar_and_known(data_file: Path, known: frozenset[str] | None):
     return sidecar, known
 
 
+class SchemeFileError(AnnotationError):
+    """A label scheme file that is refused; ``str()`` names the file (and line)."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line is not None else f"{path}: {message}")
+        self.message, self.line = message, line
+
+
 def read_scheme_file(path: Path) -> LabelScheme:
-    """A scheme named by the user (``validate --labels``); raises AnnotationError naming the file."""
+    """A label scheme file (a sidecar, ``validate --labels``, ``labels import``).
+
+    Read with a bound (MAX_SCHEME_BYTES), UTF-8 with or without a BOM, parsed by
+    ``parse_json`` (no lone surrogates, deep nesting or huge integers), every label's fields
+    checked. Raises SchemeFileError (an AnnotationError) naming the file and line.
+    """
+    path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as error:
-        raise AnnotationError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
-    return LabelScheme(tuple(labels_from_json(data, str(path))), str(path))
+        data = read_limited(path, MAX_SCHEME_BYTES, "a label scheme")
+    except TextError as error:
+        raise SchemeFileError(path, str(error)) from None
+    except OSError as error:
+        raise SchemeFileError(path, error.strerror or str(error)) from None
+    if b"\x00" in data:
+        raise SchemeFileError(path, "binary content (a NUL byte); not a JSON file") from None
+    try:
+        value = parse_json(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    except JSONValueError as error:
+        if "UTF-8" in error.message:
+            raise SchemeFileError(path, f"{decode_problem(data)}") from None
+        raise SchemeFileError(path, str(error), error.lineno) from None
+    try:
+        return LabelScheme(tuple(scheme_labels(value, str(path))), str(path))
+    except AnnotationError as error:
+        raise SchemeFileError(path, str(error).removeprefix(f"{path}: ")) from None
+
+
+def decode_problem(data: bytes) -> str:
+    try:
+        decode(data)
+    except TextError as error:
+        return str(error)
+    return "not valid UTF-8"
+
+
+_FIELDS = {"name": "a string", "color": "a string", "hotkey": "a string", "description": "a string"}
+
+
+def scheme_labels(data: Any, source: str) -> list[Label]:
+    """``labels_from_json`` after checking each label's fields are strings (or null), so a
+    number or a list in a scheme is refused with its label instead of reaching the database."""
+    items = data.get("labels") if isinstance(data, dict) else data
+    for i, item in enumerate(items if isinstance(items, (list, tuple)) else (), 1):
+        if not isinstance(item, dict):
+            continue  # labels_from_json says so
+        for key in _FIELDS:
+            value = item.get(key)
+            if value is not None and not isinstance(value, str):
+                raise AnnotationError(f"{source}: label #{i}: \"{key}\" must be a string, got {json_kind(value)}")
+            if isinstance(value, str) and not utf8_safe(value):
+                raise AnnotationError(f"{source}: label #{i}: \"{key}\" holds a lone surrogate (not UTF-8)")
+    return labels_from_json(list(items) if isinstance(items, tuple) else data, source)

@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from sqlalchemy import exc as sqlalchemy_errors
+
 from annotator.core.model import State
 from annotator.formats import EXPORT_FORMATS, module
 from annotator.formats.records import ExportLog, Record
+from annotator.store.rows import DamagedMeta
 from annotator.store.service import Progress, Store
-from annotator.core.problems import ExportError
+from annotator.core.problems import ExportError, Problem
 
 ExportReport = ExportLog  # documents, spans, problems
 _BY_SUFFIX = {".jsonl": "jsonl", ".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".iob2": "conll"}
 
-__all__ = ["ExportError", "ExportReport", "export", "export_jsonl", "format_for"]
+__all__ = ["ExportError", "ExportReport", "damaged_database", "export", "export_jsonl", "format_for"]
 
 
 def format_for(out: Path) -> str:
@@ -48,14 +51,27 @@ def export(
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     labels = list(labels) if labels is not None else None
     states = (State.ACCEPTED, State.SUGGESTED) if include_suggestions else (State.ACCEPTED,)
-    scheme = [label for label in store.labels() if labels is None or label.name in labels]
-    items = store.iter_export(statuses=statuses, labels=labels, states=states)
-    total = store.count_documents() if progress else 0
     log = ExportLog(str(out), strict)
     # Tokenizing costs ~30x the rest of a JSONL export, so only the prodigy format pays it.
     options = {"tokens": fmt == "prodigy"} if fmt in ("jsonl", "prodigy") else {}
-    module(fmt).write(out, _checked(items, progress, total), scheme, log, **options)
+    try:
+        scheme = [label for label in store.labels() if labels is None or label.name in labels]
+        items = store.iter_export(statuses=statuses, labels=labels, states=states)
+        total = store.count_documents() if progress else 0
+        module(fmt).write(out, _checked(items, progress, total, log, store.path), scheme, log, **options)
+    except sqlalchemy_errors.DatabaseError as error:  # a corrupt page: "database disk image is malformed"
+        raise ExportError(damaged_database(store.path, error.orig, out)) from None
     return log
+
+
+def damaged_database(db: Path, reason: object, out: Path | None = None) -> str:
+    """One line: the database file is damaged, what SQLite said, and how to recover what it holds."""
+    kept = f"nothing was exported ({out} is untouched). " if out is not None else ""
+    return (
+        f"{db}: the database file is damaged ({reason}); {kept}"
+        f"Recover what it holds into a new file with: sqlite3 {db} .recover | sqlite3 {db}.recovered "
+        f"(then use --db {db}.recovered)"
+    )
 
 
 def export_jsonl(store: Store, out: Path, **kwargs) -> ExportLog:
@@ -63,9 +79,17 @@ def export_jsonl(store: Store, out: Path, **kwargs) -> ExportLog:
     return export(store, out, "jsonl", **kwargs)
 
 
-def _checked(items: Iterable[Record], progress: Progress | None, total: int) -> Iterator[Record]:
-    """The promise of every export: offsets are inside the text they index."""
+def _checked(items: Iterable[Record], progress: Progress | None, total: int, log: ExportLog, db: Path) -> Iterator[Record]:
+    """The promise of every export: offsets are inside the text they index.
+
+    A document whose ``meta`` column is damaged (not a JSON object, edited by hand) is
+    exported without its free metadata, and named in a warning; the row is left as it is.
+    """
     for done, (doc, spans) in enumerate(items, 1):
+        if isinstance(doc.meta, DamagedMeta):
+            log.problems.append(
+                Problem(str(db), f"document {doc.id}: its meta column cannot be read ({doc.meta.problem}); exported without its metadata, the row is unchanged", warning=True)
+            )
         for span in spans:
             if not 0 <= span.start < span.end <= len(doc.text):
                 raise ExportError(f"document {doc.id}: span {span.start}-{span.end} is outside its text")

@@ -10,28 +10,16 @@ store.bulk.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
-from annotator.formats import EXTENSIONS, IMPORT_FORMATS, module
-from annotator.formats.jsonl import json_lines
-from annotator.formats.records import LabelScheme, ReadOptions, Record, looks_like_doccano
 from annotator.core.problems import InputError, Problem
+from annotator.formats import module
+from annotator.formats.records import LabelScheme, ReadOptions, Record
 from annotator.store.bulk import AddResult
 from annotator.store.service import Progress, Store
-
-_SUFFIXES = sorted({suffix for suffixes in EXTENSIONS.values() for suffix in suffixes})
-
-
-@dataclass(frozen=True)
-class Input:
-    """One file and the format it is read as (a brat input is the ``.ann`` of a pair)."""
-
-    format: str
-    path: Path
+from annotator.transfer.inputs import Input, Inputs
 
 
 class ImportCancelled(Exception):
@@ -61,95 +49,18 @@ class ImportReport:
         return bool(self.skipped)
 
 
-# -- which files, in which format ------------------------------------------------
-
-
-def collect_inputs(paths: Iterable[Path], fmt: str | None = None, encoding: str | None = None) -> list[Input]:
-    """Expand folders (recursively, sorted) and tell each file's format; raises InputError."""
-    if fmt is not None and fmt not in IMPORT_FORMATS:
-        raise InputError([Problem(fmt, f"unknown format; expected one of {', '.join(IMPORT_FORMATS)}")])
-    inputs, problems = [], []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = [_input_of(p, fmt, encoding, has_ann) for p, has_ann in _walk(path, fmt)]
-        elif not path.exists():
-            found = [Problem(str(path), "no such file or folder")]
-        else:
-            found = [_input_of(path, fmt, encoding, path.with_suffix(".ann").is_file())]
-        inputs += [item for item in found if isinstance(item, Input)]
-        problems += [item for item in found if isinstance(item, Problem)]
-    if problems:
-        raise InputError(problems)
-    return list(dict.fromkeys(inputs))  # a brat pair named by both files is read once
-
-
-def _walk(folder: Path, fmt: str | None) -> list[tuple[Path, bool]]:
-    """The files a folder walk reads, each with whether a ``.ann`` lies beside it.
-
-    os.walk, not Path.rglob: it needs no stat per file, which matters for 10,000 files.
-    A ``.txt`` with a ``.ann`` beside it is read through the ``.ann`` (unless --format text).
-    """
-    wanted = EXTENSIONS[fmt] if fmt else _SUFFIXES
-    found = []
-    for parent, _dirs, names in os.walk(folder):
-        present = set(names)
-        for name in names:
-            stem, suffix = os.path.splitext(name)
-            has_ann = f"{stem}.ann" in present
-            if suffix.lower() in wanted and not (suffix.lower() == ".txt" and has_ann and fmt != "text"):
-                found.append((os.path.join(parent, name), has_ann))
-    return [(Path(p), has_ann) for p, has_ann in sorted(found)]
-
-
-def _input_of(path: Path, fmt: str | None, encoding: str | None, has_ann: bool) -> Input | Problem:
-    if fmt is not None:
-        return Input(fmt, path.with_suffix(".ann") if fmt == "brat" else path)
-    detected = detect_format(path, encoding, has_ann)
-    return Input(detected, path.with_suffix(".ann") if detected == "brat" else path) if isinstance(detected, str) else detected
-
-
-def detect_format(path: Path, encoding: str | None = None, has_ann: bool | None = None) -> str | Problem:
-    """The format of one file, from its extension (and a JSONL file's records)."""
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        has_ann = path.with_suffix(".ann").is_file() if has_ann is None else has_ann
-        return "brat" if has_ann else "text"
-    if suffix == ".jsonl":
-        return _jsonl_flavour(path, encoding)
-    for name in ("brat", "spacy", "conll"):
-        if suffix in EXTENSIONS[name]:
-            return name
-    expected = ", ".join(_SUFFIXES[:-1]) + " or " + _SUFFIXES[-1]
-    return Problem(str(path), f"unsupported file type {path.suffix or '(none)'}; expected {expected}")
-
-
-def _jsonl_flavour(path: Path, encoding: str | None) -> str | Problem:
-    """Prodigy or doccano, by the first record that tells them apart (text-only lines read the same).
-
-    Only the first 100 records are looked at; a doccano line further down is refused by the
-    Prodigy reader with a hint, never read without its spans.
-    """
-    for item in islice(json_lines(path, encoding), 100):
-        if not (isinstance(item, tuple) and isinstance(item[1], dict)):
-            continue
-        data = item[1]
-        doccano = looks_like_doccano(data)
-        if doccano and "spans" in data:
-            return Problem(str(path), "cannot tell Prodigy from doccano JSONL (both \"spans\" and \"label\"); use --format", item[0])
-        if doccano or "spans" in data:
-            return "doccano" if doccano else "prodigy"
-    return "prodigy"
-
-
 # -- reading and writing ----------------------------------------------------------
 
 
-def read_inputs(inputs: list[Input], options: ReadOptions = ReadOptions()) -> Iterator[tuple[int, Record | LabelScheme | Problem]]:
+def read_inputs(inputs: Iterable[Input | Problem], options: ReadOptions = ReadOptions()) -> Iterator[tuple[int, Path | None, Record | LabelScheme | Problem]]:
     """Every record, travelled label scheme and problem of the inputs, in order, one at a time,
-    each with the index of its input."""
+    each with the index and path of its input (a Problem in place of an input comes as is)."""
     for index, item in enumerate(inputs):
+        if isinstance(item, Problem):
+            yield index, None, item
+            continue
         for found in module(item.format).read(item.path, options):
-            yield index, found
+            yield index, item.path, found
 
 
 def import_paths(
@@ -168,27 +79,28 @@ def import_paths(
     ``progress(files_done, files)`` is called after each input file; ``cancelled()`` is asked
     before each record is stored and raises ImportCancelled (nothing written) when it says so.
     """
-    inputs = collect_inputs(paths, fmt, encoding)
+    inputs = Inputs(paths, fmt, encoding)
+    total = inputs.count() if progress else 0
     report = ImportReport()
     errors: list[Problem] = []
     reached = 0
     with store.bulk_import() as writer:
-        for index, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict)):
+        for index, path, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict)):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             if index != reached and progress:
-                progress(index, len(inputs))
+                progress(index, total)
                 reached = index
             if isinstance(found, Problem):
                 (report.warnings if found.warning else errors).append(found)
             elif isinstance(found, LabelScheme):
                 writer.add_scheme(found.labels)
             elif skip_invalid or not errors:  # after an error, read on only to report every problem
-                writer.add(*found, path=str(inputs[index].path))
+                writer.add(*found, path=str(path))
         if errors and not skip_invalid:
             raise InputError(errors)  # inside the transaction: it rolls back
     if progress:
-        progress(len(inputs), len(inputs))
+        progress(total, total)
     return _report(report, writer.result, errors)
 
 

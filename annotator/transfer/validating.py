@@ -9,7 +9,8 @@ from pathlib import Path
 
 from annotator.core.problems import InputError, Problem
 from annotator.formats.records import LabelScheme, ReadOptions
-from annotator.transfer.importing import collect_inputs, read_inputs
+from annotator.transfer.importing import read_inputs
+from annotator.transfer.inputs import Inputs
 
 
 @dataclass
@@ -43,14 +44,15 @@ def validate_paths(
     ``existing_labels`` (the database's) is a warning, once per file: import creates it.
     """
     try:
-        inputs = collect_inputs(paths, fmt, encoding)
+        inputs = Inputs(paths, fmt, encoding)
     except InputError as error:
         return Validation(problems=error.problems)
     known = frozenset(known_labels) if known_labels is not None else None
     existing = set(existing_labels)
     result = Validation()
     new_labels: dict[int, Counter] = {}
-    for index, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict, known_labels=known)):
+    paths_of: dict[int, Path] = {}
+    for index, path, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict, known_labels=known)):
         if isinstance(found, Problem):
             result.problems.append(found)
         elif isinstance(found, LabelScheme):
@@ -58,10 +60,11 @@ def validate_paths(
         else:
             result.documents += 1
             result.spans += len(found[1])
+            paths_of[index] = path
             new_labels.setdefault(index, Counter()).update(sp.label for sp in found[1] if sp.label not in existing)
     for index, counts in new_labels.items():
         result.problems += [
-            Problem(str(inputs[index].path), f"label {name!r} is not in the label scheme ({n} span(s)); import creates it", warning=True)
+            Problem(str(paths_of[index]), f"label {name!r} is not in the label scheme ({n} span(s)); import creates it", warning=True)
             for name, n in sorted(counts.items()) if name not in existing
         ]
     result.problems.sort(key=lambda p: (p.path, p.line or 0))

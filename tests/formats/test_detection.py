@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from format_helpers import jsonl, refused, stored, write
 
-from annotator.transfer.importing import collect_inputs, detect_format
+from annotator.transfer.inputs import collect_inputs, detect_format
 from annotator.core.problems import Problem
 
 

@@ -3,6 +3,11 @@
 The view speaks code points to the rest of the app; Qt positions never leave it
 (conversion goes through ``OffsetMap``). It only reports what the user asked for
 (signals); the editor decides what to store.
+
+With label names shown, each drawn span is followed by a tag with its label's name,
+painted into room made in the text layout (see ``label_tags``). The room is made
+for the blocks on screen (and a screen below) as they come into view, so opening
+and scrolling cost the same whatever the length of the article.
 """
 
 from __future__ import annotations
@@ -10,13 +15,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QTextBlock, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span, State
 from annotator.gui.colors import tint
 from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.label_tags import GAP, LEAD, LabelTag, TagMetrics, TagPainter, TagPlaces, is_suggested
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.span_index import SpanIndex, drawn
 from annotator.nlp.tokens import Tokens
@@ -49,7 +55,13 @@ class ArticleView(QPlainTextEdit):
         self._hotkeys: dict[str, str] = {}
         self._colors: dict[str, str] = {}
         self.tokens: Callable[[], Tokens | None] = lambda: None
+        self._tags: TagMetrics | None = None  # label names shown: their font and sizes
+        self._tag_painter: TagPainter | None = None
+        self._roomed: set[int] = set()  # numbers of the blocks whose tags have their room
+        self._places = TagPlaces(self.document(), "", self._offsets.block_starts)
         self.cursorPositionChanged.connect(self._follow_caret)
+        self.verticalScrollBar().valueChanged.connect(self._ensure_room)  # before the new blocks are painted
+        self.set_label_names_shown(True)
 
     # -- content ----------------------------------------------------------------
 
@@ -65,8 +77,12 @@ class ArticleView(QPlainTextEdit):
         self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         blocked = self.blockSignals(True)  # the caret reset must not pick a span
+        self.setTextCursor(QTextCursor(self.document()))  # new text takes the caret's format: not a room's
         self.setPlainText(text)  # the highlighter draws every block during this call
         self.blockSignals(blocked)
+        self._places = TagPlaces(self.document(), text, self._offsets.block_starts)
+        self._roomed.clear()  # the new text has no room yet
+        self._ensure_room()
         self._current = None
         self._show_current()
         self.current_span_changed.emit(None)
@@ -76,6 +92,8 @@ class ArticleView(QPlainTextEdit):
         self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         self._highlighter.rehighlight()
+        self._take_room()
+        self._ensure_room()
         current = self._current and self._spans.get(self._current.id)
         self._current = None
         self.set_current(current if current and current.state != State.REJECTED else None)
@@ -91,11 +109,13 @@ class ArticleView(QPlainTextEdit):
     def add_span(self, span: Span) -> None:
         self._spans.add(span)
         self._highlighter.add(span)
+        self._update_room(span)
 
     def remove_span(self, span_id: int) -> None:
         span = self._spans.remove(span_id)
         if span is not None:
             self._highlighter.remove(span)
+            self._update_room(span)
         if self._current and self._current.id == span_id:
             self.set_current(None)
 
@@ -104,10 +124,164 @@ class ArticleView(QPlainTextEdit):
         self._spans.add(span)
         if old is None:
             self._highlighter.add(span)
+            self._update_room(span)
         else:
             self._highlighter.replace(old, span)
+            self._update_room(old, span)
         if self._current and self._current.id == span.id:
             self.set_current(span if span.state != State.REJECTED else None)
+
+    # -- label names on the text -------------------------------------------------
+
+    def label_names_shown(self) -> bool:
+        return self._tags is not None
+
+    def set_label_names_shown(self, on: bool) -> None:
+        """A tag with the label's name after every drawn span (View > Show label names)."""
+        if on == self.label_names_shown():
+            return
+        self._take_room()
+        self._measure_tags(on)
+        self._ensure_room()
+        self.viewport().update()
+
+    def _measure_tags(self, on: bool) -> None:
+        self._tags = TagMetrics(self.document().defaultFont()) if on else None
+        self._tag_painter = TagPainter(self._tags) if on else None
+
+    def _ensure_room(self, *_value) -> None:
+        """Make the tags' room in the blocks on screen and in a screen below, where missing."""
+        if self._tags is None:
+            return
+        missing = [number for number in self._blocks_near_view() if number not in self._roomed]
+        if missing:
+            self._make_room(missing)
+
+    def _blocks_near_view(self) -> list[int]:
+        numbers, offset = [], self.contentOffset()
+        limit = 2 * max(self.viewport().height(), 1)
+        block = self.firstVisibleBlock()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() < limit:
+            numbers.append(block.blockNumber())
+            block = block.next()
+        return numbers
+
+    def _make_room(self, numbers) -> None:
+        """Widen the last character of each drawn span ending in these blocks by the width
+        of the tags that follow it: character formats in one edit block, with the
+        document's signals held so the highlighter does not draw the blocks again."""
+        drawn, places, room_format = self._highlighter.drawn, self._places, self._tags.room_format
+        with _format_edit(self.document()) as cursor:
+            for number in numbers:
+                base, high = self._offsets.block_range(number)
+                for (start, end), labels in places.labels(drawn.touching(base, high)).items():
+                    if base < end <= high:  # not the tag of a span going on in a later block
+                        cursor.setPosition(start)
+                        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(room_format(labels))
+                self._roomed.add(number)
+
+    def _take_room(self) -> None:
+        """Take back the room made so far (the document has no other character formats)."""
+        if self._roomed:
+            with _format_edit(self.document()) as cursor:
+                for number in sorted(self._roomed):
+                    base, high = self._offsets.block_range(number)
+                    if high > base:
+                        cursor.setPosition(base)
+                        cursor.setPosition(high, QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(QTextCharFormat())
+            self._roomed.clear()
+
+    def _update_room(self, *changed: Span) -> None:
+        """Resize the room after the last characters of ``changed`` spans (just added, removed
+        or replaced) for the tags that now follow them."""
+        if self._tags is None:
+            return
+        places, drawn, block_of = self._places, self._highlighter.drawn, self._offsets.block_of
+        wanted = {places.place(*self._offsets.to_qt_range(span.start, span.end), span) for span in changed}
+        wanted = sorted(where for where in wanted if where is not None and block_of(where[1] - 1) in self._roomed)
+        if not wanted:
+            return
+        with _format_edit(self.document()) as cursor:
+            for where in wanted:
+                start, end = where
+                nearby = drawn.touching(start, end + 1)  # every span with its tag here touches its last cluster
+                labels = tuple(span.label for qs, qe, span in nearby if places.place(qs, qe, span) == where)
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(self._tags.room_format(labels) if labels else QTextCharFormat())
+
+    def label_tags(self, area: QRect | None = None) -> list[LabelTag]:
+        """The tags painted in ``area`` of the viewport (default: all of it), in text order.
+
+        Only the blocks on screen are visited, and in each only the spans touching it
+        (found by bisection among the highlighter's sorted spans).
+        """
+        return self._tags_in(area or self.viewport().rect())[0]
+
+    def _tags_in(self, area: QRect) -> tuple[list[LabelTag], bool]:
+        """The tags in ``area``, and whether a block there still waits for its room."""
+        if self._tags is None:
+            return [], False
+        tags: list[LabelTag] = []
+        waiting = False
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > area.bottom():
+                break
+            if block.isVisible() and geometry.bottom() >= area.top():
+                if block.blockNumber() in self._roomed:
+                    tags.extend(self._block_tags(block, geometry.left(), geometry.top()))
+                else:
+                    waiting = True
+            block = block.next()
+        return tags, waiting
+
+    def _block_tags(self, block: QTextBlock, left: float, top: float) -> list[LabelTag]:
+        layout, metrics = block.layout(), self._tags
+        if layout is None or layout.lineCount() == 0:
+            return []
+        base, high = self._offsets.block_range(block.blockNumber())
+        groups = self._places.groups(self._highlighter.drawn.touching(base, high))
+        font = metrics.metrics
+        tags = []
+        for (_start, end), entries in sorted(groups.items()):
+            if not base < end <= high:  # the tag of a span that goes on in a later block
+                continue
+            line = layout.lineForTextPosition(end - 1 - base)
+            right = left + line.cursorToX(end - base)[0]
+            room = metrics.room(span.label for _qs, _qe, span in entries)
+            height = min(line.height() - 2, font.height() + 2)
+            y = top + line.y()
+            tag_top = y + line.ascent() - font.ascent() - (height - font.height()) / 2  # names sit on the baseline
+            space = QRectF(right - room, y, room, line.height())
+            x = right - room + LEAD
+            for _qs, _qe, span in entries:
+                width = metrics.width(span.label)
+                tags.append(LabelTag(span, QRectF(x, tag_top, width, height), space, span.label, is_suggested(span)))
+                x += width + GAP
+        return tags
+
+    def tag_at(self, point: QPoint | QPointF) -> LabelTag | None:
+        """The tag under a viewport point, if any."""
+        probe = QRect(0, int(point.y()), self.viewport().width(), 1)
+        return next((tag for tag in self.label_tags(probe) if tag.rect.contains(QPointF(point))), None)
+
+    def _out_of_room(self, event: QMouseEvent) -> QMouseEvent:
+        """The event moved off a tag's room onto the caret spot after it: a drag that ends
+        just after a word's last letter takes the whole letter (the room widens it)."""
+        if self._tags is None:
+            return event
+        point = event.position()
+        probe = QRect(0, int(point.y()), self.viewport().width(), 1)
+        for tag in self.label_tags(probe):
+            if tag.room.left() <= point.x() < tag.room.right() and tag.room.top() <= point.y() < tag.room.bottom():
+                moved = QPointF(tag.room.right(), point.y())
+                return QMouseEvent(event.type(), moved, event.globalPosition() + (moved - point), event.button(), event.buttons(), event.modifiers())
+        return event
 
     # -- positions in code points ----------------------------------------------
 
@@ -182,8 +356,23 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
+        if self._tags is not None:
+            tags, waiting = self._tags_in(event.rect())
+            if tags:
+                painter = QPainter(self.viewport())
+                self._tag_painter.paint(painter, tags, self._colors)
+                painter.end()
+            if waiting:  # came into view other than by scrolling or resizing: make room, paint again
+                QTimer.singleShot(0, self._ensure_room)
         if self._current is not None:
             self._frame_current()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self._tags is not None:
+            self._take_room()
+            self._measure_tags(True)  # tags follow the text size
+            self._ensure_room()
 
     def _frame_current(self) -> None:
         """A thin dark frame around the selected span, line by line (extra selections
@@ -254,6 +443,7 @@ class ArticleView(QPlainTextEdit):
         if margins != (current.left(), current.top(), current.right(), current.bottom()):
             self.setViewportMargins(*margins)
         super().resizeEvent(event)
+        self._ensure_room()  # a taller view shows more blocks
 
     # -- keys and mouse ---------------------------------------------------------
 
@@ -317,8 +507,21 @@ class ArticleView(QPlainTextEdit):
         cursor.movePosition(op, mode)
         self._set_cursor(cursor)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        tag = self.tag_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        if tag is not None and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.go_to_span(tag.span)  # a click on a tag picks its span, the outer one of a nest too
+            return
+        super().mousePressEvent(self._out_of_room(event))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseMoveEvent(self._out_of_room(event))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseDoubleClickEvent(self._out_of_room(event))
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        super().mouseReleaseEvent(event)
+        super().mouseReleaseEvent(self._out_of_room(event))
         if event.button() == Qt.MouseButton.LeftButton and not (event.modifiers() & NO_SNAP):
             self.snap_selection()
 
@@ -339,9 +542,10 @@ class ArticleView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip:
+            tag = self.tag_at(event.pos())
             pos = self._offsets.to_cp(self.cursorForPosition(event.pos()).position())
             # The nearest caret position may be just after the character under the mouse.
-            spans = self.visible_spans_at(pos) or self.visible_spans_at(pos - 1)
+            spans = [tag.span] if tag else self.visible_spans_at(pos) or self.visible_spans_at(pos - 1)
             if spans:
                 QToolTip.showText(event.globalPos(), tooltip_html(spans), self.viewport())
             else:
@@ -360,3 +564,21 @@ def tooltip_html(spans: list[Span]) -> str:
             row += "<br>" + html.escape(span.note).replace("\n", "<br>")
         rows.append(row)
     return "<qt>" + "<hr>".join(rows) + "</qt>"
+
+
+class _format_edit:
+    """A cursor for character-format edits in one edit block, with the document's signals
+    held: the highlighter does not redraw, the layout still redoes the changed blocks."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+
+    def __enter__(self) -> QTextCursor:
+        self.blocked = self.document.blockSignals(True)
+        self.cursor = QTextCursor(self.document)
+        self.cursor.beginEditBlock()
+        return self.cursor
+
+    def __exit__(self, *_exc) -> None:
+        self.cursor.endEditBlock()
+        self.document.blockSignals(self.blocked)

@@ -50,6 +50,11 @@ class DrawnSpans:
             if entry[0] < high and entry[1] > base:
                 yield entry
 
+    def entries(self) -> Iterator[tuple[int, int, Span]]:
+        """(Qt start, Qt end, span) of every drawn span: the short ones by start, then the long ones."""
+        yield from zip(self.qs, self.qe, self.spans)
+        yield from self.long
+
     def long_touch(self, base: int, high: int) -> bool:
         return any(qs < high and qe > base for qs, qe, _ in self.long)
 

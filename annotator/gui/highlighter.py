@@ -37,6 +37,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats.clear()
         self._single.clear()
 
+    @property
+    def drawn(self) -> DrawnSpans:
+        """The drawn spans, sorted for bisection (the article view paints label tags from them)."""
+        return self._drawn
+
     def load(self, offsets: OffsetMap, spans: list[Span]) -> None:
         """Take the spans of a new text; call before setPlainText so one pass draws all."""
         self._drawn = DrawnSpans(offsets, spans)

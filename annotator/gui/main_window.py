@@ -56,7 +56,9 @@ SHORTCUTS = [
     ("Ctrl+F", "find in the article (the match can be labelled)"),
     ("Ctrl+Shift+F", "filter the document list by title or text"),
     ("Ctrl+L", "labels: names, colours, keys"),
+    ("Ctrl+Shift+L", "show / hide the label names after the spans (View > Show label names)"),
 ]
+LABEL_NAMES_KEY = "view/showLabelNames"
 
 
 def shortcuts_html() -> str:
@@ -147,6 +149,13 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Find in article…", self.find_bar.open_bar, QKeySequence.StandardKey.Find)
         self._action(edit, "&Labels…", self.edit_labels, "Ctrl+L")
         self._action(edit, "&Reload from the database", self.reload, QKeySequence.StandardKey.Refresh)
+        view = bar.addMenu("&View")
+        self.label_names_action = QAction("Show &label names", self, checkable=True, shortcut=QKeySequence("Ctrl+Shift+L"))
+        self.label_names_action.setToolTip("A tag with the label's name after every accepted span and suggestion")
+        self.label_names_action.setChecked(self.settings.value(LABEL_NAMES_KEY, True, type=bool))
+        self.label_names_action.toggled.connect(self._show_label_names)
+        self.view.set_label_names_shown(self.label_names_action.isChecked())
+        view.addAction(self.label_names_action)
         self.review_menu = bar.addMenu("&Review")
         self._action(self.review_menu, "Next suggestion\tTab", lambda: self._walk(True))
         self._action(self.review_menu, "Previous suggestion\tShift+Tab", lambda: self._walk(False))
@@ -226,6 +235,10 @@ class MainWindow(QMainWindow):
         self.palette.set_labels(labels)
         self.span_panel.set_labels(labels)
         self.editor.reload_spans()  # a renamed label renames the spans shown
+
+    def _show_label_names(self, on: bool) -> None:
+        self.view.set_label_names_shown(on)
+        self.settings.setValue(LABEL_NAMES_KEY, on)
 
     def _tag_from_palette(self, label: str) -> None:
         self.editor.tag(label)

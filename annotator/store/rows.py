@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from annotator.core.model import Document, Source, Span, State, Status
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
+
+
+def now() -> str:
+    """The timestamp rows carry: UTC, ISO 8601, milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 DOCUMENT_INSERT_COLUMNS = (

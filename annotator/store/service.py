@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import delete, exc, func, insert, or_, select, update
@@ -30,10 +29,11 @@ from annotator.core.model import (
     check_offsets,
 )
 from annotator.store.bulk import AddResult, BulkWriter
+from annotator.store.corpus_reads import CorpusReads
 from annotator.store.database import HEAD_REVISION, DatabaseError, create_sqlite_engine, current_revision, migrate
-from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, span_of, span_values
+from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, now, span_of, span_values
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
-from annotator.store.suggestion_rules import SuggestionResult, Taken
+from annotator.store.suggestions import Suggestions
 
 Progress = Callable[[int, int], None]
 
@@ -66,11 +66,7 @@ def _big_page_cache(s: Session) -> Iterator[None]:
         conn.exec_driver_sql("PRAGMA cache_size=-2000")
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-class Store:
+class Store(CorpusReads, Suggestions):
     """One annotator database file."""
 
     def __init__(self, path: Path | str, *, readonly: bool | None = None, pragmas: dict[str, object] | None = None) -> None:
@@ -368,125 +364,3 @@ class Store:
             before = self._span_by_id(s, span_id)
             s.execute(delete(SpanRow).where(SpanRow.id == span_id))
             return before
-
-    # -- reading everything -----------------------------------------------------
-
-    def iter_export(
-        self,
-        statuses: Iterable[str] | None = None,
-        labels: Iterable[str] | None = None,
-        states: Iterable[State] = (State.ACCEPTED,),
-    ) -> Iterator[tuple[Document, list[Span]]]:
-        """Stream documents in id order with their spans; memory stays flat.
-
-        Two cursors walk documents and spans in the same order and are merged, so
-        no document's spans are looked up one query at a time.
-        """
-        docs = select(*DOCUMENT_COLUMNS).order_by(DocumentRow.id)
-        spans = (
-            select(*SPAN_COLUMNS)
-            .join(LabelRow, SpanRow.label_id == LabelRow.id)
-            .join(DocumentRow, SpanRow.document_id == DocumentRow.id)
-            .where(SpanRow.state.in_([State(st).value for st in states]))
-            .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
-        )
-        if statuses:
-            wanted = [Status(st).value for st in statuses]
-            docs = docs.where(DocumentRow.status.in_(wanted))
-            spans = spans.where(DocumentRow.status.in_(wanted))
-        if labels is not None:
-            spans = spans.where(LabelRow.name.in_(list(labels)))
-        # Plain column rows, not ORM entities: this loop is the export's hot path.
-        with self._read() as s_docs, self._read() as s_spans:
-            span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
-            pending = next(span_rows, None)
-            for row in s_docs.execute(docs.execution_options(yield_per=500)):
-                doc_spans = []
-                while pending is not None and pending.document_id == row.id:
-                    doc_spans.append(span_of(pending))
-                    pending = next(span_rows, None)
-                yield document_of(row), doc_spans
-
-    def stats(self) -> dict:
-        with self._read() as s:
-            rows = s.execute(
-                select(LabelRow.name, SpanRow.state, func.count())
-                .join(SpanRow, SpanRow.label_id == LabelRow.id)
-                .group_by(LabelRow.name, SpanRow.state)
-            ).all()
-        spans: dict[str, dict[str, int]] = {}
-        for name, state, n in rows:
-            spans.setdefault(name, {st.value: 0 for st in State})[state] = n
-        return {"documents": {k.value: v for k, v in self.status_counts().items()}, "spans": spans}
-
-    # -- suggestions (pre-annotation, learned string matches) ---------------------
-
-    def texts(self, doc_ids: Iterable[int]) -> list[tuple[int, str]]:
-        """``(id, text)`` of these documents, in id order, without the rest of the row."""
-        ids = list(doc_ids)
-        with self._read() as s:
-            return [tuple(row) for row in s.execute(select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.id))]
-
-    def texts_containing(self, phrase: str) -> list[tuple[int, str]]:
-        """``(id, text)`` of the documents whose text contains ``phrase`` (case-sensitive), in id order."""
-        with self._read() as s:
-            query = select(DocumentRow.id, DocumentRow.text).where(func.instr(DocumentRow.text, phrase) > 0)
-            return [tuple(row) for row in s.execute(query.order_by(DocumentRow.id))]
-
-    def add_suggestions(self, items: Iterable[tuple[int, Iterable[Span]]]) -> SuggestionResult:
-        """Store suggested spans for many documents in one transaction.
-
-        A span is skipped when it overlaps a human or accepted span, repeats a rejected
-        one (same offsets and label), repeats a stored span, or overlaps another
-        suggestion; so re-running a suggester never duplicates or overrides a decision.
-        """
-        result = SuggestionResult()
-        items = [(doc_id, list(spans)) for doc_id, spans in items]
-        with self._write() as s:
-            _, label_ids = self._ensure_labels(s, {sp.label for _, spans in items for sp in spans})
-            for i in range(0, len(items), 500):  # SQLite caps the parameters of one statement
-                rows = self._suggestion_rows(s, items[i : i + 500], label_ids, result)
-                if rows:
-                    result.ids += s.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars()
-        return result
-
-    def _suggestion_rows(self, s: Session, items: list[tuple[int, list[Span]]], label_ids: dict[str, int], result: SuggestionResult) -> list[dict]:
-        ids = [doc_id for doc_id, _ in items]
-        lengths = dict(s.execute(select(DocumentRow.id, DocumentRow.text_length).where(DocumentRow.id.in_(ids))).all())
-        existing = self._spans_by_document(s, lengths.keys())
-        rows, stamp = [], now()
-        for doc_id, spans in items:
-            taken = existing.setdefault(doc_id, Taken())
-            for sp in spans:
-                if doc_id not in lengths or not (0 <= sp.start < sp.end <= lengths[doc_id]):
-                    result.invalid += 1
-                    continue
-                reason = taken.refuse(sp.start, sp.end, label_ids[sp.label])
-                if reason:
-                    setattr(result, reason, getattr(result, reason) + 1)
-                    continue
-                taken.add_suggestion(sp.start, sp.end, label_ids[sp.label])
-                rows.append(span_values(sp, doc_id, label_ids[sp.label], stamp) | {"state": State.SUGGESTED.value})
-                result.documents.add(doc_id)
-        return rows
-
-    @staticmethod
-    def _spans_by_document(s: Session, doc_ids: Iterable[int]) -> dict[int, Taken]:
-        found: dict[int, Taken] = {}
-        query = select(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.source, SpanRow.state)
-        for doc_id, start, end, label_id, source, state in s.execute(query.where(SpanRow.document_id.in_(list(doc_ids)))):
-            found.setdefault(doc_id, Taken()).add(start, end, label_id, Source(source), State(state))
-        return found
-
-    def delete_suggestions(self, span_ids: Iterable[int]) -> list[tuple[int, int]]:
-        """Delete those of ``span_ids`` that are still pending suggestions, in one transaction.
-
-        Undoes learned string matches: a suggestion the user accepted or rejected since is a
-        decision and stays. Returns ``(document_id, span_id)`` of the spans deleted.
-        """
-        ids, deleted = list(span_ids), []
-        with self._write() as s:
-            for i in range(0, len(ids), 500):  # SQLite caps the parameters of one statement
-                pending = SpanRow.id.in_(ids[i : i + 500]) & (SpanRow.state == State.SUGGESTED.value)
-                deleted += s.execute(delete(SpanRow).where(pending).returning(SpanRow.document_id, SpanRow.id)).all()
-        return [(doc_id, span_id) for doc_id, span_id in deleted]

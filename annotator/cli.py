@@ -153,27 +153,8 @@ def cmd_import(args) -> int:
         print(f"annotator: warning: {problem}", file=sys.stderr)
     for problem in report.skipped:
         print(f"annotator: skipped: {problem}", file=sys.stderr)
-    print(import_summary(report))
+    print(report.summary())
     return 1 if report.refused_any else 0
-
-
-def import_summary(report) -> str:
-    """One line: what was added, merged, repeated, skipped and created."""
-    parts = [f"imported {report.added} document(s) with {report.spans} span(s)"]
-    if report.merged:
-        parts.append(f"{report.merged} record(s) merged into a document of the same text")
-    parts.append(f"{report.duplicates} already present")
-    if report.repeated_spans:
-        parts.append(f"{report.repeated_spans} repeated span(s) merged")
-    if report.present_spans:
-        parts.append(f"{report.present_spans} span(s) already stored")
-    if report.conflicts:
-        parts.append(f"{report.conflicts} conflict(s) between records (listed above)")
-    if report.skipped:
-        parts.append(f"{report.skipped_records} invalid record(s) skipped")
-    if report.labels_created:
-        parts.append(f"new labels: {', '.join(report.labels_created)}")
-    return "; ".join(parts)
 
 
 def cmd_export(args) -> int:

@@ -75,20 +75,10 @@ class ImportRun(QObject):
 
 
 def summary(report: ImportReport) -> str:
-    parts = [f"Imported {report.added:,} document{'s' * (report.added != 1)} with {report.spans:,} spans"]
-    if report.merged:
-        parts.append(f"{report.merged:,} merged into a document of the same text")
-    if report.duplicates:
-        parts.append(f"{report.duplicates:,} already stored, skipped")
-    if report.repeated_spans:
-        parts.append(f"{report.repeated_spans:,} repeated spans merged")
-    if report.conflicts:
-        parts.append(f"{report.conflicts:,} conflicts between records")
-    if report.labels_created:
-        parts.append(f"new labels created: {', '.join(report.labels_created)}")
+    line = report.summary()
     if report.warnings:
-        parts.append(f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}")
-    return "; ".join(parts) + "."
+        line += f"; {len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}"
+    return line[0].upper() + line[1:] + "."
 
 
 def _progress_dialog(parent: QWidget, files: int) -> QProgressDialog:

@@ -48,6 +48,24 @@ class ImportReport:
     def refused_any(self) -> bool:
         return bool(self.skipped)
 
+    def summary(self) -> str:
+        """One line: what was added, merged, repeated, skipped and created (the CLI prints it, the window too)."""
+        parts = [f"imported {self.added:,} document(s) with {self.spans:,} span(s)"]
+        if self.merged:
+            parts.append(f"{self.merged:,} record(s) merged into a document of the same text")
+        parts.append(f"{self.duplicates:,} already present")
+        if self.repeated_spans:
+            parts.append(f"{self.repeated_spans:,} repeated span(s) merged")
+        if self.present_spans:
+            parts.append(f"{self.present_spans:,} span(s) already stored")
+        if self.conflicts:
+            parts.append(f"{self.conflicts:,} conflict(s) between records")
+        if self.skipped:
+            parts.append(f"{self.skipped_records:,} invalid record(s) skipped")
+        if self.labels_created:
+            parts.append(f"new labels: {', '.join(self.labels_created)}")
+        return "; ".join(parts)
+
 
 # -- reading and writing ----------------------------------------------------------
 

@@ -116,7 +116,7 @@ def test_bom_is_dropped_and_unknown_labels_are_created_and_named(window, qtbot, 
     assert {"Hello BOM world\n", "Excalibur shines"} <= texts or {"Hello BOM world", "Excalibur shines"} <= texts
     assert not any(t.startswith("\ufeff") for t in texts)
     # An import creates labels it does not know (validate would report them) and says which.
-    assert "new labels created: WEAPON" in window.statusBar().currentMessage()
+    assert "new labels: WEAPON" in window.statusBar().currentMessage()
     assert "WEAPON" in window.palette.buttons
     assert window.documents.model.rowCount() == 3  # the list shows the new documents
 

@@ -69,8 +69,8 @@ class JSONValueError(ValueError):
     (1 for a JSONL line).
     """
 
-    def __init__(self, message: str, lineno: int = 1, colno: int = 1) -> None:
-        super().__init__(f"{message} (column {colno})")
+    def __init__(self, message: str, lineno: int = 1, colno: int | None = None) -> None:
+        super().__init__(message if colno is None else f"{message} (column {colno})")
         self.message, self.lineno, self.colno = message, lineno, colno
 
 
@@ -98,9 +98,8 @@ def parse_json(data: bytes | str) -> Any:
     except orjson.JSONDecodeError as error:
         raise _explained(data, error) from None
     if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH:  # a cheap bound: walk only when it could be deep
-        depth = json_depth(value)
-        if depth > MAX_JSON_DEPTH:
-            raise JSONValueError(f"nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}")
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise JSONValueError(f"nested more than {MAX_JSON_DEPTH} levels deep (the limit)")
     digits = data.translate(_DIGITS_ONLY)
     if _TWENTY_DIGITS in digits or _MINUS_NINETEEN in digits:
         value = _exact(data)  # orjson may have read an integer as a float: read them exactly, check the range
@@ -108,7 +107,8 @@ def parse_json(data: bytes | str) -> Any:
 
 
 def json_depth(value: Any) -> int:
-    """Levels of nested lists/dicts (a scalar is 0), without recursion."""
+    """Levels of nested lists/dicts (a scalar is 0), without recursion; counted no further
+    than MAX_JSON_DEPTH + 1 (past the limit is all a caller needs to know)."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -116,7 +116,7 @@ def json_depth(value: Any) -> int:
         if children is None:
             continue
         deepest = max(deepest, depth)
-        if depth <= MAX_JSON_DEPTH:  # deeper than the limit is all the caller needs to know
+        if depth <= MAX_JSON_DEPTH:
             stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, tuple)))
     return deepest
 

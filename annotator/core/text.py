@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.limits import MAX_DOCUMENT_CHARS, MAX_LINE_BYTES, size_text, too_large
+from annotator.core import limits
+from annotator.core.limits import size_text, too_large
 
 
 class TextError(ValueError):
@@ -71,15 +72,16 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     return text
 
 
-def iter_lines(path: Path | str, encoding: str | None = None, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path | str, encoding: str | None = None, limit: int | None = None) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` for every line of a file, read as a stream: memory stays flat.
 
-    Lines are split at ``\n`` only (a ``\r`` before it stays; U+2028 and friends are text),
-    without the ``\n``. UTF-8 (a BOM at the start is dropped) unless ``encoding`` is given.
+    Lines are split at ``\\n`` only (a ``\\r`` before it stays; U+2028 and friends are text),
+    without the ``\\n``. UTF-8 (a BOM at the start is dropped) unless ``encoding`` is given.
     Raises TextError with ``line`` set, after the lines before it, for a line longer than
     ``limit`` bytes, a NUL byte (a binary file), bytes that do not decode, an unknown
-    encoding; OSError when the file cannot be read.
+    encoding; OSError when the file cannot be read. ``limit`` defaults to MAX_LINE_BYTES.
     """
+    limit = limits.MAX_LINE_BYTES if limit is None else limit
     if encoding is None:
         yield from _utf8_lines(path, limit)
     else:
@@ -103,13 +105,14 @@ def not_utf8(byte: int, line: int | None = None) -> TextError:
     return TextError(f"not valid utf-8 at byte {byte}{_utf8_hint(None)}", line)
 
 
-def iter_raw_lines(path: Path | str, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes, int]]:
+def iter_raw_lines(path: Path | str, limit: int | None = None) -> Iterator[tuple[int, bytes, int]]:
     """``(line number, bytes, offset of the bytes in the file)`` of a UTF-8 file, not yet decoded.
 
     As ``iter_lines`` without an encoding, for a reader that decodes (or validates) the
-    bytes itself, e.g. a JSON parser: the BOM is dropped, the ``\n`` too, NUL bytes and
+    bytes itself, e.g. a JSON parser: the BOM is dropped, the ``\\n`` too, NUL bytes and
     overlong lines raise TextError; the caller reports bad UTF-8 with ``not_utf8``.
     """
+    limit = limits.MAX_LINE_BYTES if limit is None else limit
     with open(path, "rb") as handle:
         offset, number = 0, 0
         while raw := handle.readline(limit + 1):
@@ -179,7 +182,7 @@ def _checked_line(line: str, number: int, limit: int) -> str:
 def check_text(text: str, length: bool = True) -> None:
     """Refuse strings no export could carry (lone surrogates, NUL characters) and, with
     ``length``, a document text longer than MAX_DOCUMENT_CHARS."""
-    if length and len(text) > MAX_DOCUMENT_CHARS:
+    if length and len(text) > limits.MAX_DOCUMENT_CHARS:
         raise TextError(document_too_long(len(text)))
     if "\x00" in text:
         raise TextError(f"text contains a NUL character at offset {text.index(chr(0))}")
@@ -190,7 +193,7 @@ def check_text(text: str, length: bool = True) -> None:
 
 
 def document_too_long(length: int) -> str:
-    return f"text of {length:,} characters is longer than {MAX_DOCUMENT_CHARS:,}, the limit for one document; split it"
+    return f"text of {length:,} characters is longer than {limits.MAX_DOCUMENT_CHARS:,}, the limit for one document; split it"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import AnnotationError, Label, Span, State
-from annotator.core.limits import MAX_DOCUMENT_CHARS
+from annotator.core import limits
 from annotator.core.text import TextError, document_too_long, iter_lines
 from annotator.formats import scheme
 from annotator.formats.records import ExportLog, LabelScheme, ReadOptions, Record, build_document, checked_span, describe
@@ -41,7 +41,7 @@ class _Document:
     """Tokens of one document as read: sentences of (token, tag, line number)."""
 
     sentences: list[list[tuple[str, str, int]]] = field(default_factory=lambda: [[]])
-    chars: int = 0  # length of the text the tokens will make
+    chars: int = 0  # length of the text the tokens will make, plus one (a separator per token)
 
     def add(self, token: str, tag: str, number: int) -> None:
         self.sentences[-1].append((token, tag, number))
@@ -97,8 +97,8 @@ def _parse(path: Path, encoding: str | None) -> Iterator[_Document | Problem]:
                 yield Problem(name, f"tag {columns[-1]!r} is not O, B-, I-, E-, S-, L- or U- with a label", number)
             else:
                 current.add(columns[0], columns[-1], number)
-                if current.chars > MAX_DOCUMENT_CHARS:
-                    yield Problem(name, f"{document_too_long(current.chars)} (a -DOCSTART- line starts a new document); not read further", number)
+                if current.chars - 1 > limits.MAX_DOCUMENT_CHARS:
+                    yield Problem(name, f"{document_too_long(current.chars - 1)} (a -DOCSTART- line starts a new document); not read further", number)
                     return
     except TextError as error:
         yield Problem(name, str(error), error.line)

@@ -17,16 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.labels import labels_to_json
-from annotator.core.limits import (
-    MAX_DOCBIN_BYTES,
-    MAX_DOCBIN_INFLATED_BYTES,
-    MAX_DOCBIN_TEXT_CHARS,
-    MAX_DOCUMENT_CHARS,
-    MiB,
-    json_kind,
-    portable_problem,
-    size_text,
-)
+from annotator.core import limits
+from annotator.core.limits import MiB, json_kind, portable_problem, size_text
 from annotator.core.model import AnnotationError, Label, Span
 from annotator.core.text import TextError, document_too_long, read_limited
 from annotator.formats.records import (
@@ -100,17 +92,17 @@ def _load(path: Path):
 
     name = str(path)
     try:
-        data = read_limited(path, MAX_DOCBIN_BYTES, "a .spacy file")
+        data = read_limited(path, limits.MAX_DOCBIN_BYTES, "a .spacy file")
     except TextError as error:
         return Problem(name, str(error))
     except OSError as error:
         return Problem(name, str(error))
     try:
-        inflated = _inflated_size(data, MAX_DOCBIN_INFLATED_BYTES)
+        inflated = _inflated_size(data, limits.MAX_DOCBIN_INFLATED_BYTES)
     except zlib.error as error:
         return Problem(name, f"not a spaCy DocBin file (not zlib-compressed: {error})")
-    if inflated > MAX_DOCBIN_INFLATED_BYTES:
-        return Problem(name, f"inflates to more than {size_text(MAX_DOCBIN_INFLATED_BYTES)}, the limit for a DocBin's content; split it into smaller .spacy files")
+    if inflated > limits.MAX_DOCBIN_INFLATED_BYTES:
+        return Problem(name, f"inflates to more than {size_text(limits.MAX_DOCBIN_INFLATED_BYTES)}, the limit for a DocBin's content; split it into smaller .spacy files")
     try:
         docbin = DocBin(store_user_data=True).from_bytes(data)
     except Exception as error:  # msgpack, numpy and spaCy raise many kinds for a file that is not a DocBin
@@ -164,11 +156,11 @@ def _size_problem(docbin) -> str | None:
         orths, inverse = numpy.unique(tokens[:, column], return_inverse=True)
         sizes = numpy.fromiter((lengths.get(int(h), 0) for h in orths), dtype=numpy.int64, count=len(orths))
         chars = int(sizes[inverse.ravel()].sum()) + int(numpy.count_nonzero(spaces))
-        if chars > MAX_DOCUMENT_CHARS:
+        if chars > limits.MAX_DOCUMENT_CHARS:
             return f"document {number}: {document_too_long(chars)}"
         total += chars
-        if total > MAX_DOCBIN_TEXT_CHARS:
-            return f"its texts hold more than {MAX_DOCBIN_TEXT_CHARS:,} characters, the limit for one DocBin; split it into smaller .spacy files"
+        if total > limits.MAX_DOCBIN_TEXT_CHARS:
+            return f"its texts hold more than {limits.MAX_DOCBIN_TEXT_CHARS:,} characters, the limit for one DocBin; split it into smaller .spacy files"
     return None
 
 

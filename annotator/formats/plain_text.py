@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.core.limits import MAX_DOCUMENT_CHARS, MAX_FILE_BYTES
+from annotator.core import limits
 from annotator.core.text import TextError, decode, document_too_long, read_limited
 from annotator.formats.records import ReadOptions, Record, build_document
 from annotator.core.problems import Problem
@@ -16,12 +16,12 @@ NAME = "text"
 def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | Problem]:
     name = str(path)
     try:
-        data = read_limited(path, MAX_FILE_BYTES, "a text file")
+        data = read_limited(path, limits.MAX_FILE_BYTES, "a text file")
         text = decode(data, options.encoding)
     except (OSError, TextError) as error:
         yield Problem(name, str(error))
         return
-    if len(text) > MAX_DOCUMENT_CHARS:
+    if len(text) > limits.MAX_DOCUMENT_CHARS:
         yield Problem(name, document_too_long(len(text)))
         return
     if not text.strip():

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.labels import labels_from_json, labels_to_json
-from annotator.core.limits import MAX_SCHEME_BYTES, JSONValueError, json_kind, parse_json, utf8_safe
+from annotator.core import limits
+from annotator.core.limits import JSONValueError, json_kind, parse_json, utf8_safe
 from annotator.core.model import AnnotationError, Label
 from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import LabelScheme
@@ -66,31 +67,22 @@ def read_scheme_file(path: Path) -> LabelScheme:
     """
     path = Path(path)
     try:
-        data = read_limited(path, MAX_SCHEME_BYTES, "a label scheme")
+        data = read_limited(path, limits.MAX_SCHEME_BYTES, "a label scheme")
     except TextError as error:
         raise SchemeFileError(path, str(error)) from None
     except OSError as error:
         raise SchemeFileError(path, error.strerror or str(error)) from None
-    if b"\x00" in data:
-        raise SchemeFileError(path, "binary content (a NUL byte); not a JSON file") from None
     try:
-        value = parse_json(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+        text = decode(data)  # UTF-8 (a BOM is fine), no NUL bytes: named with the byte
+        value = parse_json(text)
+    except TextError as error:
+        raise SchemeFileError(path, str(error)) from None
     except JSONValueError as error:
-        if "UTF-8" in error.message:
-            raise SchemeFileError(path, f"{decode_problem(data)}") from None
         raise SchemeFileError(path, str(error), error.lineno) from None
     try:
         return LabelScheme(tuple(scheme_labels(value, str(path))), str(path))
     except AnnotationError as error:
         raise SchemeFileError(path, str(error).removeprefix(f"{path}: ")) from None
-
-
-def decode_problem(data: bytes) -> str:
-    try:
-        decode(data)
-    except TextError as error:
-        return str(error)
-    return "not valid UTF-8"
 
 
 _FIELDS = {"name": "a string", "color": "a string", "hotkey": "a string", "description": "a string"}

@@ -81,10 +81,16 @@ def _walk(folder: Path | str, fmt: str | None) -> Iterator[tuple[str, bool]]:
     """
     wanted = EXTENSIONS[fmt] if fmt else _SUFFIXES
     with os.scandir(folder) as scan:
-        entries = sorted(((e.name, e.path, e.is_dir()) for e in scan))
-    present = {name for name, _, is_dir in entries if not is_dir}
-    for name, path, is_dir in entries:
-        if is_dir:
+        files, folders = [], set()  # names only: a folder may hold 100,000 files
+        for entry in scan:
+            if entry.is_dir():
+                folders.add(entry.name)
+            else:
+                files.append(entry.name)
+    present = set(files)
+    for name in sorted(files + list(folders)):
+        path = os.path.join(folder, name)
+        if name in folders:
             yield from _walk(path, fmt)
             continue
         stem, suffix = os.path.splitext(name)

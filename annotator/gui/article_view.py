@@ -58,7 +58,7 @@ class ArticleView(QPlainTextEdit):
         self._tags: TagMetrics | None = None  # label names shown: their font and sizes
         self._tag_painter: TagPainter | None = None
         self._roomed: set[int] = set()  # numbers of the blocks whose tags have their room
-        self._places = TagPlaces(self.document(), "", self._offsets.block_starts)
+        self._places = TagPlaces(self.document(), "")
         self.cursorPositionChanged.connect(self._follow_caret)
         self.verticalScrollBar().valueChanged.connect(self._ensure_room)  # before the new blocks are painted
         self.set_label_names_shown(True)
@@ -80,7 +80,7 @@ class ArticleView(QPlainTextEdit):
         self.setTextCursor(QTextCursor(self.document()))  # new text takes the caret's format: not a room's
         self.setPlainText(text)  # the highlighter draws every block during this call
         self.blockSignals(blocked)
-        self._places = TagPlaces(self.document(), text, self._offsets.block_starts)
+        self._places = TagPlaces(self.document(), text)
         self._roomed.clear()  # the new text has no room yet
         self._ensure_room()
         self._current = None

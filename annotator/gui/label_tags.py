@@ -106,25 +106,24 @@ class Clusters:
 class TagPlaces:
     """Where the tag of a span goes: (first position of the widened cluster, position after it)."""
 
-    def __init__(self, document: QTextDocument, text: str, block_starts: tuple[int, ...]) -> None:
+    def __init__(self, document: QTextDocument, text: str) -> None:
         self.document, self.text = document, text
-        self.block_starts = frozenset(block_starts)
         self.plain = text.isascii()  # every character is a cluster of its own
         self._clusters: dict[int, tuple[int, Clusters]] = {}  # block number -> (its position, clusters)
 
     def place(self, qs: int, qe: int, span: Span) -> tuple[int, int] | None:
-        """After the span's last character that is not a block separator, widened to its
-        whole grapheme cluster (an emoji, a letter with its accents); None for an empty
-        span or one of separators only. ``qs``, ``qe``: the span in Qt positions."""
-        anchor, end = qe, span.end  # the same place in Qt positions and in code points
-        while anchor in self.block_starts and anchor > qs:  # the character before is a separator
+        """After the span's last character that is not white space (a line may end after a
+        space, and a block separator ends a line), widened to its whole grapheme cluster
+        (an emoji, a letter with its accents); None for a span of white space only.
+        ``qs``, ``qe``: the span in Qt positions."""
+        text, anchor, end = self.text, qe, span.end  # the same place in Qt positions and in code points
+        while anchor > qs and text[end - 1].isspace():  # white space is one Qt position
             anchor -= 1
-            end -= 2 if self.text[end - 2 : end] == "\r\n" else 1
+            end -= 2 if text[end - 2 : end] == "\r\n" else 1  # except "\r\n": one block separator
         if anchor <= qs:
             return None
         if self.plain:
             return anchor - 1, anchor
-        text = self.text
         if text[end - 1] < "\x80" and (end == len(text) or text[end] < "\x80" or text[end] == "\u2029"):
             return anchor - 1, anchor  # ASCII on both sides: a cluster of one character
         block = self.document.findBlock(anchor - 1)

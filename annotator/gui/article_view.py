@@ -158,11 +158,14 @@ class ArticleView(QPlainTextEdit):
             self._make_room(missing)
 
     def _blocks_near_view(self) -> list[int]:
-        numbers, offset = [], self.contentOffset()
-        limit = 2 * max(self.viewport().height(), 1)
+        """The blocks on screen, a few lines more: counted by their lines, which asks no
+        block for a layout (the room made in them will redo it anyway)."""
+        numbers, spacing = [], max(self.fontMetrics().lineSpacing(), 1)
+        left = self.viewport().height() + spacing
         block = self.firstVisibleBlock()
-        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() < limit:
+        while block.isValid() and left > 0:
             numbers.append(block.blockNumber())
+            left -= max(block.lineCount(), 1) * spacing
             block = block.next()
         return numbers
 

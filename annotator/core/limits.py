@@ -185,33 +185,38 @@ def _explained(data: bytes, error: orjson.JSONDecodeError) -> JSONValueError:
     return JSONValueError(f"not valid JSON: {reason}", lineno, colno)
 
 
-def portable_problem(value: Any, where: str = "value", depth: int = 0) -> str | None:
+def portable_problem(value: Any, where: str = "value") -> str | None:
     """Why ``value`` (from msgpack, a database column, ...) is not plain JSON every export can
     write, or None: dicts with string keys, lists/tuples, strings without lone surrogates,
-    integers in range, finite floats, booleans, null; at most MAX_JSON_DEPTH levels."""
+    integers in range, finite floats, booleans, null; at most MAX_JSON_DEPTH levels.
+    ``where`` names the value in the message (``user_data["annotator"]``)."""
+    return _portable(value, where, where, 0)
+
+
+def _portable(value: Any, where: str, root: str, depth: int) -> str | None:
     if isinstance(value, str):
         return None if utf8_safe(value) else f"{where} holds a lone surrogate (not UTF-8)"
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return None if MIN_INT <= value <= MAX_INT else f"{where}: integer outside the 64-bit range"
+        return None if MIN_INT <= value <= MAX_INT else f"{where}: integer {value} is outside the 64-bit range"
     if isinstance(value, float):
         return None if math.isfinite(value) else f"{where}: {value} is not a JSON number"
     if isinstance(value, (dict, list, tuple)):
         if depth >= MAX_JSON_DEPTH:
-            return f"{where} is nested more than {MAX_JSON_DEPTH} levels deep"
+            return f"{root} is nested more than {MAX_JSON_DEPTH} levels deep (the limit)"
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
                     return f"{where} has a key that is not a string ({key!r:.40})"
                 if not utf8_safe(key):
                     return f"{where} has a key with a lone surrogate (not UTF-8)"
-                problem = portable_problem(item, f"{where}.{key}", depth + 1)
+                problem = _portable(item, f"{where}.{key}", root, depth + 1)
                 if problem:
                     return problem
         else:
             for i, item in enumerate(value):
-                problem = portable_problem(item, f"{where}[{i}]", depth + 1)
+                problem = _portable(item, f"{where}[{i}]", root, depth + 1)
                 if problem:
                     return problem
         return None

@@ -179,6 +179,8 @@ def _info(raw: Any) -> dict | str:
     except UnicodeDecodeError as error:
         return f"user_data holds a string that is not valid UTF-8 (byte {error.object[error.start]:#04x}; a lone surrogate?)"
     except Exception as error:
+        if type(error).__name__ == "StackError":  # msgpack's own bound on nesting
+            return f"user_data is nested too deep to read (more than {limits.MAX_JSON_DEPTH} levels is refused)"
         return f"user_data is not readable ({_error_text(error)})"
     if not isinstance(data, dict):
         return f"user_data must be a map, got {json_kind(data)}"

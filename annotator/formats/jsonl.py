@@ -22,8 +22,9 @@ def json_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, A
 
     The file is streamed line by line (memory does not grow with its size), each line read
     with a bound (MAX_LINE_BYTES) and parsed by ``parse_json``, which refuses values no
-    export could carry. A file that cannot be read further (a NUL byte, bytes that do not
-    decode, an overlong line) gives one Problem at that line and ends the reading.
+    export could carry. A file that cannot be read further gives one Problem at that line
+    and ends the reading: a NUL byte (binary), an overlong line, bytes that do not decode
+    (one message for a file in another encoding, not one per line).
     """
     name, seen = str(path), False
     try:

@@ -286,6 +286,28 @@ def test_docbin_user_data_of_unexpected_types_is_refused_per_document(capsys, db
     refused(capsys, db, src, f"{src}: ", message)
 
 
+RAW_USER_DATA = {
+    "nested 5000 deep": (b"\x81\xa9annotator\x81\xa4meta\x81\xa1x" + b"\x91" * 5000 + b"\xc0", "user_data is nested too deep to read"),
+    "nested 150 deep": (b"\x81\xa9annotator\x81\xa4meta\x81\xa1x" + b"\x91" * 150 + b"\xc0", 'user_data["annotator"] is nested more than 100 levels deep'),
+    "a list, not a map": (b"\x92\x01\x02", "user_data must be a map, got a list"),
+    "not msgpack": (b"\xc1", "user_data is not readable"),
+}
+
+
+@pytest.mark.parametrize("case", RAW_USER_DATA, ids=list(RAW_USER_DATA))
+def test_docbin_raw_user_data_is_refused_per_document(capsys, db, tmp_path, case):
+    import spacy
+    from spacy.tokens import DocBin
+
+    raw, message = RAW_USER_DATA[case]
+    nlp = spacy.blank("en")
+    docbin = DocBin(store_user_data=True, docs=[nlp("Fine text."), nlp("Marie Curie won.")])
+    docbin.user_data[1] = raw  # msgpack as another program could have written it
+    src = tmp_path / "in.spacy"
+    src.write_bytes(docbin.to_bytes())
+    refused(capsys, db, src, f"{src}: ", f"document 2: {message}")
+
+
 def test_docbin_with_lone_surrogates_is_refused(capsys, db, tmp_path):
     src = tmp_path / "user.spacy"
     # msgpack strings are UTF-8: a surrogate can only come as its (invalid) UTF-8 bytes.

@@ -4,7 +4,8 @@ Usage:
     python docs/make_screenshot.py [--out docs/screenshot.png] [--size 1280x800]
 
 Builds a throw-away database from seeds/ with a few accepted spans, model suggestions,
-a nested span and notes, opens the real main window and saves what it shows
+a nested span and notes, opens the real main window (fresh settings, so label names
+show after the spans, as by default) and saves what it shows
 (QWidget.grab, so no window manager is needed). Runs offscreen when there is no
 display; under Xvfb (``xvfb-run python docs/make_screenshot.py``) it uses X11.
 """

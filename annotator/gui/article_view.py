@@ -184,6 +184,13 @@ class ArticleView(QPlainTextEdit):
                         cursor.setCharFormat(room_format(labels))
                 self._roomed.add(number)
 
+    def _room_later(self, places: TagPlaces, numbers: list[int]) -> None:
+        """Room for blocks a paint found waiting, if the view still shows that text with tags."""
+        if self._tags is not None and places is self._places:
+            missing = [number for number in numbers if number not in self._roomed]
+            if missing:
+                self._make_room(missing)
+
     def _take_room(self) -> None:
         """Take back the room made so far (the document has no other character formats)."""
         if self._roomed:
@@ -223,12 +230,12 @@ class ArticleView(QPlainTextEdit):
         """
         return self._tags_in(area or self.viewport().rect())[0]
 
-    def _tags_in(self, area: QRect) -> tuple[list[LabelTag], bool]:
-        """The tags in ``area``, and whether a block there still waits for its room."""
+    def _tags_in(self, area: QRect) -> tuple[list[LabelTag], list[int]]:
+        """The tags in ``area``, and the blocks there that still wait for their room."""
         if self._tags is None:
-            return [], False
+            return [], []
         tags: list[LabelTag] = []
-        waiting = False
+        waiting = []
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
         while block.isValid():
@@ -237,22 +244,24 @@ class ArticleView(QPlainTextEdit):
                 break
             if block.isVisible() and geometry.bottom() >= area.top():
                 if block.blockNumber() in self._roomed:
-                    tags.extend(self._block_tags(block, geometry.left(), geometry.top()))
+                    tags.extend(self._block_tags(block, geometry.left(), geometry.top(), area))
                 else:
-                    waiting = True
+                    waiting.append(block.blockNumber())
             block = block.next()
         return tags, waiting
 
-    def _block_tags(self, block: QTextBlock, left: float, top: float) -> list[LabelTag]:
+    def _block_tags(self, block: QTextBlock, left: float, top: float, area: QRect) -> list[LabelTag]:
         layout, metrics = block.layout(), self._tags
         if layout is None or layout.lineCount() == 0:
             return []
         base, high = self._offsets.block_range(block.blockNumber())
-        groups = self._places.groups(self._highlighter.drawn.touching(base, high))
+        low, up = _lines_in(layout, area.top() - top, area.bottom() - top)  # a long paragraph: its lines on screen
+        low, up = max(base, base + low), min(high, base + up)
+        groups = self._places.groups(self._highlighter.drawn.touching(low, up))
         font = metrics.metrics
         tags = []
         for (_start, end), entries in sorted(groups.items()):
-            if not base < end <= high:  # the tag of a span that goes on in a later block
+            if not low < end <= up:  # a tag off screen, or of a span that goes on in a later block
                 continue
             line = layout.lineForTextPosition(end - 1 - base)
             right = left + line.cursorToX(end - base)[0]
@@ -366,7 +375,8 @@ class ArticleView(QPlainTextEdit):
                 self._tag_painter.paint(painter, tags, self._colors)
                 painter.end()
             if waiting:  # came into view other than by scrolling or resizing: make room, paint again
-                QTimer.singleShot(0, self._ensure_room)
+                places = self._places
+                QTimer.singleShot(0, lambda: self._room_later(places, waiting))
         if self._current is not None:
             self._frame_current()
 
@@ -521,6 +531,10 @@ class ArticleView(QPlainTextEdit):
         super().mouseMoveEvent(self._out_of_room(event))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        tag = self.tag_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        if tag is not None:
+            self.go_to_span(tag.span)
+            return
         super().mouseDoubleClickEvent(self._out_of_room(event))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -567,6 +581,35 @@ def tooltip_html(spans: list[Span]) -> str:
             row += "<br>" + html.escape(span.note).replace("\n", "<br>")
         rows.append(row)
     return "<qt>" + "<hr>".join(rows) + "</qt>"
+
+
+def _lines_in(layout, top: float, bottom: float) -> tuple[int, int]:
+    """Block-relative text range of the lines of ``layout`` between ``top`` and ``bottom``
+    (relative to the block), found by bisection: a long paragraph costs no more per paint."""
+    count = layout.lineCount()
+    if count <= 8:
+        line = layout.lineAt(count - 1)
+        return 0, line.textStart() + line.textLength()
+    first, last = 0, count - 1
+    low, high = 0, count - 1
+    while low < high:  # the first line whose bottom reaches ``top``
+        middle = (low + high) // 2
+        line = layout.lineAt(middle)
+        if line.y() + line.height() < top:
+            low = middle + 1
+        else:
+            high = middle
+    first = low
+    low, high = first, count - 1
+    while low < high:  # the last line whose top is above ``bottom``
+        middle = (low + high + 1) // 2
+        if layout.lineAt(middle).y() > bottom:
+            high = middle - 1
+        else:
+            low = middle
+    last = low
+    end = layout.lineAt(last)
+    return layout.lineAt(first).textStart(), end.textStart() + end.textLength()
 
 
 class _format_edit:

@@ -322,3 +322,41 @@ def test_nested_and_overlapping_spans_get_tags_that_never_overlap(qapp, raw):
     finally:
         view.close()
         view.deleteLater()
+
+
+def test_the_next_article_does_not_take_the_room_at_the_caret(open_window, store_factory):
+    """New text takes the character format at the caret; after a span's end that is a room."""
+    plain = "Nothing tagged here, just words in a row."
+    store = store_factory([("Tags", TEXT, SPANS), ("Plain", plain, [])])
+    window = open_window(store)
+    view = window.view
+    view.move_caret(at("Lavrov") + len("Lavrov"))  # right after a widened character
+    keys(view, (Key.Key_PageDown, Mod.ControlModifier))
+    assert window.editor.document.title == "Plain"
+    steps = [view.point_of(i + 1).x() - view.point_of(i).x() for i in range(len(plain))]
+    assert max(steps) < 20 and view.label_tags() == []
+
+
+def test_a_long_paragraph_visits_only_its_lines_on_screen(qtbot):
+    words = ["Moscow", "Anna Karenina", "Volga"]
+    text = " and ".join(words[i % 3] for i in range(3000)) + "."
+    spans, start = [], 0
+    for i in range(3000):
+        word = words[i % 3]
+        spans.append(Span(start, start + len(word), ["GPE", "PERSON", "LOC"][i % 3], id=i + 1))
+        start += len(word) + len(" and ")
+    view = shown_view(qtbot)
+    view.show_document(text, spans)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    view.viewport().grab()
+    tags = view.label_tags()
+    assert tags
+    for tag in tags:
+        check_place(view, tag, text)
+    visited = []
+    drawn = view._highlighter.drawn
+    original = drawn.touching
+    drawn.touching = lambda base, high: iter(visited.extend(found := list(original(base, high))) or found)
+    view.viewport().grab()
+    assert 0 < len(visited) < 300  # the spans of the lines on screen, not the paragraph's 3,000

@@ -6,8 +6,8 @@ The view speaks code points to the rest of the app; Qt positions never leave it
 
 With label names shown, each drawn span is followed by a tag with its label's name,
 painted into room made in the text layout (see ``label_tags``). The room is made
-for the blocks on screen (and a screen below) as they come into view, so opening
-and scrolling cost the same whatever the length of the article.
+in the blocks on screen as they come into view (scrolling, resizing, opening), so
+opening and scrolling cost about the same whatever the length of the article.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class ArticleView(QPlainTextEdit):
         self._tag_painter = TagPainter(self._tags) if on else None
 
     def _ensure_room(self, *_value) -> None:
-        """Make the tags' room in the blocks on screen and in a screen below, where missing."""
+        """Make the tags' room in the blocks on screen, where it is missing."""
         if self._tags is None:
             return
         missing = [number for number in self._blocks_near_view() if number not in self._roomed]
@@ -173,11 +173,11 @@ class ArticleView(QPlainTextEdit):
         """Widen the last character of each drawn span ending in these blocks by the width
         of the tags that follow it: character formats in one edit block, with the
         document's signals held so the highlighter does not draw the blocks again."""
-        drawn, places, room_format = self._highlighter.drawn, self._places, self._tags.room_format
+        spans_drawn, places, room_format = self._highlighter.drawn, self._places, self._tags.room_format
         with _format_edit(self.document()) as cursor:
             for number in numbers:
                 base, high = self._offsets.block_range(number)
-                for (start, end), labels in places.labels(drawn.touching(base, high)).items():
+                for (start, end), labels in places.labels(spans_drawn.touching(base, high)).items():
                     if base < end <= high:  # not the tag of a span going on in a later block
                         cursor.setPosition(start)
                         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
@@ -208,7 +208,7 @@ class ArticleView(QPlainTextEdit):
         or replaced) for the tags that now follow them."""
         if self._tags is None:
             return
-        places, drawn, block_of = self._places, self._highlighter.drawn, self._offsets.block_of
+        places, spans_drawn, block_of = self._places, self._highlighter.drawn, self._offsets.block_of
         wanted = {places.place(*self._offsets.to_qt_range(span.start, span.end), span) for span in changed}
         wanted = sorted(where for where in wanted if where is not None and block_of(where[1] - 1) in self._roomed)
         if not wanted:
@@ -216,7 +216,7 @@ class ArticleView(QPlainTextEdit):
         with _format_edit(self.document()) as cursor:
             for where in wanted:
                 start, end = where
-                nearby = drawn.touching(start, end + 1)  # every span with its tag here touches its last cluster
+                nearby = spans_drawn.touching(start, end + 1)  # every span with its tag here touches its last cluster
                 labels = tuple(span.label for qs, qe, span in nearby if places.place(qs, qe, span) == where)
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
@@ -590,7 +590,6 @@ def _lines_in(layout, top: float, bottom: float) -> tuple[int, int]:
     if count <= 8:
         line = layout.lineAt(count - 1)
         return 0, line.textStart() + line.textLength()
-    first, last = 0, count - 1
     low, high = 0, count - 1
     while low < high:  # the first line whose bottom reaches ``top``
         middle = (low + high) // 2

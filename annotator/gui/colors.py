@@ -24,6 +24,12 @@ def _luminance(c: QColor) -> float:
     return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
 
 
+def contrast(ink_color: str | QColor, background: str | QColor) -> float:
+    """WCAG contrast ratio of two colours (4.5 is AA, 7 is AAA)."""
+    a, b = _luminance(QColor(ink_color)), _luminance(QColor(background))
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
 def contrast_with_black(color: str | QColor) -> float:
     """WCAG contrast ratio of black text on ``color`` (4.5 is AA, 7 is AAA)."""
     return (_luminance(QColor(color)) + 0.05) / 0.05

@@ -19,14 +19,14 @@ from PySide6.QtCore import QPointF, QRectF, QTextBoundaryFinder, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap, QTextCharFormat, QTextDocument
 
 from annotator.core.model import Span, State
-from annotator.gui.colors import ink, tint
+from annotator.gui.colors import contrast, ink, tint
 
 SCALE = 0.7  # the tag font, relative to the article's
 LEAD = 3  # px between the span's last character and its first tag
 GAP = 2  # px between two tags after the same character
 TRAIL = 2  # px after the last tag, before the next character
 PAD_X = 3  # px inside the tag, left and right of its name
-TEXT = QColor("#1f2328")  # the name on an accepted tag, on the label colour
+TEXT = QColor("#1f2328")  # the name on an accepted tag, on the label colour (white on a dark one)
 PALE_TEXT = QColor("#57606a")  # the name on a suggestion's tag: greyer, on near-white
 SUGGESTION_TINT = 0.12  # a suggestion's tag: the label colour this much over white
 FALLBACK_COLOR = "#dddddd"
@@ -170,6 +170,18 @@ def _inner_first(entry: Entry) -> tuple:
     return (qe - qs, -qs, span.id if span.id is not None else -1)
 
 
+def name_color(color: str, suggested: bool) -> QColor:
+    """The colour of a tag's name on a tag of label colour ``color``."""
+    if suggested:
+        return PALE_TEXT
+    return TEXT if contrast(TEXT, color) >= 4.5 else QColor("#ffffff")
+
+
+def chip_color(color: str, suggested: bool) -> QColor:
+    """The fill of a tag."""
+    return tint(color, SUGGESTION_TINT) if suggested else QColor(color)
+
+
 class TagPainter:
     """Paints tags from pixmaps drawn once per name, state, colour and size: a screen of
     50-100 tags costs a fraction of a millisecond (antialiased frames and text drawn
@@ -201,14 +213,12 @@ class TagPainter:
         border = QPen(ink(color), 1)
         if tag.suggested:
             border.setStyle(Qt.PenStyle.DashLine)
-            painter.setBrush(tint(color, SUGGESTION_TINT))
-        else:
-            painter.setBrush(QColor(color))
+        painter.setBrush(chip_color(color, tag.suggested))
         painter.setPen(border)
         painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, height - 1), 3, 3)
         metrics = self.metrics.metrics
         painter.setFont(self.metrics.font)
-        painter.setPen(PALE_TEXT if tag.suggested else TEXT)
+        painter.setPen(name_color(color, tag.suggested))
         painter.drawText(QPointF(PAD_X, (height - metrics.height()) / 2 + metrics.ascent()), tag.text)
         painter.end()
         return pixmap

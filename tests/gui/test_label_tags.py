@@ -360,3 +360,13 @@ def test_a_long_paragraph_visits_only_its_lines_on_screen(qtbot):
     drawn.touching = lambda base, high: iter(visited.extend(found := list(original(base, high))) or found)
     view.viewport().grab()
     assert 0 < len(visited) < 300  # the spans of the lines on screen, not the paragraph's 3,000
+
+
+def test_tag_names_are_readable_on_every_label_colour(qapp):
+    from annotator.core.labels import PALETTE, default_labels
+    from annotator.gui.colors import contrast
+    from annotator.gui.label_tags import chip_color, name_color
+
+    for color in [label.color for label in default_labels()] + list(PALETTE) + ["#1a237e", "#000000"]:
+        for suggested in (False, True):
+            assert contrast(name_color(color, suggested), chip_color(color, suggested)) >= 4.5, (color, suggested)

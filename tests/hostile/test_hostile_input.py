@@ -201,8 +201,8 @@ def test_bad_utf8_in_a_jsonl_line_names_the_line_and_byte(capsys, db, tmp_path):
 
 def test_a_1gb_text_file_and_dev_zero_are_refused_on_their_size(capsys, db, tmp_path):
     src = sparse(tmp_path / "big.txt")
-    refused(capsys, db, src, f"{src}: ", "1 GiB: larger than 64 MiB, the limit for a text file")
-    refused(capsys, db, Path("/dev/zero"), "/dev/zero: ", "larger than 64 MiB, the limit for a text file", "--format", "text")
+    refused(capsys, db, src, f"{src}: ", "1 GiB: larger than 128 MiB, the limit for a text file")
+    refused(capsys, db, Path("/dev/zero"), "/dev/zero: ", "larger than 128 MiB, the limit for a text file", "--format", "text")
 
 
 def test_a_text_file_over_the_document_limit_and_encoded_surrogates(capsys, db, tmp_path, monkeypatch):
@@ -322,13 +322,13 @@ def test_docbin_bombs_are_refused_before_they_are_inflated_or_built(capsys, db, 
     import spacy
     from spacy.tokens import Doc, DocBin
 
-    # Tokens that all point at one long string (each followed by a space): a small file, 11 M characters of text.
-    words = ["a" * 1_000_000] * 11
+    # Tokens that all point at one long string (each followed by a space): a small file, 101 M characters of text.
+    words = ["a" * 1_000_000] * 101
     docbin = DocBin(store_user_data=True, docs=[Doc(spacy.blank("en").vocab, words=words)])
     claims = tmp_path / "claims.spacy"
     claims.write_bytes(docbin.to_bytes())
     assert claims.stat().st_size < 100_000
-    refused(capsys, db, claims, f"{claims}: ", "document 1: text of 11,000,011 characters is longer than 10,000,000, the limit for one document")
+    refused(capsys, db, claims, f"{claims}: ", "document 1: text of 101,000,101 characters is longer than 100,000,000, the limit for one document")
 
     bomb = tmp_path / "bomb.spacy"
     bomb.write_bytes(zlib.compress(b"\x00" * (4 << 20), 9))  # 4 MiB in ~4 KB
@@ -429,7 +429,7 @@ def test_a_1gb_brat_text_is_refused_on_its_size(capsys, db, tmp_path):
     ann.write_text("T1\tPERSON 0 5\tMarie\n", encoding="utf-8")
     before = dump(db)
     code, err, _ = run(capsys, db, "import", ann)
-    assert code == 1 and "larger than 64 MiB" in one_error(err) and str(tmp_path / "d.txt") in one_error(err)
+    assert code == 1 and "larger than 128 MiB" in one_error(err) and str(tmp_path / "d.txt") in one_error(err)
     assert dump(db) == before
 
 
@@ -516,7 +516,7 @@ def test_the_real_command_prints_one_line_for_hostile_input(tmp_path, cli_env, f
     big = sparse(tmp_path / "big.txt")
     proc = annotator("--db", db, "import", big)
     assert proc.returncode == 1 and proc.stderr.splitlines()[0] == (
-        f"annotator: error: {big}: 1 GiB: larger than 64 MiB, the limit for a text file; split it into smaller files"
+        f"annotator: error: {big}: 1 GiB: larger than 128 MiB, the limit for a text file; split it into smaller files"
     )
     deep = jsonl(tmp_path / "deep.jsonl", '{"text": "a", "meta": %s%s}' % ("[" * 5000, "]" * 5000))
     proc = annotator("--db", db, "validate", deep)

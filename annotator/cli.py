@@ -98,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         if isinstance(error, exc.DatabaseError):  # e.g. "database disk image is malformed"
             from annotator.paths import default_db_path
-            from annotator.transfer.exporting import damaged_database
+            from annotator.store.database import damaged_message
 
-            message = damaged_database(args.db or default_db_path(), error.orig)
+            message = damaged_message(args.db or default_db_path(), error.orig)
         elif isinstance(error, MemoryError):
             message = "out of memory: the input is too large for this machine (see Size limits in the README)"
         else:
@@ -210,8 +210,9 @@ def cmd_stats(args) -> int:
 
 
 def cmd_labels(args) -> int:
-    from annotator.core.labels import labels_from_json, labels_to_json
+    from annotator.core.labels import labels_to_json
     from annotator.formats.atomic import atomic_text_writer
+    from annotator.formats.scheme import read_scheme_file
 
     with _store(args) as store:
         if args.action == "export":
@@ -220,12 +221,7 @@ def cmd_labels(args) -> int:
                 handle.write("\n")
             print(f"wrote {len(store.labels())} label(s) to {args.file}")
             return 0
-        try:
-            data = json.loads(args.file.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as error:
-            print(f"annotator: error: {args.file}:{error.lineno}: not valid JSON: {error.msg}", file=sys.stderr)
-            return 1
-        labels = labels_from_json(data, str(args.file))
+        labels = list(read_scheme_file(args.file).labels)  # bounded read, checked JSON and fields; errors name file and line
         store.save_labels(labels)
         print(f"saved {len(labels)} label(s) from {args.file}")
     return 0

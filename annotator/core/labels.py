@@ -28,6 +28,8 @@ def labels_from_json(data: Any, source: str = "label scheme") -> list[Label]:
     for i, item in enumerate(items, 1):
         if not isinstance(item, dict) or "name" not in item:
             raise AnnotationError(f"{source}: label #{i} must be an object with a \"name\"")
+        if not isinstance(item.get("description", ""), str):
+            raise AnnotationError(f"{source}: label #{i}: \"description\" must be a string")
         try:
             label = Label(item["name"], item.get("color") or palette_color(i - 1), item.get("hotkey") or None, item.get("description", ""))
         except AnnotationError as error:

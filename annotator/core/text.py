@@ -36,7 +36,14 @@ def read_limited(path: Path | str, limit: int, what: str = "a file read whole") 
             size = 0
         if size > limit:
             raise TextError(f"{size_text(size)}: {too_large(limit, what)}")
-        data = handle.read(limit + 1)
+        # read(n) allocates n bytes up front: ask for what the file holds (plus one, to see it
+        # grow); a special file (size 0: a pipe, /dev/zero) or a growing one goes on in chunks.
+        data = handle.read(size + 1) if size else b""
+        if not size or len(data) > size:
+            grown = bytearray(data)
+            while len(grown) <= limit and (chunk := handle.read(min(1 << 20, limit + 1 - len(grown)))):
+                grown += chunk
+            data = bytes(grown)
     if len(data) > limit:
         raise TextError(too_large(limit, what))
     return data

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from annotator.core.labels import palette_color
 from annotator.core.model import AnnotationError, Label, Span, State
-from annotator.core.text import TextError, decode
+from annotator.core import limits
+from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import (
     ExportLog,
     LabelScheme,
@@ -76,7 +77,7 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
 
 def _decoded(path: Path, options: ReadOptions) -> str | Problem:
     try:
-        return decode(path.read_bytes(), options.encoding)
+        return decode(read_limited(path, limits.MAX_FILE_BYTES, "a brat file"), options.encoding)
     except FileNotFoundError:
         return Problem(str(path), "no such file; brat needs NAME.txt and NAME.ann side by side")
     except (OSError, TextError) as error:
@@ -180,7 +181,7 @@ def _conf_sections(path: Path) -> dict[str, list[str]]:
     if not path.is_file():
         return sections
     current = ""
-    for line in decode(path.read_bytes()).split("\n"):
+    for line in decode(read_limited(path, limits.MAX_SCHEME_BYTES, "a brat .conf file")).split("\n"):
         line = line.strip()
         if not line or line.startswith("#"):
             continue

@@ -17,6 +17,23 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or used; the message says why and names the file."""
 
 
+def damaged_message(path: Path, reason: object, kept: str = "") -> str:
+    """One line: the database file is damaged, what SQLite said, and how to recover what it holds."""
+    return (
+        f"{path}: the database file is damaged ({reason}); {kept}"
+        f"Recover what it holds into a new file with: sqlite3 {path} .recover | sqlite3 {path}.recovered "
+        f"(then use --db {path}.recovered)"
+    )
+
+
+class DamagedDatabaseError(DatabaseError):
+    """SQLite found corrupt pages; ``reason`` is what it said."""
+
+    def __init__(self, path: Path, reason: object) -> None:
+        super().__init__(damaged_message(path, reason))
+        self.path, self.reason = path, reason
+
+
 class NewerDatabaseError(DatabaseError):
     """The file was written by a newer version of the annotator."""
 

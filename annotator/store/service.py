@@ -30,7 +30,7 @@ from annotator.core.model import (
 )
 from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.corpus_reads import CorpusReads
-from annotator.store.database import HEAD_REVISION, DatabaseError, create_sqlite_engine, current_revision, migrate
+from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_sqlite_engine, current_revision, migrate
 from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, now, span_of, span_values
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 from annotator.store.suggestions import Suggestions
@@ -139,6 +139,8 @@ class Store(CorpusReads, Suggestions):
             raise AnnotationError(f"refused by the database: {error.orig}") from None
         except exc.OperationalError as error:
             raise DatabaseError(f"{self.path}: {error.orig}") from None
+        except exc.DatabaseError as error:  # corrupt pages: "database disk image is malformed"
+            raise DamagedDatabaseError(self.path, error.orig) from None
 
     # -- labels -----------------------------------------------------------------
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sqlalchemy import exc as sqlalchemy_errors
-
 from annotator.core.model import State
 from annotator.formats import EXPORT_FORMATS, module
 from annotator.formats.records import ExportLog, Record
+from annotator.store.database import DamagedDatabaseError, damaged_message
 from annotator.store.rows import DamagedMeta
 from annotator.store.service import Progress, Store
 from annotator.core.problems import ExportError, Problem
@@ -22,7 +21,7 @@ from annotator.core.problems import ExportError, Problem
 ExportReport = ExportLog  # documents, spans, problems
 _BY_SUFFIX = {".jsonl": "jsonl", ".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".iob2": "conll"}
 
-__all__ = ["ExportError", "ExportReport", "damaged_database", "export", "export_jsonl", "format_for"]
+__all__ = ["ExportError", "ExportReport", "export", "export_jsonl", "format_for"]
 
 
 def format_for(out: Path) -> str:
@@ -59,19 +58,9 @@ def export(
         items = store.iter_export(statuses=statuses, labels=labels, states=states)
         total = store.count_documents() if progress else 0
         module(fmt).write(out, _checked(items, progress, total, log, store.path), scheme, log, **options)
-    except sqlalchemy_errors.DatabaseError as error:  # a corrupt page: "database disk image is malformed"
-        raise ExportError(damaged_database(store.path, error.orig, out)) from None
+    except DamagedDatabaseError as error:  # a corrupt page: "database disk image is malformed"
+        raise ExportError(damaged_message(error.path, error.reason, f"nothing was exported ({out} is untouched). ")) from None
     return log
-
-
-def damaged_database(db: Path, reason: object, out: Path | None = None) -> str:
-    """One line: the database file is damaged, what SQLite said, and how to recover what it holds."""
-    kept = f"nothing was exported ({out} is untouched). " if out is not None else ""
-    return (
-        f"{db}: the database file is damaged ({reason}); {kept}"
-        f"Recover what it holds into a new file with: sqlite3 {db} .recover | sqlite3 {db}.recovered "
-        f"(then use --db {db}.recovered)"
-    )
 
 
 def export_jsonl(store: Store, out: Path, **kwargs) -> ExportLog:

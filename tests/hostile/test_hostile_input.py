@@ -9,7 +9,6 @@ looked up when a file is read), never written out in full. Nothing here is timed
 
 from __future__ import annotations
 
-import inspect
 import json
 import shutil
 import sqlite3
@@ -22,7 +21,6 @@ import pytest
 
 from annotator import cli
 from annotator.core import limits
-from annotator.formats import brat
 from tests.reliability.tally import TALLY
 
 BIG = 123456789012345678901234567890
@@ -381,15 +379,6 @@ def test_a_huge_label_scheme_is_refused_on_its_size(capsys, db, tmp_path):
     assert code == 1 and one_error(err) == "/dev/zero: larger than 4 MiB, the limit for a label scheme; split it into smaller files"
 
 
-LABELS_IMPORT_BOUNDED = "read_scheme_file" in inspect.getsource(cli.cmd_labels)
-
-
-@pytest.mark.xfail(
-    not LABELS_IMPORT_BOUNDED,
-    run=LABELS_IMPORT_BOUNDED,  # an unbounded read of a 1 GB file must not run in the suite
-    strict=True,
-    reason="cli.cmd_labels must read the file with formats.scheme.read_scheme_file",
-)
 @pytest.mark.parametrize("case", [*SCHEMES, "1 GB"])
 def test_labels_import_refuses_hostile_schemes_with_file_and_line(capsys, db, tmp_path, case):
     scheme = tmp_path / "labels.json"
@@ -419,10 +408,6 @@ def test_brat_bad_bytes_and_huge_offsets(capsys, db, tmp_path):
     refused(capsys, db, ann, f"{ann}:1: ", "offset")
 
 
-BRAT_BOUNDED = "read_limited" in inspect.getsource(brat)
-
-
-@pytest.mark.xfail(not BRAT_BOUNDED, run=BRAT_BOUNDED, strict=True, reason="brat.py must read its files with core.text.read_limited")
 def test_a_1gb_brat_text_is_refused_on_its_size(capsys, db, tmp_path):
     sparse(tmp_path / "d.txt")
     ann = tmp_path / "d.ann"

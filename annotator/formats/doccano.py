@@ -130,7 +130,7 @@ def _span_info(value: Any, mapper) -> dict[tuple[int, int, str], dict]:
         start, end, label = item[:3]
         if not (isinstance(start, int) and isinstance(end, int)):
             raise AnnotationError("span_info offsets must be integers")
-        info[(mapper(start), mapper(end), label)] = {"note": fields.note, "source": fields.source, "state": fields.state}
+        info[(mapper(start), mapper(end), label)] = {"note": fields.note, "source": fields.source, "provenance": fields.provenance, "state": fields.state}
     return info
 
 

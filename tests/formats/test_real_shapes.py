@@ -220,3 +220,15 @@ def test_skip_invalid_counts_records_not_problems(store, tmp_path):
                 {"text": 42})
     report = import_paths(store, [src], skip_invalid=True)
     assert len(report.skipped) == 3 and report.skipped_records == 2 and report.added == 1
+
+
+def test_provenance_survives_every_lossless_format(store, tmp_path):
+    import_paths(store, [jsonl(tmp_path / "in.jsonl", answer([
+        span(TRUMP, "PERSON", source="en_core_web_lg"), span(PUTIN, "PERSON", source="patterns.jsonl"), span(G20, "EVENT")]))])
+    expected = rows(store)
+    for fmt, out in (("jsonl", "o.jsonl"), ("prodigy", "p.jsonl"), ("doccano", "d.jsonl"), ("spacy", "s.spacy")):
+        (tmp_path / fmt).mkdir()
+        export(store, tmp_path / fmt / out, fmt)
+        with type(store)(tmp_path / f"{fmt}.db") as again:
+            import_paths(again, [tmp_path / fmt / out], fmt=None if fmt != "doccano" else "doccano")
+            assert rows(again) == expected, fmt

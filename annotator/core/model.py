@@ -7,6 +7,7 @@ document text; ``end`` is exclusive: ``0 <= start < end <= len(text)``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -52,7 +53,14 @@ def check_offsets(start: Any, end: Any, text_length: int) -> None:
 
 
 def check_label_name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str):
+        raise AnnotationError(f"label must be a non-empty string, got {name!r}")
+    return _checked_label_name(name)
+
+
+@lru_cache(maxsize=4096)  # a corpus repeats a few labels on every span; a refused name is not cached
+def _checked_label_name(name: str) -> str:
+    if not name.strip():
         raise AnnotationError(f"label must be a non-empty string, got {name!r}")
     if name != name.strip() or any(c in name for c in "\t\n\r"):
         raise AnnotationError(f"label {name!r} has surrounding or control whitespace")

@@ -98,10 +98,14 @@ def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: 
         known=known,
         source=source,
         provenance=provenance,
-        state=_enum(State, raw.get("state", "accepted"), "state"),
+        state=_state(raw.get("state", "accepted")),
         note=note,
         annotator=_string(raw, "annotator"),
     )
+
+
+def _state(value: Any) -> State:
+    return _STATES[value] if isinstance(value, str) and value in _STATES else _enum(State, value, "state")
 
 
 def _string(raw: dict, key: str) -> str:
@@ -133,6 +137,7 @@ def source_kind(value: Any) -> tuple[Source, str]:
 
 
 _SOURCES = {m.value: m for m in Source}
+_STATES = {m.value: m for m in State}
 
 
 def source_value(span: Span) -> str:

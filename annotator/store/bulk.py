@@ -192,7 +192,7 @@ class BulkWriter:
         key = (span.start, span.end, self.label_ids[span.label])
         held = target.spans.get(key)
         if held is None:
-            target.spans[key] = [State(span.state), self._records, None]
+            target.spans[key] = [span.state, self._records, None]
             new_spans[(target.id, key)] = span_row(span, target.id, key[2], self.stamp)
             if target.stored_before:
                 self._touched.setdefault(target.id, set()).add(key)
@@ -205,9 +205,9 @@ class BulkWriter:
         if state == span.state or span.state == State.SUGGESTED:
             return
         if state == State.SUGGESTED:  # a decision on what was only suggested: take it
-            held[0] = State(span.state)
+            held[0] = span.state
             if span_id is not None:
-                decided.append((span_id, held[0].value))
+                decided.append((span_id, str(held[0])))
             else:  # the row is in this batch, not yet written
                 new_spans[(target.id, key)][_STATE] = held[0].value
             return

@@ -4,27 +4,28 @@ The view speaks code points to the rest of the app; Qt positions never leave it
 (conversion goes through ``OffsetMap``). It only reports what the user asked for
 (signals); the editor decides what to store.
 
-With label names shown, each drawn span is followed by a tag with its label's name,
-painted into room made in the text layout (see ``label_tags``). The room is made
-in the blocks on screen as they come into view (scrolling, resizing, opening), so
-opening and scrolling cost about the same whatever the length of the article.
+With label names shown, each drawn span is followed by a tag with its label's name:
+the view owns a ``LabelTagLayer`` (``tag_layer``) and tells it what changed (text,
+spans, scrolling, size, font); the layer makes their room, finds and paints them.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QTextBlock, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span, State
 from annotator.gui.colors import tint
 from annotator.gui.highlighter import SpanHighlighter
-from annotator.gui.label_tags import GAP, LEAD, LabelTag, TagMetrics, TagPainter, TagPlaces, is_suggested
+from annotator.gui.label_tags import LabelTag
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.span_frame import paint_frame
 from annotator.gui.span_index import SpanIndex, drawn
+from annotator.gui.span_tooltip import tooltip_html
+from annotator.gui.tag_layer import LabelTagLayer
 from annotator.nlp.tokens import Tokens
 
 NO_SNAP = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
@@ -55,12 +56,9 @@ class ArticleView(QPlainTextEdit):
         self._hotkeys: dict[str, str] = {}
         self._colors: dict[str, str] = {}
         self.tokens: Callable[[], Tokens | None] = lambda: None
-        self._tags: TagMetrics | None = None  # label names shown: their font and sizes
-        self._tag_painter: TagPainter | None = None
-        self._roomed: set[int] = set()  # numbers of the blocks whose tags have their room
-        self._places = TagPlaces(self.document(), "")
+        self._tag_layer = LabelTagLayer(self, self._highlighter, lambda: self._offsets)
         self.cursorPositionChanged.connect(self._follow_caret)
-        self.verticalScrollBar().valueChanged.connect(self._ensure_room)  # before the new blocks are painted
+        self.verticalScrollBar().valueChanged.connect(self._tag_layer.ensure_room)  # before the new blocks are painted
         self.set_label_names_shown(True)
 
     # -- content ----------------------------------------------------------------
@@ -80,9 +78,7 @@ class ArticleView(QPlainTextEdit):
         self.setTextCursor(QTextCursor(self.document()))  # new text takes the caret's format: not a room's
         self.setPlainText(text)  # the highlighter draws every block during this call
         self.blockSignals(blocked)
-        self._places = TagPlaces(self.document(), text)
-        self._roomed.clear()  # the new text has no room yet
-        self._ensure_room()
+        self._tag_layer.load(text)
         self._current = None
         self._show_current()
         self.current_span_changed.emit(None)
@@ -92,8 +88,7 @@ class ArticleView(QPlainTextEdit):
         self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         self._highlighter.rehighlight()
-        self._take_room()
-        self._ensure_room()
+        self._tag_layer.spans_reloaded()
         current = self._current and self._spans.get(self._current.id)
         self._current = None
         self.set_current(current if current and current.state != State.REJECTED else None)
@@ -109,13 +104,13 @@ class ArticleView(QPlainTextEdit):
     def add_span(self, span: Span) -> None:
         self._spans.add(span)
         self._highlighter.add(span)
-        self._update_room(span)
+        self._tag_layer.spans_changed(span)
 
     def remove_span(self, span_id: int) -> None:
         span = self._spans.remove(span_id)
         if span is not None:
             self._highlighter.remove(span)
-            self._update_room(span)
+            self._tag_layer.spans_changed(span)
         if self._current and self._current.id == span_id:
             self.set_current(None)
 
@@ -124,176 +119,37 @@ class ArticleView(QPlainTextEdit):
         self._spans.add(span)
         if old is None:
             self._highlighter.add(span)
-            self._update_room(span)
+            self._tag_layer.spans_changed(span)
         else:
             self._highlighter.replace(old, span)
-            self._update_room(old, span)
+            self._tag_layer.spans_changed(old, span)
         if self._current and self._current.id == span.id:
             self.set_current(span if span.state != State.REJECTED else None)
 
     # -- label names on the text -------------------------------------------------
 
     def label_names_shown(self) -> bool:
-        return self._tags is not None
+        return self._tag_layer.shown
 
     def set_label_names_shown(self, on: bool) -> None:
         """A tag with the label's name after every drawn span (View > Show label names)."""
-        if on == self.label_names_shown():
-            return
-        self._take_room()
-        self._measure_tags(on)
-        self._ensure_room()
-        self.viewport().update()
-
-    def _measure_tags(self, on: bool) -> None:
-        self._tags = TagMetrics(self.document().defaultFont()) if on else None
-        self._tag_painter = TagPainter(self._tags) if on else None
-
-    def _ensure_room(self, *_value) -> None:
-        """Make the tags' room in the blocks on screen, where it is missing."""
-        if self._tags is None:
-            return
-        missing = [number for number in self._blocks_near_view() if number not in self._roomed]
-        if missing:
-            self._make_room(missing)
-
-    def _blocks_near_view(self) -> list[int]:
-        """The blocks on screen, a few lines more: counted by their lines, which asks no
-        block for a layout (the room made in them will redo it anyway)."""
-        numbers, spacing = [], max(self.fontMetrics().lineSpacing(), 1)
-        left = self.viewport().height() + spacing
-        block = self.firstVisibleBlock()
-        while block.isValid() and left > 0:
-            numbers.append(block.blockNumber())
-            left -= max(block.lineCount(), 1) * spacing
-            block = block.next()
-        return numbers
-
-    def _make_room(self, numbers) -> None:
-        """Widen the last character of each drawn span ending in these blocks by the width
-        of the tags that follow it: character formats in one edit block, with the
-        document's signals held so the highlighter does not draw the blocks again."""
-        spans_drawn, places, room_format = self._highlighter.drawn, self._places, self._tags.room_format
-        with _format_edit(self.document()) as cursor:
-            for number in numbers:
-                base, high = self._offsets.block_range(number)
-                for (start, end), labels in places.labels(spans_drawn.touching(base, high)).items():
-                    if base < end <= high:  # not the tag of a span going on in a later block
-                        cursor.setPosition(start)
-                        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                        cursor.setCharFormat(room_format(labels))
-                self._roomed.add(number)
-
-    def _room_later(self, places: TagPlaces, numbers: list[int]) -> None:
-        """Room for blocks a paint found waiting, if the view still shows that text with tags."""
-        if self._tags is not None and places is self._places:
-            missing = [number for number in numbers if number not in self._roomed]
-            if missing:
-                self._make_room(missing)
-
-    def _take_room(self) -> None:
-        """Take back the room made so far (the document has no other character formats)."""
-        if self._roomed:
-            with _format_edit(self.document()) as cursor:
-                for number in sorted(self._roomed):
-                    base, high = self._offsets.block_range(number)
-                    if high > base:
-                        cursor.setPosition(base)
-                        cursor.setPosition(high, QTextCursor.MoveMode.KeepAnchor)
-                        cursor.setCharFormat(QTextCharFormat())
-            self._roomed.clear()
-
-    def _update_room(self, *changed: Span) -> None:
-        """Resize the room after the last characters of ``changed`` spans (just added, removed
-        or replaced) for the tags that now follow them."""
-        if self._tags is None:
-            return
-        places, spans_drawn, block_of = self._places, self._highlighter.drawn, self._offsets.block_of
-        wanted = {places.place(*self._offsets.to_qt_range(span.start, span.end), span) for span in changed}
-        wanted = sorted(where for where in wanted if where is not None and block_of(where[1] - 1) in self._roomed)
-        if not wanted:
-            return
-        with _format_edit(self.document()) as cursor:
-            for where in wanted:
-                start, end = where
-                nearby = spans_drawn.touching(start, end + 1)  # every span with its tag here touches its last cluster
-                labels = tuple(span.label for qs, qe, span in nearby if places.place(qs, qe, span) == where)
-                cursor.setPosition(start)
-                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                cursor.setCharFormat(self._tags.room_format(labels) if labels else QTextCharFormat())
+        self._tag_layer.set_shown(on)
 
     def label_tags(self, area: QRect | None = None) -> list[LabelTag]:
-        """The tags painted in ``area`` of the viewport (default: all of it), in text order.
-
-        Only the blocks on screen are visited, and in each only the spans touching it
-        (found by bisection among the highlighter's sorted spans).
-        """
-        return self._tags_in(area or self.viewport().rect())[0]
-
-    def _tags_in(self, area: QRect) -> tuple[list[LabelTag], list[int]]:
-        """The tags in ``area``, and the blocks there that still wait for their room."""
-        if self._tags is None:
-            return [], []
-        tags: list[LabelTag] = []
-        waiting = []
-        offset = self.contentOffset()
-        block = self.firstVisibleBlock()
-        while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > area.bottom():
-                break
-            if block.isVisible() and geometry.bottom() >= area.top():
-                if block.blockNumber() in self._roomed:
-                    tags.extend(self._block_tags(block, geometry.left(), geometry.top(), area))
-                else:
-                    waiting.append(block.blockNumber())
-            block = block.next()
-        return tags, waiting
-
-    def _block_tags(self, block: QTextBlock, left: float, top: float, area: QRect) -> list[LabelTag]:
-        layout, metrics = block.layout(), self._tags
-        if layout is None or layout.lineCount() == 0:
-            return []
-        base, high = self._offsets.block_range(block.blockNumber())
-        low, up = _lines_in(layout, area.top() - top, area.bottom() - top)  # a long paragraph: its lines on screen
-        low, up = max(base, base + low), min(high, base + up)
-        groups = self._places.groups(self._highlighter.drawn.touching(low, up))
-        font = metrics.metrics
-        tags = []
-        for (_start, end), entries in sorted(groups.items()):
-            if not low < end <= up:  # a tag off screen, or of a span that goes on in a later block
-                continue
-            line = layout.lineForTextPosition(end - 1 - base)
-            right = left + line.cursorToX(end - base)[0]
-            room = metrics.room(span.label for _qs, _qe, span in entries)
-            height = min(line.height() - 2, font.height() + 2)
-            y = top + line.y()
-            tag_top = y + line.ascent() - font.ascent() - (height - font.height()) / 2  # names sit on the baseline
-            space = QRectF(right - room, y, room, line.height())
-            x = right - room + LEAD
-            for _qs, _qe, span in entries:
-                width = metrics.width(span.label)
-                tags.append(LabelTag(span, QRectF(x, tag_top, width, height), space, span.label, is_suggested(span)))
-                x += width + GAP
-        return tags
+        """The tags painted in ``area`` of the viewport (default: all of it), in text order."""
+        return self._tag_layer.tags(area or self.viewport().rect())
 
     def tag_at(self, point: QPoint | QPointF) -> LabelTag | None:
         """The tag under a viewport point, if any."""
-        probe = QRect(0, int(point.y()), self.viewport().width(), 1)
-        return next((tag for tag in self.label_tags(probe) if tag.rect.contains(QPointF(point))), None)
+        return self._tag_layer.tag_at(point)
 
     def _out_of_room(self, event: QMouseEvent) -> QMouseEvent:
-        """The event moved off a tag's room onto the caret spot after it: a drag that ends
-        just after a word's last letter takes the whole letter (the room widens it)."""
-        if self._tags is None:
-            return event
+        """The event moved off a tag's room onto the caret spot after it."""
         point = event.position()
-        probe = QRect(0, int(point.y()), self.viewport().width(), 1)
-        for tag in self.label_tags(probe):
-            if tag.room.left() <= point.x() < tag.room.right() and tag.room.top() <= point.y() < tag.room.bottom():
-                moved = QPointF(tag.room.right(), point.y())
-                return QMouseEvent(event.type(), moved, event.globalPosition() + (moved - point), event.button(), event.buttons(), event.modifiers())
-        return event
+        moved = self._tag_layer.past_room(point)
+        if moved is None:
+            return event
+        return QMouseEvent(event.type(), moved, event.globalPosition() + (moved - point), event.button(), event.buttons(), event.modifiers())
 
     # -- positions in code points ----------------------------------------------
 
@@ -368,53 +224,14 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
-        if self._tags is not None:
-            tags, waiting = self._tags_in(event.rect())
-            if tags:
-                painter = QPainter(self.viewport())
-                self._tag_painter.paint(painter, tags, self._colors)
-                painter.end()
-            if waiting:  # came into view other than by scrolling or resizing: make room, paint again
-                places = self._places
-                QTimer.singleShot(0, lambda: self._room_later(places, waiting))
+        self._tag_layer.paint(event.rect(), self._colors)
         if self._current is not None:
-            self._frame_current()
+            paint_frame(self, self._offsets, self._current.start, self._current.end)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange and self._tags is not None:
-            self._take_room()
-            self._measure_tags(True)  # tags follow the text size
-            self._ensure_room()
-
-    def _frame_current(self) -> None:
-        """A thin dark frame around the selected span, line by line (extra selections
-        can only recolour, and a font change would re-layout the paragraph)."""
-        qs, qe = self._offsets.to_qt_range(self._current.start, self._current.end)
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor("#1f2328"), 1.5))
-        for rect in self._line_rects(qs, qe):
-            painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
-        painter.end()
-
-    def _line_rects(self, qs: int, qe: int) -> list[QRectF]:
-        rects = []
-        offset = self.contentOffset()
-        for number in self._offsets.blocks_of(qs, qe):
-            block = self.document().findBlockByNumber(number)
-            if not block.isVisible() or not block.layout():
-                continue
-            origin = self.blockBoundingGeometry(block).translated(offset).topLeft()
-            layout, base = block.layout(), block.position()
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                start = max(qs - base, line.textStart())
-                end = min(qe - base, line.textStart() + line.textLength())
-                if start < end:
-                    x1, x2 = line.cursorToX(start)[0], line.cursorToX(end)[0]
-                    rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(origin))
-        return rects
+        if event.type() == QEvent.Type.FontChange:
+            self._tag_layer.font_changed()
 
     def _follow_caret(self) -> None:
         """Keyboard users select a span by moving the caret into it."""
@@ -456,7 +273,7 @@ class ArticleView(QPlainTextEdit):
         if margins != (current.left(), current.top(), current.right(), current.bottom()):
             self.setViewportMargins(*margins)
         super().resizeEvent(event)
-        self._ensure_room()  # a taller view shows more blocks
+        self._tag_layer.ensure_room()  # a taller view shows more blocks
 
     # -- keys and mouse ---------------------------------------------------------
 
@@ -570,60 +387,3 @@ class ArticleView(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
-
-def tooltip_html(spans: list[Span]) -> str:
-    """Rich text built from escaped parts, so notes like ``<b>`` show literally."""
-    rows = []
-    for span in spans:
-        state = "suggestion" if span.state == State.SUGGESTED else span.state.value
-        row = f"<b>{html.escape(span.label)}</b> &middot; {html.escape(span.source.value)} &middot; {html.escape(state)}"
-        if span.note:
-            row += "<br>" + html.escape(span.note).replace("\n", "<br>")
-        rows.append(row)
-    return "<qt>" + "<hr>".join(rows) + "</qt>"
-
-
-def _lines_in(layout, top: float, bottom: float) -> tuple[int, int]:
-    """Block-relative text range of the lines of ``layout`` between ``top`` and ``bottom``
-    (relative to the block), found by bisection: a long paragraph costs no more per paint."""
-    count = layout.lineCount()
-    if count <= 8:
-        line = layout.lineAt(count - 1)
-        return 0, line.textStart() + line.textLength()
-    low, high = 0, count - 1
-    while low < high:  # the first line whose bottom reaches ``top``
-        middle = (low + high) // 2
-        line = layout.lineAt(middle)
-        if line.y() + line.height() < top:
-            low = middle + 1
-        else:
-            high = middle
-    first = low
-    low, high = first, count - 1
-    while low < high:  # the last line whose top is above ``bottom``
-        middle = (low + high + 1) // 2
-        if layout.lineAt(middle).y() > bottom:
-            high = middle - 1
-        else:
-            low = middle
-    last = low
-    end = layout.lineAt(last)
-    return layout.lineAt(first).textStart(), end.textStart() + end.textLength()
-
-
-class _format_edit:
-    """A cursor for character-format edits in one edit block, with the document's signals
-    held: the highlighter does not redraw, the layout still redoes the changed blocks."""
-
-    def __init__(self, document) -> None:
-        self.document = document
-
-    def __enter__(self) -> QTextCursor:
-        self.blocked = self.document.blockSignals(True)
-        self.cursor = QTextCursor(self.document)
-        self.cursor.beginEditBlock()
-        return self.cursor
-
-    def __exit__(self, *_exc) -> None:
-        self.cursor.endEditBlock()
-        self.document.blockSignals(self.blocked)

@@ -4,8 +4,9 @@ Room for the tags is made in the text layout, so a tag never covers a character 
 two tags never overlap: the last character (grapheme cluster) of a span gets letter
 spacing as wide as the tags that end after it. That spacing is a character format of
 the QTextDocument, so the highlighter's formats stay exactly those of the spans; the
-article view paints the tags into the space once Qt has drawn the text. ``TagPlaces``
-says where every tag goes, for the room and for the painting alike.
+article view's ``LabelTagLayer`` (``tag_layer``) makes that room and paints the tags
+into it once Qt has drawn the text. ``TagPlaces`` says where every tag goes, for the
+room and for the painting alike.
 
 Positions here are Qt positions (the view converts code points with ``OffsetMap``).
 """

@@ -1,0 +1,43 @@
+"""The thin dark frame around the selected span, painted over the text line by line:
+extra selections can only recolour, and a font change would re-layout the paragraph."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QPlainTextEdit
+
+from annotator.gui.offsets import OffsetMap
+
+FRAME_COLOR = QColor("#1f2328")
+
+
+def paint_frame(view: QPlainTextEdit, offsets: OffsetMap, start: int, end: int) -> None:
+    """Frame code points ``start``..``end`` of the text ``offsets`` maps, on ``view``'s viewport."""
+    qs, qe = offsets.to_qt_range(start, end)
+    painter = QPainter(view.viewport())
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(FRAME_COLOR, 1.5))
+    for rect in _line_rects(view, offsets, qs, qe):
+        painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
+    painter.end()
+
+
+def _line_rects(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> list[QRectF]:
+    """Viewport rectangles of Qt range ``qs``..``qe``, one for each line it covers."""
+    rects = []
+    offset = view.contentOffset()
+    for number in offsets.blocks_of(qs, qe):
+        block = view.document().findBlockByNumber(number)
+        if not block.isVisible() or not block.layout():
+            continue
+        origin = view.blockBoundingGeometry(block).translated(offset).topLeft()
+        layout, base = block.layout(), block.position()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            start = max(qs - base, line.textStart())
+            end = min(qe - base, line.textStart() + line.textLength())
+            if start < end:
+                x1, x2 = line.cursorToX(start)[0], line.cursorToX(end)[0]
+                rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(origin))
+    return rects

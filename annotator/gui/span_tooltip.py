@@ -1,0 +1,19 @@
+"""The tooltip of the spans under the mouse in the article view."""
+
+from __future__ import annotations
+
+import html
+
+from annotator.core.model import Span, State
+
+
+def tooltip_html(spans: list[Span]) -> str:
+    """Rich text built from escaped parts, so notes like ``<b>`` show literally."""
+    rows = []
+    for span in spans:
+        state = "suggestion" if span.state == State.SUGGESTED else span.state.value
+        row = f"<b>{html.escape(span.label)}</b> &middot; {html.escape(span.source.value)} &middot; {html.escape(state)}"
+        if span.note:
+            row += "<br>" + html.escape(span.note).replace("\n", "<br>")
+        rows.append(row)
+    return "<qt>" + "<hr>".join(rows) + "</qt>"

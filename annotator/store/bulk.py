@@ -12,6 +12,7 @@ the database (documents by hash, their stored spans) is read per batch, not for 
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -75,6 +76,10 @@ class _Target:
     note: str
     spans: dict[tuple[int, int, int], list] = field(default_factory=dict)  # key -> [state, record, span id or None]
     records: int = 0
+    # Accepted spans as sorted (start, end, label id, record), built when a second record of the
+    # text arrives, so overlaps between records are found by bisection, not a pass over the text.
+    accepted: list[tuple[int, int, int, int]] | None = None
+    longest: int = 0
 
 
 class BulkWriter:
@@ -151,13 +156,12 @@ class BulkWriter:
                 self._compare_fields(target, doc, path)
             target.records += 1
             before = len(new_spans) + len(decided)
-            for span in spans:
-                self._merge_span(target, span, path, new_spans, decided)
+            accepted = [key for span in spans if (key := self._merge_span(target, span, path, new_spans, decided))]
             if target.records > 1 and len(new_spans) + len(decided) == before:
                 self.result.duplicates += 1
             elif target.records > 1:
                 self.result.merged += 1
-                self._report_overlaps(target, path)
+                self._report_overlaps(target, path, accepted)
         if new_docs:
             self.s.connection().exec_driver_sql(_INSERT_DOCUMENTS, new_docs)
         if new_spans:
@@ -188,7 +192,8 @@ class BulkWriter:
             target.records = max(target.records, 1)
         return found
 
-    def _merge_span(self, target: _Target, span: Span, path: str, new_spans: dict, decided: list) -> None:
+    def _merge_span(self, target: _Target, span: Span, path: str, new_spans: dict, decided: list) -> tuple | None:
+        """Merge one span into its document; returns its key when this record made it an accepted span."""
         key = (span.start, span.end, self.label_ids[span.label])
         held = target.spans.get(key)
         if held is None:
@@ -196,24 +201,25 @@ class BulkWriter:
             new_spans[(target.id, key)] = span_row(span, target.id, key[2], self.stamp)
             if target.stored_before:
                 self._touched.setdefault(target.id, set()).add(key)
-            return
+            return key if span.state == State.ACCEPTED else None
         state, record, span_id = held
         if target.stored_before and record == 0 and key not in self._touched.get(target.id, ()):
             self.result.present_spans += 1
         else:
             self.result.repeated_spans += 1
         if state == span.state or span.state == State.SUGGESTED:
-            return
+            return None
         if state == State.SUGGESTED:  # a decision on what was only suggested: take it
-            held[0] = span.state
+            held[0], held[1] = span.state, self._records
             if span_id is not None:
-                decided.append((span_id, str(held[0])))
+                decided.append((span_id, str(span.state)))
             else:  # the row is in this batch, not yet written
-                new_spans[(target.id, key)][_STATE] = held[0].value
-            return
+                new_spans[(target.id, key)][_STATE] = str(span.state)
+            return key if span.state == State.ACCEPTED else None
         self.result.conflicts.append(
             Conflict(path, target.id, target.title, f"{span.label} span {span.start}-{span.end} is {state} in one record and {span.state} in another; kept {state}")
         )
+        return None
 
     def _compare_fields(self, target: _Target, doc: Document, path: str) -> None:
         """A record that sets a status or note other than the document's is reported (a plain text sets neither)."""
@@ -223,15 +229,21 @@ class BulkWriter:
             kept = f"status {target.status}" if "status" in differ else "the first note"
             self.result.conflicts.append(Conflict(path, target.id, target.title, f"records of this text disagree on {' and '.join(differ)}; kept {kept}"))
 
-    def _report_overlaps(self, target: _Target, path: str) -> None:
-        """Accepted spans of this record that overlap, without being the same span, those of another record."""
-        accepted = sorted((key, held[1]) for key, held in target.spans.items() if held[0] == State.ACCEPTED)
+    def _report_overlaps(self, target: _Target, path: str, fresh: list[tuple[int, int, int]]) -> None:
+        """Accepted spans this record brought that overlap, without being the same span, another record's."""
         current = self._records
-        clashes, active = [], []
-        for (start, end, label_id), record in accepted:
-            active = [(e, r, k) for e, r, k in active if e > start]
-            clashes += [(k, (start, end, label_id)) for e, r, k in active if current in (r, record) and r != record]
-            active.append((end, record, (start, end, label_id)))
+        if target.accepted is None:
+            fresh_keys = set(fresh)
+            target.accepted = sorted((*key, held[1]) for key, held in target.spans.items() if held[0] == State.ACCEPTED and key not in fresh_keys)
+            target.longest = max((end - start for start, end, _, _ in target.accepted), default=0)
+        clashes = []
+        for start, end, label_id in fresh:
+            # Only spans starting in (start - longest, end) can overlap [start, end).
+            low, high = bisect_left(target.accepted, (start - target.longest,)), bisect_left(target.accepted, (end,))
+            clashes += [((s, e, l), (start, end, label_id)) for s, e, l, r in target.accepted[low:high] if e > start and r != current]
+        for key in fresh:
+            insort(target.accepted, (*key, current))
+            target.longest = max(target.longest, key[1] - key[0])
         if clashes:
             names = {i: n for n, i in self.label_ids.items()}
             shown = "; ".join(f"{names[a[2]]} {a[0]}-{a[1]} vs {names[b[2]]} {b[0]}-{b[1]}" for a, b in clashes[:3])

@@ -8,7 +8,10 @@ per answer with free-text ``source`` and ``_view_id``; doccano 1.x's ``annotatio
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+
+import pytest
 
 from format_helpers import jsonl, refused, write
 
@@ -232,3 +235,26 @@ def test_provenance_survives_every_lossless_format(store, tmp_path):
         with type(store)(tmp_path / f"{fmt}.db") as again:
             import_paths(again, [tmp_path / fmt / out], fmt=None if fmt != "doccano" else "doccano")
             assert rows(again) == expected, fmt
+
+
+def _clash_count(message: str) -> int:
+    shown = message.split(": ", 1)[1].split("; all kept")[0]
+    more = int(shown.split(" and ")[1].split()[0]) if " and " in shown else 0
+    return len(shown.split(" and ")[0].split("; ")) + more
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_overlap_conflicts_match_a_brute_force_count(store, tmp_path, seed):
+    """Each record's new accepted spans against every earlier record's, counted pair by pair."""
+    rng = random.Random(seed)
+    records, seen, expected = [], {}, []
+    for number in range(rng.randint(2, 6)):
+        spans = {(s, s + rng.randint(1, 12), rng.choice(["PERSON", "ORG"])) for s in (rng.randrange(0, len(TEXT) - 12) for _ in range(rng.randint(1, 5)))}
+        fresh = [key for key in sorted(spans) if key not in seen]
+        clashes = sum(1 for a in fresh for b, owner in seen.items() if owner != number and a[0] < b[1] and b[0] < a[1])
+        if number and fresh:
+            expected.append(clashes)
+        seen.update({key: number for key in fresh})
+        records.append(answer([span((s, e), label) for s, e, label in sorted(spans)]))
+    report = import_paths(store, [jsonl(tmp_path / "r.jsonl", *records)])
+    assert sorted(_clash_count(p.message) for p in report.warnings) == sorted(n for n in expected if n)

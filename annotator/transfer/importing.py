@@ -89,6 +89,7 @@ def import_paths(
     encoding: str | None = None,
     strict: bool = False,
     skip_invalid: bool = False,
+    follow_links: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
@@ -97,7 +98,7 @@ def import_paths(
     ``progress(files_done, files)`` is called after each input file; ``cancelled()`` is asked
     before each record is stored and raises ImportCancelled (nothing written) when it says so.
     """
-    inputs = Inputs(paths, fmt, encoding)
+    inputs = Inputs(paths, fmt, encoding, follow_links)
     total = inputs.count() if progress else 0
     report = ImportReport()
     errors: list[Problem] = []

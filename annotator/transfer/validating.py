@@ -36,6 +36,7 @@ def validate_paths(
     strict: bool = False,
     known_labels: Iterable[str] | None = None,
     existing_labels: Iterable[str] = (),
+    follow_links: bool = False,
 ) -> Validation:
     """Read everything as an import would; nothing is written.
 
@@ -44,7 +45,7 @@ def validate_paths(
     ``existing_labels`` (the database's) is a warning, once per file: import creates it.
     """
     try:
-        inputs = Inputs(paths, fmt, encoding)
+        inputs = Inputs(paths, fmt, encoding, follow_links)
     except InputError as error:
         return Validation(problems=error.problems)
     known = frozenset(known_labels) if known_labels is not None else None

@@ -180,11 +180,12 @@ def test_a_nul_byte_in_a_jsonl_file_names_its_line(capsys, db, tmp_path):
     refused(capsys, db, src, f"{src}:3: ", "binary content (NUL byte at byte")
 
 
-def test_a_1gb_sparse_jsonl_and_dev_zero_are_refused_as_binary(capsys, db, tmp_path):
+def test_a_1gb_sparse_jsonl_is_refused_as_binary_and_dev_zero_as_a_device(capsys, db, tmp_path):
     src = sparse(tmp_path / "big.jsonl")
     refused(capsys, db, src, f"{src}:1: ", "binary content (NUL byte at byte 0); not a text file")
-    refused(capsys, db, Path("/dev/zero"), "/dev/zero:1: ", "binary content", "--format", "prodigy")
-    refused(capsys, db, Path("/dev/zero"), "/dev/zero:1: ", "binary content", "--format", "prodigy", "--encoding", "cp1252")
+    # A device is never opened: refused on what stat says it is, whatever the format asked for.
+    refused(capsys, db, Path("/dev/zero"), "/dev/zero: ", "not a regular file (a character device); only files and folders are imported", "--format", "prodigy")
+    refused(capsys, db, Path("/dev/zero"), "/dev/zero: ", "not a regular file (a character device); only files and folders are imported", "--format", "prodigy", "--encoding", "cp1252")
 
 
 def test_bad_utf8_in_a_jsonl_line_names_the_line_and_byte(capsys, db, tmp_path):
@@ -197,10 +198,13 @@ def test_bad_utf8_in_a_jsonl_line_names_the_line_and_byte(capsys, db, tmp_path):
 # -- plain text -------------------------------------------------------------------
 
 
-def test_a_1gb_text_file_and_dev_zero_are_refused_on_their_size(capsys, db, tmp_path):
+def test_a_1gb_text_file_is_refused_on_its_size_and_dev_zero_or_a_link_to_it_as_a_device(capsys, db, tmp_path):
     src = sparse(tmp_path / "big.txt")
     refused(capsys, db, src, f"{src}: ", "1 GiB: larger than 128 MiB, the limit for a text file")
-    refused(capsys, db, Path("/dev/zero"), "/dev/zero: ", "larger than 128 MiB, the limit for a text file", "--format", "text")
+    refused(capsys, db, Path("/dev/zero"), "/dev/zero: ", "not a regular file (a character device); only files and folders are imported", "--format", "text")
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    refused(capsys, db, link, f"{link}: ", "not a regular file (a character device); only files and folders are imported")
 
 
 def test_a_text_file_over_the_document_limit_and_encoded_surrogates(capsys, db, tmp_path, monkeypatch):

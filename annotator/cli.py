@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=IMPORT_FORMATS, help="read every input as this format (default: by extension and content)")
     p.add_argument("--encoding", help="decode files with this encoding instead of UTF-8 (e.g. cp1252)")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid inputs and list the invalid ones")
+    p.add_argument("--follow-links", action="store_true", help="in folders, follow links to folders and to files outside the folder")
     p.add_argument("--strict", action="store_true", help="refuse input the annotator cannot keep (relations, discontinuous spans, ...)")
     p.set_defaults(handler=cmd_import)
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", type=Path, metavar="SCHEME.json", help="the label scheme: a label outside it is an error (default: the database's labels; outside them a warning, an error with --strict)")
     p.add_argument("--encoding", help="decode files with this encoding instead of UTF-8 (e.g. cp1252)")
     p.add_argument("--strict", action="store_true", help="count what import would leave out (relations, ...) as errors")
+    p.add_argument("--follow-links", action="store_true", help="in folders, follow links to folders and to files outside the folder")
     p.set_defaults(handler=cmd_validate)
 
     p = verbs.add_parser("stats", help="documents per status, spans per label")
@@ -147,6 +149,7 @@ def cmd_import(args) -> int:
             encoding=args.encoding,
             strict=args.strict,
             skip_invalid=args.skip_invalid,
+            follow_links=args.follow_links,
             progress=_progress("importing"),
         )
     for problem in report.warnings:
@@ -189,7 +192,7 @@ def cmd_validate(args) -> int:
         existing = {label.name for label in store.labels()}
     # An unknown label is an error against a scheme given, or with --strict; else a warning (import creates it).
     known = {label.name for label in read_scheme_file(args.labels).labels} if args.labels else existing if args.strict else None
-    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known, existing_labels=existing)
+    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known, existing_labels=existing, follow_links=args.follow_links)
     for problem in result.problems:
         print(f"annotator: {'warning' if problem.warning else 'error'}: {problem}", file=sys.stderr)
     print(f"{result.documents} valid document(s) with {result.spans} span(s); {result.errors} error(s), {result.warnings} warning(s)")

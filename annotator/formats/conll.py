@@ -80,8 +80,7 @@ def _parse(path: Path, encoding: str | None) -> Iterator[_Document | Problem]:
     """
     name, current = str(path), _Document()
     try:
-        for number, line in iter_lines(path, encoding):
-            line = line.rstrip("\r")
+        for number, line in _lines(path, encoding):
             columns = line.split("\t") if "\t" in line else line.split()
             if not columns or not line.strip():
                 current.end_sentence()
@@ -108,6 +107,16 @@ def _parse(path: Path, encoding: str | None) -> Iterator[_Document | Problem]:
         return
     if current:
         yield current
+
+
+def _lines(path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
+    """Numbered lines ending in ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files): a CR-only
+    file would otherwise be one line, and its tokens lost."""
+    number = 0
+    for _, line in iter_lines(path, encoding):
+        for part in (line[:-1] if line.endswith("\r") else line).split("\r"):
+            number += 1
+            yield number, part
 
 
 def _record(document: _Document, path: str, known) -> Iterator[Record | Problem]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from format_helpers import jsonl, refused, stored, write
+
+from annotator.core.problems import InputError
 
 from annotator.store import Store
 from annotator.transfer.exporting import export
@@ -72,3 +75,18 @@ def test_bad_lines_name_file_and_line(tmp_path):
             f"{src}:3: tag 'B_PER' is not O, B-, I-, E-, S-, L- or U- with a label",
             f"{src}:4: token 'New York' contains a space",
         ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_keeps_every_token_and_line_number(store, tmp_path, newline):
+    lines = ["-DOCSTART-\tO", "", "EU\tB-ORG", "rejects\tO", "German\tB-MISC", "", "Peter\tB-PER", "Blackburn\tI-PER", "bad"]
+    src = tmp_path / "old-mac.conll"
+    src.write_bytes(newline.join(lines).encode() + newline.encode())
+    with pytest.raises(InputError) as info:
+        import_paths(store, [src])
+    assert [str(p) for p in info.value.problems] == [f"{src}:9: expected 'token<TAB>tag'"]
+    src.write_bytes(newline.join(lines[:-1]).encode() + newline.encode())
+    import_paths(store, [src])
+    ((doc, spans),) = list(store.iter_export())
+    assert doc.text == "EU rejects German\nPeter Blackburn"
+    assert [(doc.text[s.start : s.end], s.label) for s in spans] == [("EU", "ORG"), ("German", "MISC"), ("Peter Blackburn", "PER")]

@@ -6,7 +6,6 @@ import pytest
 from format_helpers import jsonl, refused, stored, write
 
 from annotator.core.problems import InputError
-
 from annotator.store import Store
 from annotator.transfer.exporting import export
 from annotator.transfer.importing import import_paths

@@ -96,6 +96,8 @@ def _parse_ann(lines: list[str], text: str, where: str, known, options: ReadOpti
         try:
             if line.startswith("T"):
                 found = _text_bound(line, text, mapper, known)
+                if isinstance(found, tuple) and found[0] in spans:
+                    raise AnnotationError(f"{found[0]} is defined twice (again on this line); brat ids must be unique in a file")
                 if isinstance(found, tuple):
                     spans[found[0]] = found[1]
                 else:

@@ -129,3 +129,8 @@ def test_txt_with_ann_sibling_is_brat_and_without_is_plain_text(store, tmp_path)
     write(tmp_path / "mixed" / "b.txt", "Just an article.")
     report = import_paths(store, [tmp_path / "mixed"])
     assert report.added == 2 and stored(store) == [(1, "Marie Curie", "PERSON", "")]
+
+
+def test_a_t_id_defined_twice_is_named_on_its_line(store, tmp_path):
+    ann = pair(tmp_path / "in", "T1\tPERSON 0 11\tMarie Curie\nT1\tPERSON 0 5\tMarie\n")
+    assert refused(store, [ann]) == [f"{ann}:2: T1 is defined twice (again on this line); brat ids must be unique in a file"]

@@ -6,8 +6,10 @@ Exit status: 0 success, 1 something was refused or failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator import __version__
@@ -77,6 +79,42 @@ def main(argv: list[str] | None = None) -> int:
         return self_test()
     if args.verb is None:
         return open_window(args.db, argv)
+    with _escaped_output():
+        return _run(args)
+
+
+class _Escaped(io.TextIOBase):
+    """A text stream that writes control characters escaped: labels, notes and file names
+    printed by a verb can never send escape sequences to the terminal."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from annotator.core.text import escape_controls
+
+        self.stream.write(escape_controls(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+@contextmanager
+def _escaped_output():
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaped(sys.stdout), _Escaped(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(args) -> int:
+    """One verb, with every refusal as one line per problem (never a traceback)."""
     from annotator.core.model import AnnotationError
     from annotator.store import DatabaseError
     from annotator.core.problems import ExportError, InputError
@@ -131,9 +169,11 @@ def _progress(action: str):
     if not sys.stderr.isatty():
         return None
 
+    stream = getattr(sys.stderr, "stream", sys.stderr)  # our own \r, not escaped
+
     def show(done: int, total: int) -> None:
         if done == total or done % 250 == 0:
-            print(f"\r{action} {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+            print(f"\r{action} {done}/{total}", end="\n" if done == total else "", file=stream, flush=True)
 
     return show
 

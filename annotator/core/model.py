@@ -37,6 +37,32 @@ class AnnotationError(ValueError):
 
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# C0 and C1 control characters. Notes keep tab and line feed; labels and titles keep none
+# (a title may hold a tab). NUL and the like break brat and CoNLL round trips, and an escape
+# sequence in a label would reach the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TITLE_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str, pattern: re.Pattern, what: str) -> str:
+    found = pattern.search(value)
+    if found:
+        raise AnnotationError(f"{what} contains the control character {found.group()!r} at {found.start()}")
+    return value
+
+
+def check_note(note: Any, what: str = "note") -> str:
+    """A note as stored: a string, line breaks normalized to \n, no other control characters."""
+    if not isinstance(note, str):
+        raise AnnotationError(f"{what} must be a string")
+    return _no_control(note.replace("\r\n", "\n").replace("\r", "\n"), _NOTE_CONTROL, what)
+
+
+def check_title(title: Any) -> str:
+    if not isinstance(title, str):
+        raise AnnotationError("title must be a string")
+    return _no_control(title, _TITLE_CONTROL, "title")
 
 
 def check_offsets(start: Any, end: Any, text_length: int) -> None:
@@ -62,8 +88,8 @@ def check_label_name(name: Any) -> str:
 def _checked_label_name(name: str) -> str:
     if not name.strip():
         raise AnnotationError(f"label must be a non-empty string, got {name!r}")
-    if name != name.strip() or any(c in name for c in "\t\n\r"):
-        raise AnnotationError(f"label {name!r} has surrounding or control whitespace")
+    if name != name.strip() or _CONTROL.search(name):
+        raise AnnotationError(f"label {name!r} has surrounding whitespace or a control character")
     return name
 
 

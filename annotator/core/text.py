@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -231,10 +232,21 @@ def content_hash(text: str, utf8: bytes | None = None) -> str:
     return hashlib.sha256(text.encode("utf-8") if utf8 is None else utf8).hexdigest()
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters as the terminal should show them: escaped, never interpreted.
+_SHOWN_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character but tab and line feed written as ``\\xNN``:
+    a label or a file name can then never send an escape sequence to the terminal."""
+    return _SHOWN_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def title_of(text: str, fallback: str = "", limit: int = 120) -> str:
     """First non-blank line, shortened; the fallback (a file name) if there is none."""
     for line in text.split("\n", 20)[:20]:
-        line = " ".join(line.split())
+        line = " ".join(_CONTROLS.sub(" ", line).split())  # a title shows no control characters
         if line:
             return line if len(line) <= limit else line[: limit - 1] + "…"
     return fallback

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.labels import palette_color
-from annotator.core.model import AnnotationError, Label, Span, State
+from annotator.core.model import AnnotationError, Label, Span, State, check_note
 from annotator.core import limits
 from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import (
@@ -138,7 +138,8 @@ def _note(line: str, number: int) -> tuple[int, str, str]:
     match = _NOTE_LINE.match(line)
     if match is None:
         raise AnnotationError("a comment line must be '#<n><TAB>TYPE ID<TAB>text'")
-    kind, target, text = match.group(1), match.group(2), match.group(3) or ""
+    kind, target = match.group(1), match.group(2)
+    text = check_note(match.group(3) or "", f"{kind} comment")
     return number, target, text if kind == NOTES else f"[{kind}] {text}"
 
 

@@ -15,7 +15,9 @@ from annotator.core.model import (
     State,
     Status,
     check_label_name,
+    check_note,
     check_offsets,
+    check_title,
 )
 from annotator.core.text import TextError, check_text, content_hash, normalize_newlines, title_of
 from annotator.core.problems import ExportError, Problem
@@ -86,7 +88,7 @@ def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: 
     missing = [k for k in ("start", "end", "label") if k not in raw]
     if missing:
         raise AnnotationError(f"span is missing {', '.join(missing)}")
-    note = _string(raw, "note")
+    note = check_note(raw.get("note") or "", "span note")
     source, provenance = source_kind(raw.get("source"))
     return checked_span(
         original,
@@ -200,10 +202,7 @@ def document_fields(doc: Document, meta: dict) -> None:
     """Apply status and note carried in a record's meta (a re-imported export keeps them)."""
     if "status" in meta:
         doc.status = _enum(Status, meta.pop("status"), "meta.status")
-    note = meta.pop("note", "")
-    if not isinstance(note, str):
-        raise AnnotationError("meta.note must be a string")
-    doc.note = note
+    doc.note = check_note(meta.pop("note", "") or "", "meta.note")
 
 
 # Keys of an export's "meta" that describe the document row itself, not free metadata.
@@ -232,6 +231,7 @@ def document_with_meta(text: str, meta: dict, source_path: str, extra: dict | No
     title = meta.get("title") or ""
     if not isinstance(title, str):
         raise AnnotationError("meta.title must be a string")
+    check_title(title)
     free = {**(extra or {}), **{k: v for k, v in meta.items() if k not in _OWN_META}}
     doc = build_document(text, source_path=str(meta.get("source") or source_path), title=title, meta=free)
     document_fields(doc, {k: meta[k] for k in ("status", "note") if k in meta})

@@ -26,6 +26,7 @@ from annotator.core.model import (
     Span,
     State,
     Status,
+    check_note,
     check_offsets,
 )
 from annotator.store.bulk import AddResult, BulkWriter
@@ -266,7 +267,7 @@ class Store(CorpusReads, Suggestions):
 
     def set_document_note(self, doc_id: int, note: str) -> str:
         """Set a document's note; returns the previous one (for undo)."""
-        return self._set_document_field(doc_id, "note", note)
+        return self._set_document_field(doc_id, "note", check_note(note))
 
     def _set_document_field(self, doc_id: int, name: str, value: str) -> str:
         column = DocumentRow.__table__.c[name]
@@ -341,6 +342,8 @@ class Store(CorpusReads, Suggestions):
         allowed = {"label", "state", "source", "note", "start", "end", "annotator"}
         if unknown := changes.keys() - allowed:
             raise AnnotationError(f"cannot change {', '.join(sorted(unknown))} of a span")
+        if "note" in changes:
+            changes["note"] = check_note(changes["note"])
         with self._write() as s:
             before = self._span_by_id(s, span_id)
             after = replace(before, **changes)

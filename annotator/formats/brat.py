@@ -31,7 +31,7 @@ from annotator.formats.records import (
     not_carried,
     offset_map,
 )
-from annotator.formats.atomic import atomic_folder
+from annotator.formats.atomic import earlier_export, export_folder, listed
 from annotator.core.problems import Problem
 
 NAME = "brat"
@@ -221,20 +221,32 @@ def _brat_name(name: str) -> bool:
 
 
 def is_earlier_export(folder: Path) -> bool:
-    return (folder / "annotation.conf").is_file() and all(
-        p.is_file() and p.suffix in (".txt", ".ann", ".conf") for p in folder.iterdir()
-    )
+    """Whether an export wrote ``folder`` and nobody changed its files since (its manifest says so).
+
+    A brat project of the user's own (say, one that was imported) is never one, however it looks.
+    """
+    return earlier_export(folder)
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, force: bool = False) -> None:
+    """Write the pairs and confs into ``out``: a new folder, or files merged into an existing one.
+
+    A file the export did not write (or that was edited since) is never overwritten unless
+    ``force``, and never removed; see ``atomic.export_folder``.
+    """
     names: set[str] = set()
-    with atomic_folder(out, is_earlier_export) as folder:
+    with export_folder(out, NAME, force=force) as export:
+        folder = export.staging
         for doc, spans in items:
             name = file_name(doc, names)
             (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
             (folder / f"{name}.ann").write_text("".join(_ann_lines(doc, spans, log)), encoding="utf-8", newline="\n")
             log.documents += 1
         _write_confs(folder, labels)
+    if export.replaced:
+        log.problems.append(Problem(str(out), f"--force: overwrote {len(export.replaced)} file(s) the export had not written or that were changed since: {listed(export.replaced)}", warning=True))
+    if export.kept:
+        log.problems.append(Problem(str(out), f"kept {len(export.kept)} file(s) of an earlier export that were changed since it wrote them (this export does not write them): {listed(export.kept)}", warning=True))
 
 
 _UNSAFE = re.compile(r"[^\w.-]+")

@@ -1,12 +1,21 @@
-"""Opening a database file: engine, SQLite pragmas, migrations with a backup first."""
+"""Opening a database file: engine, SQLite pragmas, migrations with a backup first.
+
+Every connection is opened by path, never through a URL that SQLAlchemy or SQLite would
+parse: a file named ``a?b.db``, ``pct%41.db`` or in ``C# projects/`` is that file. Read-write
+connections get the plain path; read-only ones a SQLite URI in which every byte but letters,
+digits and ``/`` is percent-quoted.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
 HEAD_REVISION = "0002_provenance_text_length"
@@ -38,9 +47,28 @@ class NewerDatabaseError(DatabaseError):
     """The file was written by a newer version of the annotator."""
 
 
+def sqlite_uri(path: Path | str, **params: str) -> str:
+    """A ``file:`` URI that names ``path`` exactly (``?``, ``#``, ``%``, spaces, any script)."""
+    raw = os.fsencode(os.path.abspath(path))
+    safe = b"/"
+    if os.name == "nt":  # pragma: no cover - file:///C:/folder/x.db
+        raw, safe = b"/" + raw.replace(b"\\", b"/").lstrip(b"/"), b"/:"
+    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
+    return f"file:{quote(raw, safe=safe)}" + (f"?{query}" if query else "")
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A sqlite3 connection to exactly ``path`` (read-only: the file must exist and is never written)."""
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if readonly:
+        return sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=timeout, check_same_thread=False)
+    return sqlite3.connect(os.path.abspath(path), timeout=timeout, check_same_thread=False)
+
+
 def create_sqlite_engine(path: Path, *, readonly: bool = False, pragmas: dict[str, object] | None = None) -> Engine:
-    url = f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true" if readonly else f"sqlite+pysqlite:///{path}"
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # "sqlite://" only picks the dialect; the creator opens the file. QueuePool is what
+    # SQLAlchemy gives a file database (it would pick a single-thread pool for "sqlite://").
+    engine = create_engine("sqlite+pysqlite://", creator=lambda: connect(path, readonly=readonly), poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
@@ -71,7 +99,7 @@ def current_revision(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = connect(path, readonly=True)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables:
@@ -90,9 +118,9 @@ def backup(path: Path, revision: str) -> Path:
     """Copy the database (consistently, through SQLite) next to itself before a migration."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.backup-{revision}-{stamp}")
-    src = sqlite3.connect(path)
+    src = connect(path)
     try:
-        dst = sqlite3.connect(target)
+        dst = connect(target)
         try:
             src.backup(dst)
         finally:

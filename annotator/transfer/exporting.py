@@ -1,8 +1,10 @@
 """Streaming, atomic export of a Store to any export format.
 
-Documents stream from the store to the format's writer, which replaces the output (file or
-brat folder) only when everything is written. Spans or notes a format cannot carry are
-reported in the returned log, or refuse the export with ``strict``.
+Documents stream from the store to the format's writer, which replaces the output file only
+when everything is written (a brat folder's files are merged in then; a file the export did not
+write is overwritten only with ``force``). A name that is a FIFO, device, socket or folder is
+refused before any work. Spans or notes a format cannot carry are reported in the returned log,
+or refuse the export with ``strict``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from annotator.core.model import State
 from annotator.formats import EXPORT_FORMATS, module
+from annotator.formats.atomic import check_file_target
+from annotator.formats.scheme import sidecar_path
 from annotator.formats.records import ExportLog, Record
 from annotator.store.database import DamagedDatabaseError, damaged_message
 from annotator.store.rows import DamagedMeta
@@ -20,6 +24,7 @@ from annotator.core.problems import ExportError, Problem
 
 ExportReport = ExportLog  # documents, spans, problems
 _BY_SUFFIX = {".jsonl": "jsonl", ".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".iob2": "conll"}
+_WITH_SIDECAR = ("jsonl", "prodigy", "doccano", "conll")  # NAME.labels.json beside NAME
 
 __all__ = ["ExportError", "ExportReport", "export", "export_jsonl", "format_for"]
 
@@ -41,9 +46,13 @@ def export(
     labels: Iterable[str] | None = None,
     include_suggestions: bool = False,
     strict: bool = False,
+    force: bool = False,
     progress: Progress | None = None,
 ) -> ExportLog:
-    """Write the documents (filtered) to ``out``; the old output stays intact if anything fails."""
+    """Write the documents (filtered) to ``out``; the old output stays intact if anything fails.
+
+    ``force`` (brat): overwrite files in the folder that the export did not write; the log names them.
+    """
     out = Path(out)
     fmt = fmt or format_for(out)
     if fmt not in EXPORT_FORMATS:
@@ -52,7 +61,11 @@ def export(
     states = (State.ACCEPTED, State.SUGGESTED) if include_suggestions else (State.ACCEPTED,)
     log = ExportLog(str(out), strict)
     # Tokenizing costs ~30x the rest of a JSONL export, so only the prodigy format pays it.
-    options = {"tokens": fmt == "prodigy"} if fmt in ("jsonl", "prodigy") else {}
+    options = {"tokens": fmt == "prodigy"} if fmt in ("jsonl", "prodigy") else {"force": force} if fmt == "brat" else {}
+    if fmt != "brat":  # refused before any work (a FIFO, /dev/null, a folder); brat checks its folder itself
+        check_file_target(out)
+        if fmt in _WITH_SIDECAR:
+            check_file_target(sidecar_path(out))
     try:
         scheme = [label for label in store.labels() if labels is None or label.name in labels]
         items = store.iter_export(statuses=statuses, labels=labels, states=states)

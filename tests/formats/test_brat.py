@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from format_helpers import refused, stored, write
 
+from annotator.core.problems import ExportError
 from annotator.core.model import Label
 from annotator.store import Store
 from annotator.transfer.exporting import export
@@ -113,14 +114,18 @@ def test_export_replaces_an_earlier_export_but_never_other_files(store, tmp_path
     import_paths(store, [tmp_path / "in"])
     out = tmp_path / "out"
     export(store, out, "brat")
-    write(out / "doc-000099.ann", "stale")
+    write(out / "doc-000099.ann", "not the export's")  # a file the export did not write is kept
     export(store, out, "brat")
-    assert sorted(p.name for p in out.iterdir()) == ["annotation.conf", "doc.ann", "doc.txt", "kb_shortcuts.conf", "visual.conf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".annotator-export.json", "annotation.conf", "doc-000099.ann", "doc.ann", "doc.txt", "kb_shortcuts.conf", "visual.conf"
+    ]
     mine = tmp_path / "mine"
     write(mine / "thesis.tex", "precious")
-    with pytest.raises(FileExistsError, match="not an earlier export"):
+    write(mine / "doc.ann", "my own annotations")
+    with pytest.raises(ExportError, match=r"would overwrite 1 file\(s\) it did not write: doc.ann; nothing was written"):
         export(store, mine, "brat")
-    assert (mine / "thesis.tex").read_text() == "precious"
+    assert sorted(p.name for p in mine.iterdir()) == ["doc.ann", "thesis.tex"]
+    assert (mine / "doc.ann").read_text() == "my own annotations"
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name or p.name.endswith(".old")] == []
 
 

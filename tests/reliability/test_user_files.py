@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.model import Label
+from annotator.core.model import Label, Span
 from annotator.formats import atomic
 from annotator.store import Store
 from annotator.store.database import HEAD_REVISION, backup, current_revision
@@ -229,6 +229,61 @@ def test_an_empty_folder_or_a_link_to_a_folder_is_filled_in_place(tmp_path, caps
     assert link.is_symlink() and (real / "doc0.ann").exists()
     assert partials(tmp_path) == []
     TALLY["trials"] += 2
+
+
+def test_a_merge_cut_short_leaves_files_the_next_export_still_owns(tmp_path, capsys, monkeypatch):
+    db = filled_db(tmp_path, TEXT, "Ada Lovelace wrote in London.", "Alan Turing worked in Manchester.")
+    out = tmp_path / "out"
+    assert run(capsys, db, "export", out, "--format", "brat")[0] == 0
+    (out / "mine.txt").write_text("mine")
+    real_replace = os.replace
+    for cut in range(1, 12):  # the manifest, 9 files, the manifest again: a crash before each
+        calls = {"n": 0}
+
+        def crashing(src, dst, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == cut:
+                raise OSError(5, "Input/output error (injected)")
+            return real_replace(src, dst, *args, **kwargs)
+
+        with Store(db) as store:  # a change to every file, so the next export differs from this one
+            store.save_labels([Label("PERSON", f"#0000{cut:02d}", None, "")])
+            for doc_id in (1, 2, 3):
+                store.add_span(doc_id, Span(cut, cut + 1, "PERSON"))
+        monkeypatch.setattr(atomic.os, "replace", crashing)
+        code, _, err = run(capsys, db, "export", out, "--format", "brat")
+        monkeypatch.setattr(atomic.os, "replace", real_replace)
+        assert code == 1 and "Input/output error (injected)" in err
+        TALLY["faults"] += 1
+        code, _, err = run(capsys, db, "export", out, "--format", "brat")
+        assert code == 0, err
+        assert (out / "mine.txt").read_text() == "mine" and atomic.earlier_export(out)
+        assert partials(tmp_path) == []
+        TALLY["trials"] += 1
+
+
+def test_a_folder_whose_parent_cannot_be_written_is_staged_inside_and_cleaned(tmp_path, capsys, monkeypatch):
+    db = filled_db(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    gone = dead_pid()
+    left = out / f"..annotator-export.{atomic._HOST}-{gone}-0123abcd.partial"
+    left.mkdir()
+    (left / "doc0.txt").write_text("what a killed export staged")
+    real_mkdir = os.mkdir
+
+    def no_room_beside(path, *args, **kwargs):
+        if Path(path).parent == tmp_path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "mkdir", no_room_beside)
+    assert run(capsys, db, "export", out, "--format", "brat")[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        atomic.MANIFEST, "annotation.conf", "doc0.ann", "doc0.txt", "kb_shortcuts.conf", "visual.conf"
+    ]
+    TALLY["trials"] += 1
+    TALLY["faults"] += 1
 
 
 def test_brat_names_that_are_folders_links_or_fifos_are_never_replaced_even_with_force(tmp_path, capsys):

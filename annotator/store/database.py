@@ -49,12 +49,12 @@ class NewerDatabaseError(DatabaseError):
 
 def sqlite_uri(path: Path | str, **params: str) -> str:
     """A ``file:`` URI that names ``path`` exactly (``?``, ``#``, ``%``, spaces, any script)."""
-    raw = os.fsencode(os.path.abspath(path))
-    safe = b"/"
-    if os.name == "nt":  # pragma: no cover - file:///C:/folder/x.db
-        raw, safe = b"/" + raw.replace(b"\\", b"/").lstrip(b"/"), b"/:"
+    raw, safe = os.fsencode(os.path.abspath(path)), "/"
+    if os.name == "nt":  # pragma: no cover - C:\x.db -> file:///C:/x.db; \\host\share\x.db -> file:////host/share/x.db
+        raw, safe = raw.replace(b"\\", b"/"), "/:"
+        raw = raw if raw.startswith(b"/") else b"/" + raw
     query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
-    return f"file:{quote(raw, safe=safe)}" + (f"?{query}" if query else "")
+    return f"file://{quote(raw, safe=safe)}" + (f"?{query}" if query else "")
 
 
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:

@@ -476,6 +476,26 @@ def test_a_database_path_with_uri_characters_is_that_file(tmp_path, capsys, monk
     TALLY["inputs"] += 1
 
 
+def test_an_old_database_with_odd_name_is_migrated_in_place_with_its_backup_beside_it(tmp_path):
+    old = min((ROOT / "tests" / "fixtures").glob("schema_*.db"))
+    assert old.stem != f"schema_{HEAD_REVISION}"
+    db = tmp_path / "C# projects" / "old?v=1 %41.db"
+    db.parent.mkdir()
+    db.write_bytes(old.read_bytes())
+    with Store(db) as store:
+        assert not store.created and store.count_documents() == 2
+        saved = store.backup_path
+        assert saved.parent == db.parent and saved.name.startswith(f"{db.name}.backup-")
+        labels = store.labels()
+    assert current_revision(db) == HEAD_REVISION
+    assert current_revision(saved) == old.stem.removeprefix("schema_")
+    with Store(db) as store:
+        assert store.labels() == labels and store.backup_path is None
+    assert files_of(db.parent) == sorted([db.name, saved.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["C# projects"]
+    TALLY["trials"] += 1
+
+
 def test_a_read_only_file_with_odd_name_opens_read_only(tmp_path):
     db = tmp_path / "C# projects" / "r?o%41.db"
     db.parent.mkdir()

@@ -163,7 +163,17 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def partial_name(name: str) -> str:
-    return f".{name}.{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.partial"
+    return f".{_short(name)}.{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.partial"
+
+
+def _short(name: str, limit: int = 200) -> str:
+    """``name``, or for a name near the file system's 255 bytes, its start and a hash of it."""
+    if len(os.fsencode(name)) <= limit:
+        return name
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    while len(os.fsencode(name)) > limit - 13:
+        name = name[:-1]
+    return f"{name}~{digest}"
 
 
 def remove_stale_partials(folder: Path, name: str) -> list[str]:
@@ -173,7 +183,7 @@ def remove_stale_partials(folder: Path, name: str) -> list[str]:
     started after the file was last written; older versions' names once they are an hour old.
     Links are never followed or removed.
     """
-    prefix, suffix, removed = f".{name}.", ".partial", []
+    prefix, suffix, removed = f".{_short(name)}.", ".partial", []
     try:
         scan = os.scandir(folder)
     except OSError:
@@ -311,15 +321,18 @@ def _make_staging(folder: Path, exists: bool) -> Path:
     beside = folder.parent / partial_name(folder.name)
     try:
         os.mkdir(beside, 0o777)  # the user's umask applies
-    except OSError:
+    except OSError as error:
         if not exists:
-            raise
+            raise ExportError(f"{folder}: cannot create it in {folder.parent} ({error.strerror or error}); nothing was written") from None
     else:
         if not exists or os.stat(beside).st_dev == os.stat(folder).st_dev:
             return beside
         os.rmdir(beside)
     inside = folder / partial_name(_STAGING)
-    os.mkdir(inside, 0o777)
+    try:
+        os.mkdir(inside, 0o777)
+    except OSError as error:
+        raise ExportError(f"{folder}: cannot write in this folder ({error.strerror or error}); nothing was written") from None
     return inside
 
 

@@ -579,3 +579,17 @@ def test_a_killed_export_leaves_a_partial_that_the_next_export_removes(tmp_path,
     assert code == 0
     assert partials(out.parent) == []
     TALLY["trials"] += 1
+
+
+def test_a_name_near_the_file_system_limit_gets_a_temporary_name_that_fits(tmp_path, capsys):
+    db = filled_db(tmp_path)
+    out = tmp_path / ("é" * 120 + ".jsonl")  # 246 bytes: NAME.partial would not fit in 255
+    gone = dead_pid()
+    stale = tmp_path / atomic.partial_name(out.name).replace(f"-{os.getpid()}-", f"-{gone}-")
+    stale.write_bytes(b"x" * 1000)
+    assert len(os.fsencode(stale.name)) <= 255
+    assert run(capsys, db, "export", out)[0] == 0
+    assert out.read_text(encoding="utf-8").startswith('{"text"') and not stale.exists()
+    assert partials(tmp_path) == []
+    TALLY["trials"] += 1
+    TALLY["inputs"] += 1

@@ -7,8 +7,11 @@ accepted or rejected since (maybe in another document, with its own history) sta
 
 The search runs off the UI thread when the editor has a ``background`` runner: measured
 on 2,000 seed-like articles it takes 0.3-0.7 s for a name found in most of them (15-180 ms
-on 100-200 articles), too long for the event loop. An undo that comes while the search
-still runs waits for it, then takes back what it stored.
+on 100-200 articles), too long for the event loop. It never holds the database's write lock
+while it searches or decides: the store writes its suggestions in short transactions (a few
+tens of milliseconds each), so the user's own edits go on meanwhile. An undo that comes
+while the search still runs cancels it (it stops after the batch or write under way), then
+takes back what it stored.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ class LearningSink(Protocol):
     def suggestions_removed(self, removed: list[tuple[int, int]]) -> None: ...  # (doc_id, span_id)
 
 
-# Returns a BackgroundJob (annotator/gui/background.py), not started yet, that will run ``find()``.
-Runner = Callable[[Callable[[], object]], object]
+# Returns a BackgroundJob (annotator/gui/background.py), not started yet, that will run
+# ``find(cancelled)`` with the job's own ``cancelled()`` check.
+Runner = Callable[[Callable[[Callable[[], bool] | None], object]], object]
 
 
 class LearnMatches(StoreCommand):
@@ -38,8 +42,8 @@ class LearnMatches(StoreCommand):
         self.ids: list[int] = []
         self.job = None  # the search still running, or whose result is not delivered yet
 
-    def _find(self):
-        return propagate(self.store, self.label, self.phrase, exclude=self.where)
+    def _find(self, cancelled: Callable[[], bool] | None = None):
+        return propagate(self.store, self.label, self.phrase, exclude=self.where, cancelled=cancelled)
 
     def do(self) -> None:
         self.ids = []
@@ -63,7 +67,8 @@ class LearnMatches(StoreCommand):
             self.job = None
 
     def revert(self) -> None:
-        if self.job is not None:  # still searching: wait, then take back what it stores
+        if self.job is not None:  # still searching: stop it, then take back what it stored
+            self.job.cancel()
             self.job.wait()
             self.ids = self.job.result.ids if self.job.result is not None else []
             self.job = None

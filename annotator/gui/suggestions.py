@@ -76,8 +76,11 @@ class Suggestions(QObject):
         self.settings.setValue(LEARN_KEY, on)
 
     def _learn_in_background(self, find) -> BackgroundJob:
-        """A job for one learned string-match search (a LearnMatches command starts it, once connected)."""
-        job = BackgroundJob(lambda _progress, _cancelled: find(), self)
+        """A job for one learned string-match search (a LearnMatches command starts it, once connected).
+
+        ``find(cancelled)`` writes its suggestions in short transactions, never holding the write
+        lock while it searches; an undo cancels it between batches."""
+        job = BackgroundJob(lambda _progress, cancelled: find(cancelled), self)
         self.learning_jobs.add(job)
         job.failed.connect(lambda error: self._say(f"Could not suggest the span's text elsewhere: {error}"))
         job.ended.connect(lambda: self._learning_ended(job))

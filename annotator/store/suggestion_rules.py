@@ -6,7 +6,8 @@ human or accepted span (nor over another pending suggestion).
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotator.core.model import Source, State
@@ -25,6 +26,13 @@ class SuggestionResult:
     def stored(self) -> int:
         return len(self.ids)
 
+    def absorb(self, other: SuggestionResult) -> None:
+        """Add ``other``'s ids, documents and counts to this one (one result for many calls)."""
+        self.ids += other.ids
+        self.documents |= other.documents
+        for name in ("duplicates", "overlaps_decided", "rejected", "overlaps_suggestion", "invalid"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 class Taken:
     """The spans of one document, as add_suggestions needs them to refuse a candidate."""
@@ -33,6 +41,19 @@ class Taken:
         self.keys: dict[tuple[int, int, int], State] = {}
         self.decided = Intervals()
         self.suggested = Intervals()
+
+    @classmethod
+    def of(cls, spans: Iterable[tuple[int, int, int, str, str]]) -> Taken:
+        """From stored ``(start, end, label_id, source, state)`` rows, in any order (sorted once)."""
+        taken, decided, suggested = cls(), [], []
+        for start, end, label_id, source, state in spans:
+            taken.keys[(start, end, label_id)] = State(state)
+            if state == State.ACCEPTED or (source == Source.HUMAN and state != State.REJECTED):
+                decided.append((start, end))
+            elif state == State.SUGGESTED:
+                suggested.append((start, end))
+        taken.decided, taken.suggested = Intervals(decided), Intervals(suggested)
+        return taken
 
     def add(self, start: int, end: int, label_id: int, source: Source, state: State) -> None:
         self.keys[(start, end, label_id)] = state
@@ -59,20 +80,31 @@ class Taken:
 
 
 class Intervals:
-    """Intervals sorted by start; an overlap test looks back only as far as the longest one."""
+    """Intervals sorted by start, with the largest end so far beside each (``reach``).
 
-    def __init__(self) -> None:
-        self.items: list[tuple[int, int]] = []
-        self.longest = 0
+    Every interval left of ``bisect(items, (end,))`` starts before ``end``; one of them
+    overlaps ``[start, end)`` exactly when the largest of their ends passes ``start``: one
+    bisection per test, however long or nested the intervals (a lookback over the longest one
+    made a long human span cost a scan of the document's spans per candidate).
+    """
+
+    def __init__(self, items: Iterable[tuple[int, int]] = ()) -> None:
+        self.items: list[tuple[int, int]] = sorted(items)
+        self.reach: list[int] = []
+        furthest = -1
+        for _, end in self.items:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
 
     def add(self, start: int, end: int) -> None:
-        insort(self.items, (start, end))
-        self.longest = max(self.longest, end - start)
+        i = bisect_right(self.items, (start, end))
+        self.items.insert(i, (start, end))
+        self.reach.insert(i, max(end, self.reach[i - 1]) if i else end)
+        j = i + 1  # later reaches grow to ``end`` where they fall short of it (in order: stops at once mostly)
+        while j < len(self.reach) and self.reach[j] < end:
+            self.reach[j] = end
+            j += 1
 
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect_left(self.items, (end,))  # items before i start before end
-        while i > 0 and self.items[i - 1][0] > start - self.longest:
-            i -= 1
-            if self.items[i][1] > start:
-                return True
-        return False
+        return i > 0 and self.reach[i - 1] > start

@@ -5,14 +5,18 @@ Export: tokens from spaCy's English rules; every span is placed with
 boundaries cannot be carried and is reported with its document and offsets. All aligned
 spans go to ``doc.spans["sc"]``, the non-overlapping ones (first in text order, longer first)
 to ``doc.ents``. Document fields, span notes/sources/states and the label scheme travel in
-``doc.user_data["annotator"]`` (kept by DocBin, ignored by training).
+``doc.user_data["annotator"]`` (kept by DocBin, ignored by training). Tokens carry only what
+NER training reads (TRAINING_ATTRS). A corpus of more than SHARD_CHARS characters of text is
+written as a folder of .spacy files, one DocBin in memory at a time (see ``write``).
 Import: spans from ``doc.ents`` and every span group, deduplicated.
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +39,18 @@ from annotator.formats.records import (
 )
 from annotator.formats.scheme import scheme_labels
 from annotator.formats.tokenization import blank_english, non_overlapping, placed_on_tokens, spacy_doc
-from annotator.formats.atomic import atomic_binary_writer
+from annotator.formats.atomic import MANIFEST, FolderExport, OutputRefused, atomic_binary_writer, export_folder, listed
 from annotator.core.problems import Problem
 
 NAME = "spacy"
 KEY = "annotator"  # our entry in doc.user_data
+# Text characters per .spacy file written: a shard's DocBin and its serialisation take ~40 bytes
+# per character (bench/bench_growth.py), so an export peaks near 300 MB whatever the corpus.
+SHARD_CHARS = 4_000_000
+# What a NER training corpus needs of each token: its text, the whitespace after it (always
+# stored) and the entity annotation. DocBin's default adds tag, head, dep, lemma, morph, pos
+# and sentence starts, all empty here (the blank tokenizer sets none): twice the memory for nothing.
+TRAINING_ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID")
 
 
 # -- reading ------------------------------------------------------------------
@@ -256,18 +267,91 @@ def _spans(sdoc, extras: dict[tuple, dict], known) -> tuple[list[Span], list[str
 # -- writing ------------------------------------------------------------------
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, force: bool = False) -> None:
+    """Write ``out``: one ``.spacy`` file, or a folder of them when the corpus is large.
+
+    spaCy's DocBin holds its whole content in memory until it is serialised (100,000 articles
+    took 16.9 GB), so documents go into shards of at most ``SHARD_CHARS`` characters of text.
+    A corpus that fits in one shard is the file ``out``, as always. A larger one makes ``out``
+    a folder of ``part-00001.spacy``, ``part-00002.spacy``, ... (``spacy train`` and our import
+    read a folder of .spacy files), written like a brat export: new, or merged into the
+    folder an earlier sharded export wrote (see atomic.export_folder; ``force`` as there).
+    An earlier sharded export is written as a folder again, however small the corpus now is.
+    Memory holds one shard. Every shard's first document carries the label scheme.
+    """
+    out = Path(out)
+    shard, chars, written, folder = _docbin(), 0, 0, None
+    with ExitStack() as stack:
+        if earlier_shards(out):
+            folder = stack.enter_context(export_folder(out, NAME, force=force))
+        for doc, spans in items:
+            if len(shard) and chars + len(doc.text) > SHARD_CHARS:
+                if folder is None:
+                    folder = stack.enter_context(_shard_folder(out, force))
+                written += 1
+                _write_shard(folder.staging, written, shard)
+                shard, chars = _docbin(), 0
+            sdoc = _training_doc(doc, spans, log)
+            if not len(shard):
+                sdoc.user_data[KEY]["labels"] = labels_to_json(labels)["labels"]
+            shard.add(sdoc)
+            chars += len(doc.text)
+            log.documents += 1
+        if folder is None:
+            with atomic_binary_writer(out) as handle:
+                handle.write(shard.to_bytes())
+            return
+        if len(shard) or not written:
+            written += 1
+            _write_shard(folder.staging, written, shard)
+    log.problems.append(
+        Problem(
+            str(out),
+            f"written as a folder of {written} .spacy file(s) of at most {SHARD_CHARS:,} characters of text each "
+            "(one DocBin is held whole in memory); spacy train and annotator import read the folder",
+            warning=True,
+        )
+    )
+    if folder.replaced:
+        log.problems.append(Problem(str(out), f"--force: overwrote {len(folder.replaced)} file(s) the export had not written or that were changed since: {listed(folder.replaced)}", warning=True))
+    if folder.kept:
+        log.problems.append(Problem(str(out), f"kept {len(folder.kept)} file(s) of an earlier export that were changed since it wrote them (this export does not write them): {listed(folder.kept)}", warning=True))
+
+
+def earlier_shards(out: Path) -> bool:
+    """Whether ``out`` is a folder of .spacy files that an earlier (sharded) spacy export wrote."""
+    try:
+        with open(Path(out) / MANIFEST, "rb") as handle:
+            manifest = json.loads(handle.read(1 << 20))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("written_by") == "annotator" and manifest.get("format") == NAME and Path(out).is_dir()
+
+
+@contextmanager
+def _shard_folder(out: Path, force: bool) -> Iterator[FolderExport]:
+    try:
+        with export_folder(out, NAME, force=force) as folder:
+            yield folder
+    except OutputRefused as error:
+        if not out.is_file():
+            raise
+        raise OutputRefused(
+            f"{out}: the corpus holds more than {SHARD_CHARS:,} characters of text, so it is written as a folder "
+            f"of .spacy files, and {out} is a file (an earlier, smaller export?); remove it or choose a new name; "
+            "nothing was written"
+        ) from error
+
+
+def _docbin():
     from spacy.tokens import DocBin
 
-    docbin = DocBin(store_user_data=True)
-    for doc, spans in items:
-        sdoc = _training_doc(doc, spans, log)
-        if log.documents == 0:
-            sdoc.user_data[KEY]["labels"] = labels_to_json(labels)["labels"]
-        docbin.add(sdoc)
-        log.documents += 1
-    with atomic_binary_writer(out) as handle:
-        handle.write(docbin.to_bytes())
+    return DocBin(attrs=TRAINING_ATTRS, store_user_data=True)
+
+
+def _write_shard(folder: Path, number: int, shard) -> None:
+    with open(folder / f"part-{number:05d}.spacy", "wb") as handle:
+        handle.write(shard.to_bytes())
 
 
 def _training_doc(doc, spans: list[Span], log: ExportLog):

@@ -51,7 +51,8 @@ def export(
 ) -> ExportLog:
     """Write the documents (filtered) to ``out``; the old output stays intact if anything fails.
 
-    ``force`` (brat): overwrite files in the folder that the export did not write; the log names them.
+    ``force`` (brat, and spacy when it writes a folder of shards): overwrite files in the folder
+    that the export did not write; the log names them.
     """
     out = Path(out)
     fmt = fmt or format_for(out)
@@ -61,8 +62,10 @@ def export(
     states = (State.ACCEPTED, State.SUGGESTED) if include_suggestions else (State.ACCEPTED,)
     log = ExportLog(str(out), strict)
     # Tokenizing costs ~30x the rest of a JSONL export, so only the prodigy format pays it.
-    options = {"tokens": fmt == "prodigy"} if fmt in ("jsonl", "prodigy") else {"force": force} if fmt == "brat" else {}
-    if fmt != "brat":  # refused before any work (a FIFO, /dev/null, a folder); brat checks its folder itself
+    options = {"tokens": fmt == "prodigy"} if fmt in ("jsonl", "prodigy") else {"force": force} if fmt in ("brat", "spacy") else {}
+    # Refused before any work (a FIFO, /dev/null, a folder); brat checks its folder itself, and so
+    # does a spacy export into the folder of .spacy files an earlier, sharded one wrote.
+    if fmt != "brat" and not (fmt == "spacy" and module(fmt).earlier_shards(out)):
         check_file_target(out)
         if fmt in _WITH_SIDECAR:
             check_file_target(sidecar_path(out))

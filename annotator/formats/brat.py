@@ -31,7 +31,7 @@ from annotator.formats.records import (
     not_carried,
     offset_map,
 )
-from annotator.formats.atomic import earlier_export, export_folder, listed
+from annotator.formats.folder_export import earlier_export, export_folder, listed
 from annotator.core.problems import Problem
 
 NAME = "brat"
@@ -232,7 +232,7 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
     """Write the pairs and confs into ``out``: a new folder, or files merged into an existing one.
 
     A file the export did not write (or that was edited since) is never overwritten unless
-    ``force``, and never removed; see ``atomic.export_folder``.
+    ``force``, and never removed; see ``folder_export.export_folder``.
     """
     names: set[str] = set()
     with export_folder(out, NAME, force=force) as export:

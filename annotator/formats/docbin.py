@@ -39,7 +39,8 @@ from annotator.formats.records import (
 )
 from annotator.formats.scheme import scheme_labels
 from annotator.formats.tokenization import blank_english, non_overlapping, placed_on_tokens, spacy_doc
-from annotator.formats.atomic import MANIFEST, FolderExport, OutputRefused, atomic_binary_writer, export_folder, listed
+from annotator.formats.atomic import OutputRefused, atomic_binary_writer
+from annotator.formats.folder_export import MANIFEST, FolderExport, export_folder, listed
 from annotator.core.problems import Problem
 
 NAME = "spacy"
@@ -275,7 +276,7 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
     A corpus that fits in one shard is the file ``out``, as always. A larger one makes ``out``
     a folder of ``part-00001.spacy``, ``part-00002.spacy``, ... (``spacy train`` and our import
     read a folder of .spacy files), written like a brat export: new, or merged into the
-    folder an earlier sharded export wrote (see atomic.export_folder; ``force`` as there).
+    folder an earlier sharded export wrote (see folder_export.export_folder; ``force`` as there).
     An earlier sharded export is written as a folder again, however small the corpus now is.
     Memory holds one shard. Every shard's first document carries the label scheme.
     """

@@ -13,7 +13,7 @@ from format_helpers import jsonl
 
 from annotator.cli import main
 from annotator.formats import docbin
-from annotator.formats.atomic import MANIFEST
+from annotator.formats.folder_export import MANIFEST
 from annotator.formats.tokenization import blank_english
 from annotator.store import Store
 from annotator.transfer.exporting import export

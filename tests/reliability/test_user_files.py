@@ -31,7 +31,8 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.model import Label, Span
-from annotator.formats import atomic
+from annotator.formats import atomic, folder_export
+from annotator.formats import partials as partial_files
 from annotator.store import Store
 from annotator.store.database import HEAD_REVISION, backup, current_revision
 from tests.reliability.tally import TALLY
@@ -159,7 +160,7 @@ def test_brat_export_over_an_imported_brat_project_is_refused_naming_every_file(
     assert after["."] == before["."]  # the same folder, same mode
     assert {name: after[name] for name in ("NOTES.md", "tools.conf")} == {name: before[name] for name in ("NOTES.md", "tools.conf")}
     assert after["a.ann"][0] == before["a.ann"][0] == 0o644  # a replaced file keeps its mode
-    assert sorted(after) == sorted([*before, "kb_shortcuts.conf", "visual.conf", atomic.MANIFEST])
+    assert sorted(after) == sorted([*before, "kb_shortcuts.conf", "visual.conf", folder_export.MANIFEST])
     assert partials(tmp_path) == []
     TALLY["trials"] += 1
 
@@ -172,7 +173,7 @@ def test_re_export_replaces_only_its_own_unchanged_files_and_keeps_the_rest(tmp_
     assert stat.S_IMODE(out.stat().st_mode) == 0o750  # the umask, not mkdtemp's 700
     assert {stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()} == {0o640}
     assert sorted(p.name for p in out.iterdir()) == [
-        atomic.MANIFEST, "annotation.conf", "doc0.ann", "doc0.txt", "doc1.ann", "doc1.txt", "kb_shortcuts.conf", "visual.conf"
+        folder_export.MANIFEST, "annotation.conf", "doc0.ann", "doc0.txt", "doc1.ann", "doc1.txt", "kb_shortcuts.conf", "visual.conf"
     ]
     (out / "README.md").write_text("mine", encoding="utf-8")
     os.chmod(out / "doc0.ann", 0o600)
@@ -204,7 +205,7 @@ def test_re_export_replaces_only_its_own_unchanged_files_and_keeps_the_rest(tmp_
         "(this export does not write them): doc1.ann\n"
     )
     assert sorted(p.name for p in out.iterdir()) == [
-        atomic.MANIFEST, "README.md", "annotation.conf", "doc0.ann", "doc0.txt", "doc1.ann", "kb_shortcuts.conf", "visual.conf"
+        folder_export.MANIFEST, "README.md", "annotation.conf", "doc0.ann", "doc0.txt", "doc1.ann", "kb_shortcuts.conf", "visual.conf"
     ]
     assert (out / "doc1.ann").read_bytes() == before["doc1.ann"][2]
     assert partials(tmp_path) == []
@@ -257,7 +258,7 @@ def test_a_merge_cut_short_leaves_files_the_next_export_still_owns(tmp_path, cap
         TALLY["faults"] += 1
         code, _, err = run(capsys, db, "export", out, "--format", "brat")
         assert code == 0, err
-        assert (out / "mine.txt").read_text() == "mine" and atomic.earlier_export(out)
+        assert (out / "mine.txt").read_text() == "mine" and folder_export.earlier_export(out)
         assert partials(tmp_path) == []
         TALLY["trials"] += 1
 
@@ -267,7 +268,7 @@ def test_a_folder_whose_parent_cannot_be_written_is_staged_inside_and_cleaned(tm
     out = tmp_path / "out"
     out.mkdir()
     gone = dead_pid()
-    left = out / f"..annotator-export.{atomic._HOST}-{gone}-0123abcd.partial"
+    left = out / f"..annotator-export.{partial_files._HOST}-{gone}-0123abcd.partial"
     left.mkdir()
     (left / "doc0.txt").write_text("what a killed export staged")
     real_mkdir = os.mkdir
@@ -280,7 +281,7 @@ def test_a_folder_whose_parent_cannot_be_written_is_staged_inside_and_cleaned(tm
     monkeypatch.setattr(atomic.os, "mkdir", no_room_beside)
     assert run(capsys, db, "export", out, "--format", "brat")[0] == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        atomic.MANIFEST, "annotation.conf", "doc0.ann", "doc0.txt", "kb_shortcuts.conf", "visual.conf"
+        folder_export.MANIFEST, "annotation.conf", "doc0.ann", "doc0.txt", "kb_shortcuts.conf", "visual.conf"
     ]
     TALLY["trials"] += 1
     TALLY["faults"] += 1
@@ -519,7 +520,7 @@ def dead_pid() -> int:
 def test_stale_partials_of_the_target_are_removed_and_nothing_else(tmp_path, capsys):
     db = filled_db(tmp_path)
     out = tmp_path / "out.jsonl"
-    host, me, gone = atomic._HOST, os.getpid(), dead_pid()
+    host, me, gone = partial_files._HOST, os.getpid(), dead_pid()
     now = time.time()
     names = {
         f".out.jsonl.{host}-{gone}-0123abcd.partial": (now, False),  # its process is gone
@@ -585,7 +586,7 @@ def test_a_name_near_the_file_system_limit_gets_a_temporary_name_that_fits(tmp_p
     db = filled_db(tmp_path)
     out = tmp_path / ("é" * 120 + ".jsonl")  # 246 bytes: NAME.partial would not fit in 255
     gone = dead_pid()
-    stale = tmp_path / atomic.partial_name(out.name).replace(f"-{os.getpid()}-", f"-{gone}-")
+    stale = tmp_path / partial_files.partial_name(out.name).replace(f"-{os.getpid()}-", f"-{gone}-")
     stale.write_bytes(b"x" * 1000)
     assert len(os.fsencode(stale.name)) <= 255
     assert run(capsys, db, "export", out)[0] == 0

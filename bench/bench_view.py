@@ -10,6 +10,10 @@ Figures (median of --runs), with label names on the text (the default) and off:
   edit      the same through the Editor, SQLite commit included          (informative)
   from DB   Editor.open: the document and its spans read from SQLite, then shown (informative)
   list      document list over --list-docs documents: model, first paint (issue: about a second)
+  one line  a --long-size article (default 20 MB) on a single line with --spans spans: open and
+            first paint, time and peak memory, against a bare QPlainTextEdit given the same line
+            (each in its own process, so that peak memory is its own; informative: issue 16
+            measured 79 s and 6 GB for 100 MB before the view cut long paragraphs into blocks)
 The baseline is a bare QPlainTextEdit + QSyntaxHighlighter painting the same spans
 from a precomputed per-block list; ratios are ours / baseline in the same run.
 """
@@ -17,7 +21,10 @@ from a precomputed per-block list; ratios are ours / baseline in the same run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
+import subprocess
 import random
 import re
 import statistics
@@ -114,7 +121,11 @@ def main() -> int:
     parser.add_argument("--spans", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--list-docs", type=int, default=100_000, help="0 skips the document list figure")
+    parser.add_argument("--long-size", type=int, default=20_000_000, help="characters of the one-line article; 0 skips it")
+    parser.add_argument("--child", choices=["bare", "ours"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return one_line_child(args.child, args.long_size, args.spans)
     app = QApplication.instance() or QApplication([])
     text = make_text(args.size)
     spans = make_spans(text, args.spans)
@@ -181,18 +192,60 @@ def main() -> int:
     print(f"open the same article from the database (Store reads + view): {db_open_ms:.0f} ms")
     if args.list_docs:
         print(f"document list of {args.list_docs:,} documents, opened and painted: {document_list_ms(args.list_docs):.0f} ms")
+    long_line = ""
+    if args.long_size:
+        bare_line, ours_line = (one_line_run(kind, args.long_size, args.spans) for kind in ("bare", "ours"))
+        megabytes = args.long_size / 1e6
+        print(f"open a {megabytes:.0f} MB one-line article with {ours_line['spans']:,} spans: {ours_line['ms']:.0f} ms, peak memory {ours_line['peak_mb']:.0f} MB ({ours_line['open_mb']:.0f} MB for opening)")
+        print(f"baseline open of the same line (bare QPlainTextEdit): {bare_line['ms']:.0f} ms, peak memory {bare_line['peak_mb']:.0f} MB ({bare_line['open_mb']:.0f} MB for opening)")
+        print(f"one-line ratio ours/baseline: {ours_line['ms'] / bare_line['ms']:.2f}x time, {ours_line['open_mb'] / max(bare_line['open_mb'], 1):.2f}x memory for opening")
+        long_line = f", {megabytes:.0f} MB one line {ours_line['ms'] / 1000:.1f} s / {ours_line['peak_mb']:.0f} MB (bare {bare_line['ms'] / 1000:.1f} s / {bare_line['peak_mb']:.0f} MB)"
     ok = max(ours_open, open_off) <= 250 and max(ours_edit, edit_off) <= 16 and max(ours_scroll, scroll_off) <= 8
     print(
         f"summary: open {ours_open:.0f} ms ({ours_open / base_open:.2f}x baseline; {open_off:.0f} ms without label names), "
         f"one-span update {ours_edit:.2f} ms ({ours_edit / base_edit:.2f}x; {edit_off:.2f} ms without), "
         f"scroll + repaint {ours_scroll:.2f} ms ({ours_scroll / base_scroll:.2f}x; {scroll_off:.2f} ms without), "
         f"jump + repaint {ours_jump:.2f} ms ({ours_jump / base_jump:.2f}x; {jump_off:.2f} ms without), "
-        f"edit with commit {edit_ms:.1f} ms, open from DB {db_open_ms:.0f} ms: {'targets met' if ok else 'TARGETS MISSED'}"
+        f"edit with commit {edit_ms:.1f} ms, open from DB {db_open_ms:.0f} ms{long_line}: {'targets met' if ok else 'TARGETS MISSED'}"
     )
     view.close()
     bare.close()
     app.processEvents()
     return 0 if ok else 1
+
+
+def one_line_text(size: int) -> str:
+    return make_text(size).replace("\n", " ")[:size]
+
+
+def one_line_run(kind: str, size: int, spans: int) -> dict:
+    """Run one side of the one-line figure in a fresh process; its figures as a dict."""
+    command = [sys.executable, __file__, "--child", kind, "--long-size", str(size), "--spans", str(spans)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")})
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def one_line_child(kind: str, size: int, count: int) -> int:
+    """Open the one-line article (bare: QPlainTextEdit.setPlainText; ours: ArticleView.show_document
+    with its spans) and paint it once; print time, peak and opening memory as JSON."""
+    app = QApplication.instance() or QApplication([])
+    text = one_line_text(size)
+    spans = make_spans(text, count) if kind == "ours" else []
+    widget = shown(QPlainTextEdit(readOnly=True) if kind == "bare" else ArticleView())
+    if kind == "ours":
+        widget.set_labels(COLORS, {})
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    if kind == "bare":
+        widget.setPlainText(text)
+    else:
+        widget.show_document(text, spans)
+    widget.viewport().repaint()
+    app.processEvents()
+    ms = (time.perf_counter() - start) * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"ms": ms, "peak_mb": peak, "open_mb": peak - before, "spans": len(spans)}))
+    return 0
 
 
 def scroller(edit: QPlainTextEdit, step: bool = False):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -50,6 +50,7 @@ class ArticleView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)  # the text never changes; our undo lives in QUndoStack
         self.document().setDocumentMargin(18)
         self._highlighter = SpanHighlighter(self.document())
+        self._text = ""
         self._offsets = OffsetMap.of("")
         self._spans = SpanIndex()
         self._current: Span | None = None
@@ -71,12 +72,13 @@ class ArticleView(QPlainTextEdit):
         self._show_current()
 
     def show_document(self, text: str, spans: list[Span]) -> None:
+        self._text = text
         self._offsets = OffsetMap.of(text)
         self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         blocked = self.blockSignals(True)  # the caret reset must not pick a span
         self.setTextCursor(QTextCursor(self.document()))  # new text takes the caret's format: not a room's
-        self.setPlainText(text)  # the highlighter draws every block during this call
+        self.setPlainText(self._offsets.display(text))  # long paragraphs cut; the highlighter draws every block now
         self.blockSignals(blocked)
         self._tag_layer.load(text)
         self._current = None
@@ -158,6 +160,13 @@ class ArticleView(QPlainTextEdit):
         if not cursor.hasSelection():
             return None
         return self._offsets.to_cp_range(cursor.selectionStart(), cursor.selectionEnd())
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
+        """Copy gives the stored text (a long paragraph's display breaks are spaces there)."""
+        data = QMimeData()
+        selected = self.selection()
+        data.setText(self._text[selected[0] : selected[1]] if selected else "")
+        return data
 
     def caret(self) -> int:
         return self._offsets.to_cp(self.textCursor().position())

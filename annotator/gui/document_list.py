@@ -13,12 +13,14 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import DocumentSummary, Status
+from annotator.gui.display import TOOLTIP, shown
 from annotator.store import Store
 
 PAGE = 200
 KEEP_PAGES = 20
 STATUS_TEXT = {Status.NEW: "new", Status.IN_PROGRESS: "in progress", Status.DONE: "done", Status.SKIPPED: "skipped"}
 STATUS_INK = {Status.NEW: "#6b7280", Status.IN_PROGRESS: "#1d4ed8", Status.DONE: "#15803d", Status.SKIPPED: "#a16207"}
+DAMAGED, DAMAGED_INK = "damaged", "#b91c1c"  # a row edited by hand into values the app never writes
 COLUMNS = ("Title", "Status", "Spans")
 
 
@@ -91,16 +93,28 @@ class DocumentListModel(QAbstractTableModel):
         if row is None:
             return None
         column = index.column()
+        problems = getattr(row, "problems", ())  # a DamagedSummary
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(STATUS_INK[row.status])) if column == 1 else None
+            return QBrush(QColor(DAMAGED_INK if problems else STATUS_INK[row.status])) if column == 1 else None
+        if role == Qt.ItemDataRole.ToolTipRole and problems:
+            return damaged_tooltip(row)
         if column == 0:
             # Qt guesses whether a tooltip is rich text: escape the title inside an explicit <qt>.
-            return row.title if role == Qt.ItemDataRole.DisplayRole else f"<qt>#{row.id} {html.escape(row.title)}</qt>"
+            return shown(row.title) if role == Qt.ItemDataRole.DisplayRole else f"<qt>#{row.id} {html.escape(shown(row.title, TOOLTIP))}</qt>"
         if column == 1:
-            return STATUS_TEXT[row.status]
+            return DAMAGED if problems else STATUS_TEXT[row.status]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.span_count} accepted, {row.suggestion_count} suggested"
         return f"{row.span_count} +{row.suggestion_count}" if row.suggestion_count else str(row.span_count)
+
+
+def damaged_tooltip(row: DocumentSummary) -> str:
+    """What is wrong with a damaged row, for its tooltip (escaped rich text)."""
+    items = "".join(f"<li>{html.escape(shown(problem))}</li>" for problem in row.problems)
+    return (
+        f"<qt><b>#{row.id} {html.escape(shown(row.title, 120))}</b><br>This row of the database holds values the annotator "
+        f"never writes (edited by hand?):<ul>{items}</ul>It is shown as it is; the other documents are not affected.</qt>"
+    )
 
 
 class DocumentList(QWidget):

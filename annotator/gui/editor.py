@@ -38,8 +38,14 @@ class Editor(QObject):
     # -- documents --------------------------------------------------------------
 
     def open(self, doc_id: int) -> Document:
-        self.document = self.store.document(doc_id)
-        self.view.show_document(self.document.text, self.store.spans(doc_id))
+        document = self.store.document(doc_id)
+        spans = self.store.spans(doc_id)
+        outside = [s for s in spans if not 0 <= s.start < s.end <= len(document.text)]
+        if outside:  # only a row edited by hand (its text shortened): never drawn past the text
+            spans = [s for s in spans if 0 <= s.start < s.end <= len(document.text)]
+            self.message.emit(f"{len(outside)} span(s) of document {doc_id} lie outside its text (a damaged row) and are not shown.")
+        self.document = document
+        self.view.show_document(document.text, spans)
         self.undo_group.setActiveStack(self.stack(doc_id))
         return self.document
 
@@ -245,8 +251,28 @@ class Editor(QObject):
     # -- document ---------------------------------------------------------------
 
     def set_status(self, status: Status) -> None:
-        if self.document is not None and self.document.status != status:
-            self._push(SetStatus(self.store, self, self.document.id, status))
+        if self.document is None or self.document.status == status:
+            return
+        if not isinstance(self.document.status, Status):  # a damaged row: a status the app does not know
+            self._repair_status(status)
+            return
+        self._push(SetStatus(self.store, self, self.document.id, status))
+
+    def _repair_status(self, status: Status) -> None:
+        """Give a row whose status the app does not know (edited by hand) a real one. Not an
+        undo step: the unknown value cannot be written back (the database refuses it)."""
+        was = self.document.status
+        try:
+            self.store.set_status(self.document.id, status)
+        except ValueError as error:  # the Store stored it, then could not read back the old value as a Status
+            if isinstance(error, AnnotationError):
+                self.message.emit(str(error))
+                return
+        except DatabaseError as error:
+            self.message.emit(f"Not saved: {error}")
+            return
+        self.message.emit(f"Status set to {status.value.replace('_', ' ')} (it was {str(was)[:40]!r}, which the annotator does not know; this cannot be undone).")
+        self.document_changed(self.document.id, status=status)
 
     def toggle_status(self, status: Status) -> None:
         """Done / Skip shortcuts: a second press puts the document back in progress."""

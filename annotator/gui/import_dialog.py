@@ -13,12 +13,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QProgressDialog, QVBoxLayout, QWidget
 
+from annotator.core.model import AnnotationError
 from annotator.gui.background import BackgroundJob
+from annotator.gui.display import shown
 from annotator.gui.side_panel import plain_label
-from annotator.store import Store
+from annotator.store import DatabaseError, Store
 from annotator.transfer.importing import ImportCancelled, ImportReport, import_paths
 from annotator.core.problems import InputError, Problem
 
+PROBLEM = 2_000  # characters of one problem line (a value quoted from the input can be any length)
+MAX_PROBLEMS = 100_000
 FILE_FILTER = "Annotator inputs (*.jsonl *.txt *.ann *.spacy *.conll *.iob *.iob2);;All files (*)"
 
 
@@ -65,13 +69,60 @@ class ImportRun(QObject):
             count = len(error.problems)
             self.ended.emit(f"Nothing was imported: {count} problem{'s' * (count != 1)} in the input.")
             self._show_problems("Nothing was imported", "The input was refused; nothing was written. Fix these and import again:", error.problems)
-        else:  # DatabaseError and the like: the message names the file
-            self.ended.emit(f"Nothing was imported: {error}")
-            self._show_problems("Nothing was imported", "The database refused the import; nothing was written:", [str(error)])
+        else:
+            intro, problem = refusal(error)
+            self.ended.emit(f"Nothing was imported: {problem}")
+            self._show_problems("Nothing was imported", intro, [problem])
 
     def _show_problems(self, title: str, intro: str, problems: list[Problem | str]) -> None:
         self.problems_dialog = ProblemsDialog(title, intro, [str(p) for p in problems], self.window)
         self.problems_dialog.open()  # window-modal, without a nested event loop
+
+
+def refusal(error: BaseException) -> tuple[str, Problem]:
+    """An import that failed other than on refused input: the dialog's intro, and one problem
+    naming the input file, and the line where it is known, as the input problems do.
+
+    The database refusing the write (DatabaseError: full, locked, read-only, moved; or a
+    constraint, AnnotationError) is said to be the database's, naming the input the import had
+    reached; any other exception is a bug, named with the file and line being read when it
+    was raised (found in the reader's frame: ``path``, and ``number`` for line-based formats).
+    """
+    path, line, reading = _place(error)
+    where = path or "the import"
+    if isinstance(error, OSError):  # the file went away or turned unreadable while it was read
+        return "An input could not be read; nothing was written:", Problem(path or str(error.filename or where), f"cannot be read: {shown(error.strerror or error)}", line)
+    if isinstance(error, (DatabaseError, AnnotationError)) and not reading:
+        return (
+            "The database refused the import; nothing was written:",
+            Problem(where, f"{shown(error)} (the database's answer while storing the records read so far{' from this file' if path else ''})", None),
+        )
+    message = " ".join(str(error).split()) or "no message"
+    return (
+        "The import stopped on an unexpected error; nothing was written:",
+        Problem(where, f"cannot be imported: unexpected {type(error).__name__}: {shown(message)} (a bug in the annotator; please report it)", line),
+    )
+
+
+def _place(error: BaseException) -> tuple[str | None, int | None, bool]:
+    """(input path, line, raised while reading) from the frames the exception went through."""
+    path = line = None
+    reading = False
+    frame_tb = error.__traceback__
+    while frame_tb is not None:
+        frame = frame_tb.tb_frame
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith(("annotator.formats", "annotator.transfer")):
+            local = frame.f_locals
+            if isinstance(local.get("path"), (str, Path)):
+                path = str(local["path"])
+            if module.startswith("annotator.formats"):
+                reading = True
+                number = local.get("number")
+                if isinstance(number, int) and not isinstance(number, bool):
+                    line = number
+        frame_tb = frame_tb.tb_next
+    return path, line, reading
 
 
 def summary(report: ImportReport) -> str:
@@ -102,7 +153,9 @@ class ProblemsDialog(QDialog):
         self.intro.setWordWrap(True)
         self.list = QPlainTextEdit(readOnly=True)
         self.list.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.list.setPlainText("\n".join(problems))
+        self.list.setPlainText("\n".join(shown(problem, PROBLEM) for problem in problems[:MAX_PROBLEMS]))
+        if len(problems) > MAX_PROBLEMS:
+            self.list.appendPlainText(f"… and {len(problems) - MAX_PROBLEMS:,} more")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

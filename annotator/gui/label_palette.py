@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from annotator.core.model import Label
 from annotator.gui.colors import ink
+from annotator.gui.display import LINE, TOOLTIP, ElidedButton, shown
 
 COLUMNS = 2
 
@@ -39,7 +40,7 @@ class LabelPalette(QWidget):
 
     def _button(self, label: Label) -> QPushButton:
         hotkey = f"   {label.hotkey}" if label.hotkey else ""
-        button = QPushButton(f"{label.name}{hotkey}".replace("&", "&&"))  # a lone & would be a mnemonic
+        button = ElidedButton(label.name, hotkey)  # a long name is elided to the button; the key always shows
         button.setObjectName("labelButton")
         # Not focusable: clicking it must leave the article's selection where it is.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -56,4 +57,4 @@ def _tooltip(label: Label) -> str:
     from html import escape
 
     key = f" (key {escape(label.hotkey)})" if label.hotkey else ""
-    return f"<qt><b>{escape(label.name)}</b>{key}<br>{escape(label.description)}</qt>"
+    return f"<qt><b>{escape(shown(label.name, LINE))}</b>{key}<br>{escape(shown(label.description, TOOLTIP, one_line=False))}</qt>"

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap,
 
 from annotator.core.model import Span, State
 from annotator.gui.colors import contrast, ink, tint
+from annotator.gui.display import TAG, shown
 
 SCALE = 0.7  # the tag font, relative to the article's
 LEAD = 3  # px between the span's last character and its first tag
@@ -50,6 +51,11 @@ def is_suggested(span: Span) -> bool:
     return span.state == State.SUGGESTED
 
 
+def tag_name(label: str) -> str:
+    """The name a tag shows: a label name of any length is cut (the room is made for this)."""
+    return shown(label, TAG)
+
+
 class TagMetrics:
     """The tag font, the width of each label's tag and the room a group of tags takes."""
 
@@ -68,7 +74,7 @@ class TagMetrics:
     def width(self, label: str) -> int:
         width = self._widths.get(label)
         if width is None:
-            width = self._widths[label] = math.ceil(self.metrics.horizontalAdvance(label)) + 2 * PAD_X
+            width = self._widths[label] = math.ceil(self.metrics.horizontalAdvance(tag_name(label))) + 2 * PAD_X
         return width
 
     def room(self, labels) -> int:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from annotator.core.labels import palette_color
 from annotator.core.model import AnnotationError, Label
 from annotator.gui.colors import contrast_with_black
+from annotator.gui.display import LABEL, shown
 from annotator.store import Store
 
 NAME, HOTKEY, COLOR, CONTRAST, DESCRIPTION = range(5)
@@ -69,11 +70,13 @@ class LabelsDialog(QDialog):
         for row, label in enumerate(self.labels):
             self._fill(row, label)
         self.table.resizeColumnToContents(NAME)
+        self.table.setColumnWidth(NAME, min(self.table.columnWidth(NAME), self.fontMetrics().averageCharWidth() * 28))  # a long name is elided
         self.table.blockSignals(blocked)
 
     def _fill(self, row: int, label: Label) -> None:
         ratio = contrast_with_black(label.color)
-        cells = {NAME: label.name, HOTKEY: label.hotkey or "", COLOR: label.color, CONTRAST: f"{ratio:.1f}:1", DESCRIPTION: label.description}
+        # Names and descriptions of any length are shown cut; an unchanged cut cell saves the whole value (_row_label).
+        cells = {NAME: shown(label.name, LABEL), HOTKEY: label.hotkey or "", COLOR: label.color, CONTRAST: f"{ratio:.1f}:1", DESCRIPTION: shown(label.description)}
         for column, text in cells.items():
             item = QTableWidgetItem(text)
             if column in (COLOR, CONTRAST):
@@ -89,7 +92,7 @@ class LabelsDialog(QDialog):
         try:
             self.store.save_label(label, old_name)
         except AnnotationError as error:
-            self.error.setText(str(error))
+            self.error.setText(shown(str(error)))
             self.reload()
             return False
         self.error.clear()
@@ -99,14 +102,17 @@ class LabelsDialog(QDialog):
 
     def _row_label(self, row: int) -> Label:
         text = lambda column: self.table.item(row, column).text().strip()  # noqa: E731
-        return Label(text(NAME), self.labels[row].color, text(HOTKEY) or None, text(DESCRIPTION))
+        old = self.labels[row]
+        name = old.name if text(NAME) == shown(old.name, LABEL).strip() else text(NAME)
+        description = old.description if text(DESCRIPTION) == shown(old.description).strip() else text(DESCRIPTION)
+        return Label(name, old.color, text(HOTKEY) or None, description)
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         row = item.row()
         try:
             label = self._row_label(row)
         except AnnotationError as error:
-            self.error.setText(str(error))
+            self.error.setText(shown(str(error)))
             self.reload()
             return
         self.save(label, self.labels[row].name)
@@ -117,7 +123,7 @@ class LabelsDialog(QDialog):
 
     def recolour(self, row: int, color: QColor | None = None) -> None:
         old = self.labels[row]
-        color = color or QColorDialog.getColor(QColor(old.color), self, f"Colour of {old.name}")
+        color = color or QColorDialog.getColor(QColor(old.color), self, f"Colour of {shown(old.name, LABEL)}")
         if color.isValid():
             self.save(Label(old.name, color.name(), old.hotkey, old.description), old.name)
 
@@ -134,7 +140,7 @@ class LabelsDialog(QDialog):
         try:
             self.store.delete_label(self.labels[row].name)
         except AnnotationError as error:
-            self.error.setText(str(error))
+            self.error.setText(shown(str(error)))
             return
         self.error.clear()
         self.reload()

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import AnnotationError, Status
 from annotator.gui.article_view import ArticleView
+from annotator.gui.display import LABEL, ElidedLabel, StatusBar, shown
 from annotator.gui.document_list import DocumentList
 from annotator.gui.editor import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_palette import LabelPalette
-from annotator.gui.side_panel import DocumentPanel, SpanPanel, plain_label
+from annotator.gui.side_panel import DocumentPanel, SpanPanel
 from annotator.gui.suggestions import Suggestions
 from annotator.gui.token_cache import TokenCache
 from annotator.gui.unsaved_banner import UnsavedBanner
@@ -70,12 +71,13 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, settings: QSettings) -> None:
         super().__init__()
         self.store, self.settings = store, settings
-        self.setWindowTitle(f"Annotator — {store.path.name}" + (" (read-only)" if store.readonly else ""))
+        self.setWindowTitle(f"Annotator — {shown(store.path.name, 120)}" + (" (read-only)" if store.readonly else ""))
+        self.setStatusBar(StatusBar())  # every message cut to one line
         self.view = ArticleView()
         self.tokens = TokenCache()
         self.editor = Editor(store, self.view, self)
         self.documents = DocumentList(store)
-        self.title = plain_label()
+        self.title = ElidedLabel(lines=2)  # any length of title: two lines at most, elided
         self.title.setObjectName("docTitle")
         self.find_bar = FindBar(self.view)
         self.unsaved_banner = UnsavedBanner(self.editor)
@@ -202,7 +204,10 @@ class MainWindow(QMainWindow):
         except (AnnotationError, DatabaseError) as error:  # e.g. deleted by a command meanwhile
             self.statusBar().showMessage(str(error), 8000)
             return
-        self.title.setText(document.title)
+        except (KeyError, ValueError, TypeError) as error:  # a span row edited by hand into values the app never writes
+            self.statusBar().showMessage(f"Document {doc_id} cannot be shown: one of its rows is damaged ({type(error).__name__}: {error}).", 15000)
+            return
+        self.title.set_full_text(document.title)
         self.document_panel.show_document(document)
         self.view.tokens = lambda: self.tokens.get(document.id, document.text)
         QTimer.singleShot(0, lambda: self.tokens.prefetch(document.id, document.text))
@@ -259,11 +264,11 @@ class MainWindow(QMainWindow):
     def _update_undo_actions(self, *_changed) -> None:
         group, unsaved = self.editor.undo_group, self.editor.unsaved
         if unsaved:
-            self.undo_action.setText(f"Drop unsaved “{unsaved[-1][1].text()}”")
+            self.undo_action.setText(f"Drop unsaved “{shown(unsaved[-1][1].text(), LABEL)}”")
             self.redo_action.setText("Retry saving")
         else:
-            self.undo_action.setText(f"Undo {group.undoText()}".strip())
-            self.redo_action.setText(f"Redo {group.redoText()}".strip())
+            self.undo_action.setText(f"Undo {shown(group.undoText(), LABEL)}".strip())  # a label name can be any length
+            self.redo_action.setText(f"Redo {shown(group.redoText(), LABEL)}".strip())
         for action in (self.undo_action, self.redo_action):  # a label's "&" is not a mnemonic
             action.setText(action.text().replace("&", "&&"))
         self.undo_action.setEnabled(bool(unsaved) or group.canUndo())
@@ -280,7 +285,7 @@ class MainWindow(QMainWindow):
 
     def _update_progress(self) -> None:
         counts = self.store.status_counts()
-        total = sum(counts.values())
+        total = self.store.count_documents()  # damaged rows (a status the app does not know) count too
         self.progress.setText(f"{counts[Status.DONE]:,} of {total:,} done")
 
     def show_progress(self, done: int, total: int, text: str = "") -> None:
@@ -325,7 +330,7 @@ class MainWindow(QMainWindow):
             last = None
         row = self.documents.model.row_of(last) if last is not None else None
         if not self.documents.select_row(row if row is not None else 0):
-            self.title.setText("No documents yet: import some with `annotator import FILES`.")
+            self.title.set_full_text("No documents yet: import some with `annotator import FILES`.")
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         """First run: share the width between list, article and panel by the window's size."""
@@ -343,7 +348,8 @@ class MainWindow(QMainWindow):
             return True
         buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
         count = len(self.editor.unsaved)
-        text = f"{count} edit{'s' * (count != 1)} could not be saved:\n{self.unsaved_banner.why}\n\nClose anyway and lose {'them' if count != 1 else 'it'}?"
+        why = shown(self.unsaved_banner.why, 1_000, one_line=False)
+        text = f"{count} edit{'s' * (count != 1)} could not be saved:\n{why}\n\nClose anyway and lose {'them' if count != 1 else 'it'}?"
         self.close_box = QMessageBox(QMessageBox.Icon.Warning, "Edits not saved", text, buttons, self)
         self.close_box.setTextFormat(Qt.TextFormat.PlainText)  # the error names the file, which may hold anything
         self.close_box.button(QMessageBox.StandardButton.Discard).setText("Close and lose them" if count != 1 else "Close and lose it")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.core.model import Span
 from annotator.gui.highlighter import SpanHighlighter
-from annotator.gui.label_tags import GAP, LEAD, Entry, LabelTag, TagMetrics, TagPainter, TagPlaces, is_suggested
+from annotator.gui.label_tags import GAP, LEAD, Entry, LabelTag, TagMetrics, TagPainter, TagPlaces, is_suggested, tag_name
 from annotator.gui.offsets import OffsetMap
 
 
@@ -238,7 +238,7 @@ class LabelTagLayer:
         x, tags = right - room + LEAD, []
         for _qs, _qe, span in entries:
             width = metrics.width(span.label)
-            tags.append(LabelTag(span, QRectF(x, tag_top, width, height), space, span.label, is_suggested(span)))
+            tags.append(LabelTag(span, QRectF(x, tag_top, width, height), space, tag_name(span.label), is_suggested(span)))
             x += width + GAP
         return tags
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
+from annotator.gui.display import LINE, shown
 from annotator.gui.editor import Editor
 from annotator.gui.side_panel import plain_label
 
@@ -42,7 +43,7 @@ class UnsavedBanner(QFrame):
         self.why = why
         self.setVisible(count > 0)
         edits = "1 edit is" if count == 1 else f"{count} edits are"
-        self.text.setText(f"{edits} not saved yet: {why}\nThey are kept: fix the problem, then Retry.")
+        self.text.setText(f"{edits} not saved yet: {shown(why, LINE)}\nThey are kept: fix the problem, then Retry.")
         self._fit()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override

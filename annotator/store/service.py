@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import bindparam, delete, exc, func, insert, or_, select, update
+from sqlalchemy import LargeBinary, case, cast  # the document list's reads (summaries, document)
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import default_labels, palette_color
@@ -32,7 +33,19 @@ from annotator.core.model import (
 from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.corpus_reads import CorpusReads
 from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_sqlite_engine, current_revision, migrate
-from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, now, span_of, span_values
+from annotator.store.rows import (
+    BYTES_COLUMNS,
+    DOCUMENT_COLUMNS,
+    SPAN_COLUMNS,
+    SUMMARY_TITLE_CHARS,
+    document_of,
+    document_of_bytes,
+    now,
+    span_of,
+    span_values,
+    status_of,
+    summary_of,
+)
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 from annotator.store.suggestions import Suggestions
 
@@ -272,11 +285,29 @@ class Store(CorpusReads, Suggestions):
         return writer.result
 
     def document(self, doc_id: int) -> Document:
+        """The document; columns edited by hand into something the app never writes (a BLOB,
+        NULL, bytes that are not UTF-8, an unknown status, meta that is no JSON object) are
+        read as rows.Damaged / DamagedMeta values (rows.damage_of names them), not refused."""
         with self._read() as s:
-            row = s.execute(select(*DOCUMENT_COLUMNS).where(DocumentRow.id == doc_id)).one_or_none()
+            try:
+                row = s.execute(select(*DOCUMENT_COLUMNS).where(DocumentRow.id == doc_id)).one_or_none()
+            except exc.OperationalError as error:  # "Could not decode to UTF-8 column ..."
+                if "decode" not in str(error.orig):
+                    raise
+                return self._document_as_bytes(s, doc_id)
             if row is None:
                 raise AnnotationError(f"no document {doc_id}")
             return document_of(row)
+
+    def _document_as_bytes(self, s: Session, doc_id: int) -> Document:
+        table = DocumentRow.__table__.c
+        columns = [table.id]
+        for name in BYTES_COLUMNS:
+            columns += [cast(table[name], LargeBinary).label(name), func.typeof(table[name]).label(f"{name}_type")]
+        row = s.execute(select(*columns).where(DocumentRow.id == doc_id)).one_or_none()
+        if row is None:
+            raise AnnotationError(f"no document {doc_id}")
+        return document_of_bytes(row)
 
     def document_ids(self, status: Status | str | None = None) -> list[int]:
         with self._read() as s:
@@ -305,16 +336,30 @@ class Store(CorpusReads, Suggestions):
         suggested = (
             select(func.count()).where(SpanRow.document_id == DocumentRow.id, SpanRow.state == State.SUGGESTED).scalar_subquery()
         )
-        query = select(DocumentRow.id, DocumentRow.title, DocumentRow.status, accepted, suggested)
+        # Titles are read cut (a list row never needs more) and, like the status, as bytes: a
+        # column edited by hand into a BLOB, NULL or bytes that are not UTF-8 marks its row
+        # damaged (rows.summary_of) instead of stopping the list.
+        title = cast(func.substr(DocumentRow.title, 1, SUMMARY_TITLE_CHARS + 1), LargeBinary)
+        meta = DocumentRow.meta
+        sound_meta = case((meta == "{}", 1), (func.typeof(meta) != "text", 0), (func.json_valid(meta) == 0, 0), else_=func.json_type(meta) == "object")
+        query = select(
+            DocumentRow.id, title, func.typeof(DocumentRow.title), cast(DocumentRow.status, LargeBinary), accepted, suggested,
+            sound_meta, func.typeof(DocumentRow.text), func.typeof(DocumentRow.note),
+        )
         query = self._filtered(query, status, text).order_by(DocumentRow.id).offset(offset).limit(limit)
         with self._read() as s:
-            return [DocumentSummary(i, t, Status(st), n, m) for i, t, st, n, m in s.execute(query)]
+            return [summary_of(*row) for row in s.execute(query)]
 
     def status_counts(self) -> dict[Status, int]:
+        """Documents per status; rows with a status the app does not know are not counted here
+        (count_documents counts them)."""
         with self._read() as s:
-            rows = s.execute(select(DocumentRow.status, func.count()).group_by(DocumentRow.status)).all()
+            rows = s.execute(select(cast(DocumentRow.status, LargeBinary), func.count()).group_by(DocumentRow.status)).all()
         counts = {status: 0 for status in Status}
-        counts.update({Status(st): n for st, n in rows})
+        for raw, n in rows:
+            status = status_of(raw.decode("utf-8", "replace") if raw is not None else None)
+            if isinstance(status, Status):
+                counts[status] += n
         return counts
 
     def set_status(self, doc_id: int, status: Status | str) -> Status:

@@ -106,7 +106,8 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        width = self.contentsRect().width() - 2 * self.margin()
+        # A character's width to spare: the last glyph never touches the next pane.
+        width = self.contentsRect().width() - 2 * self.margin() - self.fontMetrics().averageCharWidth()
         text = "\n".join(_wrapped(self._full, self.font(), width, self._lines))
         if text != self.text():
             super().setText(text)

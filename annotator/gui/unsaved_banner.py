@@ -53,4 +53,4 @@ class UnsavedBanner(QFrame):
     def _fit(self) -> None:
         """A wrapped label does not ask its layout for the height it needs: give it that height."""
         if self.text.width() > 0:
-            self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
+            self.text.setMinimumHeight(max(0, self.text.heightForWidth(self.text.width())))  # -1: no text yet

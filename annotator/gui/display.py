@@ -195,3 +195,6 @@ class StatusBar(QStatusBar):
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt override
         super().showMessage(shown(text, self.MESSAGE), timeout)
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setToolTip(shown(text, TOOLTIP, one_line=False))

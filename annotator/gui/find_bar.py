@@ -45,7 +45,8 @@ class FindBar(QWidget):
 
     def open_bar(self) -> None:
         self.show()
-        selected = self.view.textCursor().selectedText()
+        cursor = self.view.textCursor()
+        selected = cursor.selectedText() if cursor.selectionEnd() - cursor.selectionStart() <= 1_000 else ""  # not a whole long article
         if selected and "\u2029" not in selected:
             self.line.setText(selected)
         self.line.selectAll()

@@ -235,7 +235,11 @@ class MainWindow(QMainWindow):
         self.import_run.start()
 
     def load_labels(self) -> None:
-        labels = self.store.labels()
+        try:
+            labels = self.store.labels()
+        except (AnnotationError, ValueError, TypeError) as error:  # a label row edited by hand (a colour such as "red")
+            labels = []
+            self.statusBar().showMessage(f"The labels cannot be read ({error}): a label row of the database is damaged; spans show in grey and cannot be tagged by key until it is fixed.")
         self.view.set_labels({l.name: l.color for l in labels}, {l.hotkey: l.name for l in labels if l.hotkey})
         self.palette.set_labels(labels)
         self.span_panel.set_labels(labels)

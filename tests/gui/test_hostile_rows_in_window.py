@@ -242,6 +242,28 @@ def test_a_document_whose_spans_lie_outside_its_text_opens_without_them(open_win
     TALLY["trials"] += 1
 
 
+def test_a_damaged_label_row_does_not_stop_the_window(open_window, tmp_path):
+    path = tmp_path / "labels.db"
+    store = damaged_store(path)
+    db = sqlite3.connect(path)
+    sql = db.execute("SELECT sql FROM sqlite_schema WHERE name = 'labels'").fetchone()[0]
+    check = sql[sql.index("CONSTRAINT ck_labels_color") : sql.index("UNIQUE (name)")]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_schema SET sql = ? WHERE name = 'labels'", (sql.replace(check, ""),))
+    db.commit()
+    db.close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE labels SET color = 'red' WHERE name = 'ORG'")
+    db.commit()
+    db.close()
+    window = open_window(store)  # before: AnnotationError at start
+    assert "labels cannot be read" in window.statusBar().currentMessage()
+    window.documents.select_row(HEALTHY - 1)
+    assert window.view.toPlainText().startswith(f"Document {HEALTHY}:") and [s.label for s in window.view.spans()] == ["PERSON"]
+    TALLY["faults"] += 1
+    TALLY["trials"] += 1
+
+
 # -- 4. refused imports name file and line ------------------------------------------------------
 
 

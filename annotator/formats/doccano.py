@@ -123,6 +123,8 @@ def _user(user: Any) -> str:
 def _span_info(value: Any, mapper) -> dict[tuple[int, int, str], dict]:
     """Our own ``span_info`` extension: note, source and state by (start, end, label)."""
     info = {}
+    if value is not None and not isinstance(value, list):
+        raise AnnotationError(f"span_info must be a list, got {json_type(value)}")
     for item in value or []:
         if not (isinstance(item, list) and len(item) == 4 and isinstance(item[3], dict)):
             raise AnnotationError("span_info entries must be [start, end, label, {...}]")

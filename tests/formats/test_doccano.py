@@ -75,3 +75,8 @@ def test_bad_lines_name_file_line_and_span(store, tmp_path):
         f"{src}:5: this looks like Prodigy JSONL (\"spans\"), not doccano; use --format prodigy",
         f"{src}:6: not valid JSON: Expecting property name enclosed in double quotes (column 2)",
     ]
+
+
+def test_span_info_that_is_not_a_list_is_named_on_its_line(store, tmp_path):
+    src = jsonl(tmp_path / "d.jsonl", {"text": "Rome", "label": [[0, 4, "GPE"]], "span_info": 5})
+    assert refused(store, [src]) == [f"{src}:1: span_info must be a list, got a number"]

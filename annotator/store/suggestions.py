@@ -6,14 +6,17 @@ suggestion_rules.Taken.
 The write lock is never held across the work of deciding which suggestions to store.
 ``add_suggestions`` reads the spans already stored (a read transaction, which in WAL mode
 blocks no writer), decides outside any transaction, and writes the rows in short write
-transactions of at most ``ROWS_PER_WRITE`` rows. If another connection committed in between
-(SQLite's ``PRAGMA data_version`` on our connection tells), the documents of the next write
-are read again inside it and the planned rows checked against what changed, so the rules
-above hold exactly, whoever else writes meanwhile.
+transactions of at most ``ROWS_PER_WRITE`` rows, with a pause between them in which a
+waiting writer gets the lock (see ``_room_for_others``). If another connection committed in between
+(SQLite's ``PRAGMA data_version`` on our connection tells), each later write first reads,
+inside its transaction, the spans near its rows (their range, widened by the longest span)
+and checks the rows against what changed, so the rules above hold exactly, whoever else
+writes meanwhile, and a write stays short however many spans the document holds.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -36,9 +39,10 @@ _Row = tuple[int, int, int, int, str, str]
 class _Plan:
     """The rows to write for some documents, and what they were checked against."""
 
-    rows: dict[int, list[dict]] = field(default_factory=dict)  # doc_id -> rows still to write, in order
-    seen: dict[int, set[_Row]] = field(default_factory=dict)  # doc_id -> its spans when last read
-    version: dict[int, int] = field(default_factory=dict)  # doc_id -> data_version of that read
+    version: int  # PRAGMA data_version when the documents' spans were read
+    rows: dict[int, list[dict]] = field(default_factory=dict)  # doc_id -> rows to write, in order
+    seen: dict[int, set[_Row]] = field(default_factory=dict)  # doc_id -> its spans as read then
+    ours: set[int] = field(default_factory=set)  # ids of the rows written so far
 
 
 class Suggestions:
@@ -118,13 +122,12 @@ class Suggestions:
             version = _data_version(conn)  # first: a commit after it is seen as a change, never missed
             lengths = dict(conn.execute(select(DocumentRow.id, DocumentRow.text_length).where(DocumentRow.id.in_(ids))).all())
             seen = _stored_spans(conn, lengths.keys())
-        plan, stamp = _Plan(), now()
+        plan, stamp = _Plan(version), now()
         for doc_id, spans in items:
             if doc_id not in lengths:
                 result.invalid += len(spans)
                 continue
-            stored = seen.get(doc_id, set())
-            plan.seen[doc_id], plan.version[doc_id] = stored, version
+            stored = plan.seen[doc_id] = seen.get(doc_id, set())
             taken, length, rows = _taken(stored), lengths[doc_id], plan.rows.setdefault(doc_id, [])
             for sp in spans:
                 if not (0 <= sp.start < sp.end <= length):
@@ -142,50 +145,27 @@ class Suggestions:
     def _write_plan(self, conn: Connection, plan: _Plan, result: SuggestionResult, cancelled: Callable[[], bool] | None) -> None:
         """Write the planned rows, at most ROWS_PER_WRITE per transaction, documents in order."""
         queue = [(doc_id, row) for doc_id, rows in plan.rows.items() for row in rows]
-        refused: set[int] = set()  # id() of planned rows a re-check turned down
-        written: dict[int, int] = {}  # doc_id -> how many of its planned rows are behind us
         for i in range(0, len(queue), ROWS_PER_WRITE):
             if cancelled and cancelled():
                 return
+            if i:
+                time.sleep(_room_for_others(held))
             chunk = queue[i : i + ROWS_PER_WRITE]
+            began = time.perf_counter()
             self._check_writable()
             conn.execution_options(immediate=True)
             try:
                 with conn.begin():  # BEGIN IMMEDIATE: the write lock, for this chunk only
-                    version = _data_version(conn)
-                    stale = [doc_id for doc_id in dict.fromkeys(d for d, _ in chunk) if plan.version[doc_id] != version]
-                    if stale:  # another connection wrote since these documents were read
-                        self._recheck(conn, plan, stale, version, written, refused, result)
-                    rows = [row for _, row in chunk if id(row) not in refused]
+                    if _data_version(conn) != plan.version:  # another connection wrote since the spans were read
+                        chunk = _recheck(conn, plan, chunk, result)
+                    rows = [row for _, row in chunk]
                     ids = list(conn.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars()) if rows else []
             finally:
                 conn.execution_options(immediate=False)
+            held = time.perf_counter() - began
             result.ids += ids
-            result.documents.update(d for d, row in chunk if id(row) not in refused)
-            for doc_id, _ in chunk:
-                written[doc_id] = written.get(doc_id, 0) + 1
-
-    @staticmethod
-    def _recheck(conn: Connection, plan: _Plan, doc_ids: list[int], version: int, written: dict[int, int], refused: set[int], result: SuggestionResult) -> None:
-        """Inside the write: check the rows still to write of ``doc_ids`` against what changed
-        since they were planned (spans added or changed by others; a document deleted)."""
-        lengths = dict(conn.execute(select(DocumentRow.id, DocumentRow.text_length).where(DocumentRow.id.in_(doc_ids))).all())
-        now_stored = _stored_spans(conn, lengths.keys())
-        ours = set(result.ids)
-        for doc_id in doc_ids:
-            pending = [row for row in plan.rows[doc_id][written.get(doc_id, 0) :] if id(row) not in refused]
-            if doc_id not in lengths:  # deleted meanwhile
-                refused.update(id(row) for row in pending)
-                result.invalid += len(pending)
-                continue
-            current = now_stored.get(doc_id, set())
-            changed = Taken.of(row[1:] for row in current - plan.seen[doc_id] if row[0] not in ours)
-            for row in pending:
-                reason = changed.refuse(row["start"], row["end"], row["label_id"])
-                if reason:
-                    refused.add(id(row))
-                    setattr(result, reason, getattr(result, reason) + 1)
-            plan.seen[doc_id], plan.version[doc_id] = current, version
+            plan.ours.update(ids)
+            result.documents.update(doc_id for doc_id, _ in chunk)
 
     def delete_suggestions(self, span_ids: Iterable[int]) -> list[tuple[int, int]]:
         """Delete those of ``span_ids`` that are still pending suggestions, in one transaction.
@@ -201,9 +181,59 @@ class Suggestions:
         return [(doc_id, span_id) for doc_id, span_id in deleted]
 
 
+def _room_for_others(held: float) -> float:
+    """How long to leave the write lock free after holding it ``held`` seconds, before the next write.
+
+    A writer that came meanwhile (the user's edit) waits in SQLite's busy handler, which tries
+    again after 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 ms, then every 100 ms: back-to-back
+    writes could miss its tries for seconds. A pause longer than its interval by then lets it in,
+    so it waits at most about one write and one pause.
+    """
+    if held < 0.1:
+        return 0.03
+    return 0.055 if held < 0.175 else 0.105
+
+
 def _data_version(conn: Connection) -> int:
     """Changes whenever another connection commits; our own commits leave it as it is."""
     return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+
+
+def _recheck(conn: Connection, plan: _Plan, chunk: list[tuple[int, dict]], result: SuggestionResult) -> list[tuple[int, dict]]:
+    """Inside the write: the rows of ``chunk`` that still pass, given what other connections
+    stored or changed since the plan's read (a document deleted meanwhile loses its rows).
+
+    Only the spans that could clash are read: per document, those starting in the chunk's
+    range widened by the document's longest span (an index range; the longest span is one
+    covering-index scan in SQLite), so a write stays short however many spans the document has.
+    """
+    bounds: dict[int, list[int]] = {}
+    for doc_id, row in chunk:
+        low_high = bounds.setdefault(doc_id, [row["start"], row["end"]])
+        low_high[0], low_high[1] = min(low_high[0], row["start"]), max(low_high[1], row["end"])
+    ids = list(bounds)
+    alive = set(conn.execute(select(DocumentRow.id).where(DocumentRow.id.in_(ids))).scalars())
+    longest = dict(conn.execute(
+        select(SpanRow.document_id, func.max(SpanRow.end - SpanRow.start)).where(SpanRow.document_id.in_(ids)).group_by(SpanRow.document_id)
+    ).all())
+    window = select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.source, SpanRow.state)
+    changed: dict[int, Taken] = {}
+    for doc_id in alive:
+        low, high = bounds[doc_id]
+        near = conn.execute(window.where(SpanRow.document_id == doc_id, SpanRow.start >= low - longest.get(doc_id, 0), SpanRow.start < high))
+        seen = plan.seen[doc_id]
+        changed[doc_id] = Taken.of(tuple(row[1:]) for row in near if tuple(row) not in seen and row[0] not in plan.ours)
+    kept = []
+    for doc_id, row in chunk:
+        if doc_id not in alive:
+            result.invalid += 1
+            continue
+        reason = changed[doc_id].refuse(row["start"], row["end"], row["label_id"])
+        if reason:
+            setattr(result, reason, getattr(result, reason) + 1)
+        else:
+            kept.append((doc_id, row))
+    return kept
 
 
 def _stored_spans(conn: Connection, doc_ids: Iterable[int]) -> dict[int, set[_Row]]:

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped"], help="only documents with this status (repeatable)")
     p.add_argument("--labels", help="only spans with these labels, comma-separated")
     p.add_argument("--include-suggestions", action="store_true", help="also export suggested (not yet accepted) spans")
-    p.add_argument("--force", action="store_true", help="brat: overwrite files in the folder OUT that no earlier export wrote, or that were edited since (each is named); other files are never touched")
+    p.add_argument("--force", action="store_true", help="brat, and spacy exports split into a folder: overwrite files in the folder OUT that no earlier export wrote, or that were edited since (each is named); other files are never touched")
     p.set_defaults(handler=cmd_export)
 
     p = verbs.add_parser("validate", help="check files without importing; every problem with file and line")

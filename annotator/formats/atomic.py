@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -50,13 +50,18 @@ def check_file_target(path: Path) -> tuple[Path, os.stat_result | None]:
     Raises OutputRefused for a FIFO, device, socket or folder, and for a missing folder.
     Only stat is used: a FIFO is never opened.
     """
-    path = Path(path)
+    return stat_output(Path(path), stat.S_ISREG, "not a regular file; nothing was written (an export only writes regular files)")
+
+
+def stat_output(path: Path, wanted: Callable[[int], bool], refusal: str) -> tuple[Path, os.stat_result | None]:
+    """``path`` resolved through links, and its stat (None while it does not exist); OutputRefused
+    when it is something ``wanted`` refuses (``refusal`` says why) or its folder is missing."""
     try:
         st = os.stat(path)  # follows links: /dev/stdout is whatever fd 1 is
     except FileNotFoundError:
         st = None
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        raise OutputRefused(f"{shown(path)} is {kind_of(st.st_mode)}, not a regular file; nothing was written (an export only writes regular files)")
+    if st is not None and not wanted(st.st_mode):
+        raise OutputRefused(f"{shown(path)} is {kind_of(st.st_mode)}, {refusal}")
     target = Path(os.path.realpath(path))
     if st is None and not target.parent.is_dir():
         raise OutputRefused(f"{shown(path)}: the folder {target.parent} does not exist; nothing was written")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.problems import ExportError
-from annotator.formats.atomic import OutputRefused, atomic_text_writer, fsync_dir, keep_owner_and_mode, kind_of, shown
+from annotator.formats.atomic import OutputRefused, atomic_text_writer, fsync_dir, keep_owner_and_mode, kind_of, stat_output
 from annotator.formats.partials import partial_name, remove_stale_partials
 
 MANIFEST = ".annotator-export.json"
@@ -51,15 +51,8 @@ def export_folder(out: Path, kind: str, *, force: bool = False) -> Iterator[Fold
     Clashes are looked for once every file is staged, so that a refusal names all of them.
     """
     out = Path(out)
-    try:
-        st = os.stat(out)
-    except FileNotFoundError:
-        st = None
-    if st is not None and not stat.S_ISDIR(st.st_mode):
-        raise OutputRefused(f"{shown(out)} is {kind_of(st.st_mode)}, not a folder; a {kind} export writes a folder (choose a new or empty folder); nothing was written")
-    folder = Path(os.path.realpath(out))
-    if st is None and not folder.parent.is_dir():
-        raise OutputRefused(f"{shown(out)}: the folder {folder.parent} does not exist; nothing was written")
+    refusal = f"not a folder; a {kind} export writes a folder (choose a new or empty folder); nothing was written"
+    folder, st = stat_output(out, stat.S_ISDIR, refusal)
     remove_stale_partials(folder.parent, folder.name)
     if st is not None:
         remove_stale_partials(folder, _STAGING)

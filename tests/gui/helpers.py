@@ -1,8 +1,9 @@
-"""Real input for the article view: drag with the mouse, press keys."""
+"""Real input for the article view (drag with the mouse, press keys), and Qt documents to compare offsets with."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtTest import QTest
 
 from annotator.gui.article_view import ArticleView
@@ -26,3 +27,18 @@ def keys(widget, *presses) -> None:
     for press in presses:
         key, modifiers = press if isinstance(press, tuple) else (press, Qt.KeyboardModifier.NoModifier)
         QTest.keyClick(widget, key, modifiers)
+
+
+def qt_document(text: str) -> QTextDocument:
+    """A QTextDocument holding ``text``, as the article view's document holds it."""
+    doc = QTextDocument()
+    doc.setPlainText(text)
+    return doc
+
+
+def selected(doc: QTextDocument, qt_start: int, qt_end: int) -> str:
+    """What Qt selects between two of its positions."""
+    cursor = QTextCursor(doc)
+    cursor.setPosition(qt_start)
+    cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText()

@@ -7,31 +7,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui import offsets as offsets_module
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.token_cache import WindowedTokens
 from annotator.nlp.tokens import Tokens
-from tests.gui.helpers import drag, keys
+from tests.gui.helpers import drag, keys, qt_document, selected
 from tests.reliability.tally import TALLY
 
 PIECES = ["a", "bc", " ", "  ", "\n", "\r\n", "\u2029", "\u2028", "\xa0", "😀", "👩\u200d🔬", "🇫🇷", "e\u0301", "中文", "\t", "xyzxyzxyz"]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
-
-
-def qt_document(text: str) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setPlainText(text)
-    return doc
-
-
-def selected(doc: QTextDocument, qt_start: int, qt_end: int) -> str:
-    cursor = QTextCursor(doc)
-    cursor.setPosition(qt_start)
-    cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
-    return cursor.selectedText()
 
 
 def shown_slice(offsets: OffsetMap, text: str, start: int, end: int) -> str:

@@ -1,27 +1,14 @@
 """Qt position <-> code point conversion, checked against a real QTextDocument."""
 
 from hypothesis import assume, given, settings, strategies as st
-from PySide6.QtGui import QTextCursor, QTextDocument
 
 from annotator.gui.offsets import OffsetMap
+from tests.gui.helpers import qt_document, selected
 
 # Characters that break offsets in other tools: emoji (astral), ZWJ sequences, flags,
 # combining marks, separators Qt rewrites, NBSP, CJK.
 TRICKY = ["a", "b", " ", "\n", "\r\n", "\r", "\u2028", "\u2029", "\xa0", "😀", "👩\u200d🔬", "🇫🇷", "e\u0301", "中", "\t", "<", "&amp;"]
 texts = st.lists(st.sampled_from(TRICKY) | st.text(max_size=3), max_size=30).map("".join)
-
-
-def qt_document(text: str) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setPlainText(text)
-    return doc
-
-
-def selected(doc: QTextDocument, qt_start: int, qt_end: int) -> str:
-    cursor = QTextCursor(doc)
-    cursor.setPosition(qt_start)
-    cursor.setPosition(qt_end, QTextCursor.MoveMode.KeepAnchor)
-    return cursor.selectedText()
 
 
 def splits_crlf(text: str, cp: int) -> bool:

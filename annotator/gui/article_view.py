@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span, State
 from annotator.gui.colors import tint
@@ -161,12 +161,15 @@ class ArticleView(QPlainTextEdit):
             return None
         return self._offsets.to_cp_range(cursor.selectionStart(), cursor.selectionEnd())
 
-    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
-        """Copy gives the stored text (a long paragraph's display breaks are spaces there)."""
-        data = QMimeData()
+    def copy(self) -> None:
+        """Copy gives the stored text (a long paragraph's display breaks are spaces there).
+
+        Through QClipboard.setText, whose data Qt makes and owns: a QMimeData made in Python
+        (an override of createMimeDataFromSelection) is freed twice once the clipboard holds
+        it, and the app segfaults as it quits."""
         selected = self.selection()
-        data.setText(self._text[selected[0] : selected[1]] if selected else "")
-        return data
+        if selected:
+            QApplication.clipboard().setText(self._text[selected[0] : selected[1]])
 
     def caret(self) -> int:
         return self._offsets.to_cp(self.textCursor().position())
@@ -294,7 +297,9 @@ class ArticleView(QPlainTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if not self._handle_key(event):
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+        elif not self._handle_key(event):
             super().keyPressEvent(event)
 
     def _handle_key(self, event: QKeyEvent) -> bool:

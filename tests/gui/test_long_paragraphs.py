@@ -127,6 +127,9 @@ def test_a_span_dragged_across_a_cut_is_stored_as_shown(open_window, store_facto
     view.select(start, end)
     view.copy()
     assert QApplication.clipboard().text() == words[start:end]  # the break is a space again
+    QApplication.clipboard().clear()
+    keys(view, (Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier))  # the key, as a user copies
+    assert QApplication.clipboard().text() == words[start:end]
     TALLY["trials"] += 1
 
 

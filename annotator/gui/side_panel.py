@@ -6,7 +6,6 @@ command; the panel only mirrors what is stored.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,

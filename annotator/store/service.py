@@ -10,19 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, exc, func, insert, or_, select, update
+from sqlalchemy import delete, exc, func, insert, or_, select, update
 from sqlalchemy import LargeBinary, case, cast  # the document list's reads (summaries, document)
 from sqlalchemy.orm import Session
 
-from annotator.core.labels import default_labels, palette_color
+from annotator.core.labels import default_labels
 from annotator.core.model import (
     AnnotationError,
     Document,
     DocumentSummary,
-    Label,
     Source,
     Span,
     State,
@@ -32,6 +31,7 @@ from annotator.core.model import (
 )
 from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.corpus_reads import CorpusReads
+from annotator.store.labels import Labels
 from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_sqlite_engine, current_revision, migrate
 from annotator.store.rows import (
     BYTES_COLUMNS,
@@ -80,19 +80,7 @@ def _big_page_cache(s: Session) -> Iterator[None]:
         conn.exec_driver_sql("PRAGMA cache_size=-2000")
 
 
-@dataclass(slots=True)
-class _LabelState:
-    """A label row as save_labels works it out before writing (id None: not stored yet)."""
-
-    id: int | None
-    name: str
-    color: str
-    hotkey: str | None
-    description: str
-    position: int = 0
-
-
-class Store(CorpusReads, Suggestions):
+class Store(Labels, CorpusReads, Suggestions):
     """One annotator database file."""
 
     def __init__(self, path: Path | str, *, readonly: bool | None = None, pragmas: dict[str, object] | None = None) -> None:
@@ -167,100 +155,6 @@ class Store(CorpusReads, Suggestions):
             raise DatabaseError(f"{self.path}: {error.orig}") from None
         except exc.DatabaseError as error:  # corrupt pages: "database disk image is malformed"
             raise DamagedDatabaseError(self.path, error.orig) from None
-
-    # -- labels -----------------------------------------------------------------
-
-    def labels(self) -> list[Label]:
-        with self._read() as s:
-            rows = s.execute(select(LabelRow).order_by(LabelRow.position, LabelRow.name)).scalars()
-            return [Label(r.name, r.color, r.hotkey, r.description) for r in rows]
-
-    def _label_ids(self, s: Session) -> dict[str, int]:
-        return dict(s.execute(select(LabelRow.name, LabelRow.id)).all())
-
-    def save_labels(self, labels: Iterable[Label]) -> None:
-        """Insert or update labels by name (the scheme import and the first run), in one pass.
-
-        Labels are taken in order: an existing one is updated, a new one appended after the
-        last position; a hotkey moves to the label that claims it last. A handful of bulk
-        statements, whatever the number of labels (100,000 labels: under a second).
-        """
-        with self._write() as s:
-            self._upsert_labels(s, [(label, label.name) for label in labels])
-
-    def save_label(self, label: Label, old_name: str | None = None) -> None:
-        """Create a label, or update the one called ``old_name`` (renaming it)."""
-        with self._write() as s:
-            self._upsert_labels(s, [(label, old_name or label.name)])
-
-    def _upsert_label(self, s: Session, label: Label, old_name: str) -> None:
-        self._upsert_labels(s, [(label, old_name)])
-
-    def _upsert_labels(self, s: Session, changes: list[tuple[Label, str]]) -> None:
-        """Apply ``(label, name it has now)`` changes in order, as one label at a time would:
-        the final state is worked out in memory from one read of the table, then written with
-        one UPDATE (executemany) of the hotkeys that move, one of the changed rows and one
-        INSERT of the new ones (not a max(position) query and a hotkey UPDATE per label)."""
-        if not changes:
-            return
-        table = LabelRow.__table__
-        rows = {r.name: _LabelState(r.id, r.name, r.color, r.hotkey, r.description) for r in s.execute(select(table))}
-        held = {st.hotkey: st for st in rows.values() if st.hotkey}
-        was = {st.id: st.hotkey for st in rows.values()}
-        position = s.execute(select(func.coalesce(func.max(LabelRow.position), -1))).scalar_one() + 1
-        changed: dict[int, _LabelState] = {}
-        created: list[_LabelState] = []
-        for label, old_name in changes:
-            state = rows.get(old_name)
-            if state is None:
-                if label.name in rows:
-                    raise AnnotationError(f"refused by the database: a label named {label.name!r} already exists")
-                state = rows[label.name] = _LabelState(None, label.name, label.color, None, label.description, position)
-                position += 1
-                created.append(state)
-            elif state.id is not None:
-                changed[state.id] = state
-            if label.hotkey and held.get(label.hotkey, state) is not state:  # a hotkey moves to the label that claims it last
-                owner = held[label.hotkey]
-                owner.hotkey = None
-                if owner.id is not None:
-                    changed[owner.id] = owner
-            if label.name != state.name:
-                if label.name in rows:
-                    raise AnnotationError(f"refused by the database: a label named {label.name!r} already exists")
-                del rows[state.name]
-            if state.hotkey and held.get(state.hotkey) is state:
-                del held[state.hotkey]
-            state.name, state.color, state.hotkey, state.description = label.name, label.color, label.hotkey, label.description
-            rows[state.name] = state
-            if state.hotkey:
-                held[state.hotkey] = state
-        # Hotkeys that move are cleared first, so that no statement ever sees one twice.
-        moved = [{"b_id": i} for i, st in changed.items() if was[i] and was[i] != st.hotkey]
-        if moved:
-            s.execute(update(table).where(table.c.id == bindparam("b_id")).values(hotkey=None), moved)
-        if changed:
-            values = [{"b_id": i, "name": st.name, "color": st.color, "hotkey": st.hotkey, "description": st.description} for i, st in changed.items()]
-            s.execute(update(table).where(table.c.id == bindparam("b_id")), values)
-        if created:
-            s.execute(insert(table), [{"name": st.name, "color": st.color, "hotkey": st.hotkey, "description": st.description, "position": st.position} for st in created])
-
-    def _ensure_labels(self, s: Session, names: Iterable[str]) -> tuple[list[str], dict[str, int]]:
-        """Create the missing labels (palette colours); returns their names and every label's id."""
-        known = self._label_ids(s)
-        created = sorted(set(names) - known.keys())
-        self._upsert_labels(s, [(Label(name, palette_color(len(known) + i)), name) for i, name in enumerate(created)])
-        return created, (self._label_ids(s) if created else known)
-
-    def delete_label(self, name: str) -> None:
-        with self._write() as s:
-            label_id = self._label_ids(s).get(name)
-            if label_id is None:
-                raise AnnotationError(f"no label {name!r}")
-            used = s.execute(select(func.count()).where(SpanRow.label_id == label_id)).scalar_one()
-            if used:
-                raise AnnotationError(f"label {name!r} is used by {used} spans; relabel or delete them first")
-            s.execute(delete(LabelRow).where(LabelRow.id == label_id))
 
     # -- documents --------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from annotator.core.model import Source, Span, State
+from annotator.core.model import Span, State
 from annotator.store.rows import now, span_values
 from annotator.store.schema import DocumentRow, SpanRow
 from annotator.store.suggestion_rules import SuggestionResult, Taken
@@ -145,6 +145,7 @@ class Suggestions:
     def _write_plan(self, conn: Connection, plan: _Plan, result: SuggestionResult, cancelled: Callable[[], bool] | None) -> None:
         """Write the planned rows, at most ROWS_PER_WRITE per transaction, documents in order."""
         queue = [(doc_id, row) for doc_id, rows in plan.rows.items() for row in rows]
+        held = 0.0  # how long the previous chunk held the write lock
         for i in range(0, len(queue), ROWS_PER_WRITE):
             if cancelled and cancelled():
                 return

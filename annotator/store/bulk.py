@@ -67,11 +67,10 @@ class AddResult:
 
 @dataclass
 class _Target:
-    """One document of the batch: its id, whether it predates this import, its spans by key."""
+    """One document of the batch: its id, fields to compare records with, its spans by key."""
 
     id: int
     title: str
-    stored_before: bool
     status: str
     note: str
     spans: dict[tuple[int, int, int], list] = field(default_factory=dict)  # key -> [state, record, span id or None]
@@ -87,15 +86,16 @@ class BulkWriter:
 
     def __init__(self, session: Session, label_ids: dict[str, int], stamp: str, batch_size: int = 1000) -> None:
         self.s, self.label_ids, self.stamp, self.batch_size = session, label_ids, stamp, batch_size
-        self.first_new_id = session.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
-        self.next_id = self.first_new_id
+        self.next_id = session.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
+        # Spans with an id from here on were written by this import: what a later batch reads
+        # back of an older document is then told apart from what the database held before.
+        self.first_new_span_id = session.execute(select(func.coalesce(func.max(SpanRow.id), 0))).scalar_one() + 1
         self.result = AddResult()
         self._batch: list[tuple[Document, list[Span], str]] = []
         self._batch_spans = 0
         self._records = 0
         self._created: set[str] = set()  # labels this import created with palette colours
         self._styled: set[str] = set()  # ... and those a travelled scheme has since given their look
-        self._touched: dict[int, set[tuple[int, int, int]]] = {}  # spans this import added to older documents
 
     # -- labels -----------------------------------------------------------------
 
@@ -148,7 +148,7 @@ class BulkWriter:
             self._records += 1
             target = targets.get(doc.content_hash)
             if target is None:
-                target = targets[doc.content_hash] = _Target(self.next_id, doc.title, False, str(doc.status), doc.note)
+                target = targets[doc.content_hash] = _Target(self.next_id, doc.title, str(doc.status), doc.note)
                 new_docs.append(document_row(doc, self.next_id, self.stamp))
                 self.result.added.append(self.next_id)
                 self.next_id += 1
@@ -179,7 +179,7 @@ class BulkWriter:
         columns = (DocumentRow.content_hash, DocumentRow.id, DocumentRow.title, DocumentRow.status, DocumentRow.note)
         for i in range(0, len(ordered), _PARAMS):
             for digest, doc_id, title, status, note in self.s.execute(select(*columns).where(DocumentRow.content_hash.in_(ordered[i : i + _PARAMS]))):
-                found[digest] = _Target(doc_id, title, doc_id < self.first_new_id, status, note)
+                found[digest] = _Target(doc_id, title, status, note)
         by_id = {t.id: t for t in found.values()}
         ids = sorted(by_id)
         query = select(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.state, SpanRow.id)
@@ -187,7 +187,8 @@ class BulkWriter:
             for doc_id, start, end, label_id, state, span_id in self.s.execute(query.where(SpanRow.document_id.in_(ids[i : i + _PARAMS]))):
                 target = by_id[doc_id]
                 target.records = 1  # what is stored counts as the first record of the text
-                target.spans[(start, end, label_id)] = [State(state), 0, span_id]
+                record = 0 if span_id < self.first_new_span_id else -1  # 0: stored before; -1: this import, an earlier batch
+                target.spans[(start, end, label_id)] = [State(state), record, span_id]
         for target in found.values():
             target.records = max(target.records, 1)
         return found
@@ -199,11 +200,9 @@ class BulkWriter:
         if held is None:
             target.spans[key] = [span.state, self._records, None]
             new_spans[(target.id, key)] = span_row(span, target.id, key[2], self.stamp)
-            if target.stored_before:
-                self._touched.setdefault(target.id, set()).add(key)
             return key if span.state == State.ACCEPTED else None
         state, record, span_id = held
-        if target.stored_before and record == 0 and key not in self._touched.get(target.id, ()):
+        if record == 0:
             self.result.present_spans += 1
         else:
             self.result.repeated_spans += 1

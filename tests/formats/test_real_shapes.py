@@ -258,3 +258,19 @@ def test_overlap_conflicts_match_a_brute_force_count(store, tmp_path, seed):
         records.append(answer([span((s, e), label) for s, e, label in sorted(spans)]))
     report = import_paths(store, [jsonl(tmp_path / "r.jsonl", *records)])
     assert sorted(_clash_count(p.message) for p in report.warnings) == sorted(n for n in expected if n)
+
+
+def test_spans_counted_as_stored_or_repeated_across_batches(store):
+    """A later batch reads back what an earlier batch of the same import wrote: that is a repeat, not stored before."""
+    from annotator.core.model import Document, Span
+    from annotator.core.text import content_hash
+
+    def record(*spans):
+        return Document(None, "t", TEXT, content_hash=content_hash(TEXT)), [Span(s, e, "PERSON") for s, e in spans]
+
+    store.add_documents([record(TRUMP)])
+    with store.bulk_import() as writer:
+        writer.batch_size = 1  # every record its own batch
+        for doc, spans in (record(TRUMP, PUTIN), record(TRUMP, PUTIN)):
+            writer.add(doc, spans)
+    assert (writer.result.present_spans, writer.result.repeated_spans, writer.result.spans) == (2, 1, 1)

@@ -24,6 +24,7 @@ class Source(StrEnum):
     HUMAN = "human"
     MODEL = "model"
     PATTERN = "pattern"
+    PROJECTION = "projection"  # proposed from a copy of the sentence (store.projection)
 
 
 class State(StrEnum):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.labels import palette_color
 from annotator.core.model import Document, Label, Span, State, Status
+from annotator.store.copy_index import CopyIndexer
 from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
@@ -96,6 +97,12 @@ class BulkWriter:
         self._records = 0
         self._created: set[str] = set()  # labels this import created with palette colours
         self._styled: set[str] = set()  # ... and those a travelled scheme has since given their look
+        self._copy_indexer: CopyIndexer | None = None  # new documents join the copy index in this transaction
+
+    def _copies(self) -> CopyIndexer:
+        if self._copy_indexer is None:
+            self._copy_indexer = CopyIndexer(self.s)
+        return self._copy_indexer
 
     # -- labels -----------------------------------------------------------------
 
@@ -142,7 +149,7 @@ class BulkWriter:
         if not self._batch:
             return
         targets = self._stored_targets({doc.content_hash for doc, _, _ in self._batch})
-        new_docs, decided = [], []
+        new_docs, new_texts, decided = [], [], []
         new_spans: dict[tuple, list] = {}  # (document id, key) -> row, so a later decision can retarget it
         for doc, spans, path in self._batch:
             self._records += 1
@@ -150,6 +157,7 @@ class BulkWriter:
             if target is None:
                 target = targets[doc.content_hash] = _Target(self.next_id, doc.title, str(doc.status), doc.note)
                 new_docs.append(document_row(doc, self.next_id, self.stamp))
+                new_texts.append((self.next_id, doc.text))
                 self.result.added.append(self.next_id)
                 self.next_id += 1
             else:
@@ -164,6 +172,7 @@ class BulkWriter:
                 self._report_overlaps(target, path, accepted)
         if new_docs:
             self.s.connection().exec_driver_sql(_INSERT_DOCUMENTS, new_docs)
+            self._copies().add(new_texts)
         if new_spans:
             self.s.connection().exec_driver_sql(_INSERT_SPANS, [tuple(row) for row in new_spans.values()])
         for span_id, state in decided:

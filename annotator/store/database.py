@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
-HEAD_REVISION = "0002_provenance_text_length"
+HEAD_REVISION = "0003_copy_index"
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -7,11 +7,12 @@ writer - this app, an old version, a script - can store a broken span.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 STATUSES = ("new", "in_progress", "done", "skipped")
-SOURCES = ("human", "model", "pattern")
+SOURCES = ("human", "model", "pattern", "projection")
 STATES = ("suggested", "accepted", "rejected")
 
 
@@ -30,6 +31,7 @@ class DocumentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     text_length: Mapped[int] = mapped_column(Integer)  # = length(text), kept so by triggers; the span bound reads it
     source_path: Mapped[str] = mapped_column(Text, default="")
+    copies_indexed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 1 once its sentences are in the copy index
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     meta: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
@@ -40,6 +42,7 @@ class DocumentRow(Base):
         CheckConstraint(_one_of("status", STATUSES), name="ck_documents_status"),
         CheckConstraint("length(text) > 0", name="ck_documents_text"),
         Index("ix_documents_length", "id", "text_length"),  # the span triggers read text_length through it
+        Index("ix_documents_copies_pending", "id", sqlite_where=sql_text("copies_indexed = 0")),
     )
 
 
@@ -64,7 +67,7 @@ class SpanRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="RESTRICT"))
-    source: Mapped[str] = mapped_column(String(8), default="human")
+    source: Mapped[str] = mapped_column(String(16), default="human")
     state: Mapped[str] = mapped_column(String(10), default="accepted")
     note: Mapped[str] = mapped_column(Text, default="")
     annotator: Mapped[str] = mapped_column(Text, default="")
@@ -79,3 +82,45 @@ class SpanRow(Base):
         Index("ix_spans_label", "label_id"),
     )
 
+
+
+class SentenceRow(Base):
+    """A sentence of a document that the copy index knows (one with enough words)."""
+
+    __tablename__ = "sentences"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text_hash: Mapped[int] = mapped_column(Integer)  # signed 64 bits of the normalized text's blake2b
+    group_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its copy group; NULL: no copies
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="ck_sentences_offsets"),
+        Index("ix_sentences_document", "document_id", "start"),
+        Index("ix_sentences_hash", "text_hash"),
+        Index("ix_sentences_group", "group_id"),
+    )
+
+
+class SentenceBandRow(Base):
+    """LSH buckets: a sentence under each of its band keys (only the first sentence of each
+    normalized text; its exact copies are found by text_hash)."""
+
+    __tablename__ = "sentence_bands"
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True)
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class CopyIndexRow(Base):
+    """The settings the copy index was built with (one row); other settings mean a rebuild."""
+
+    __tablename__ = "copy_index"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    threshold: Mapped[float] = mapped_column(Float)
+    min_words: Mapped[int] = mapped_column(Integer)
+    num_perm: Mapped[int] = mapped_column(Integer)
+    bands: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+    max_chars: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint("id = 1", name="ck_copy_index_one_row"),)

@@ -1,0 +1,248 @@
+"""The copy index: which sentences of the corpus are copies of each other.
+
+Every document is cut into sentences (sentences.segment); a sentence of at least
+``min_words`` words is stored with the hash of its normalized text. It joins a group:
+- an exact copy: another stored sentence with the same hash (an indexed lookup);
+- a near copy: a sentence sharing an LSH band key (MinHash over word bigrams), whose
+  normalized text is then verified: Indel similarity >= ``threshold``.
+A sentence that links sentences of several groups merges them (the smaller group moves).
+Only the first sentence of each normalized text gets band rows; its exact copies are
+found by hash, so 10,000 copies of one sentence cost 10,000 indexed lookups.
+
+Each document is indexed once, in the transaction that stores it (import) or later for
+databases made before the index (build_pending); nothing is ever rebuilt for a new one.
+Bounds per sentence: at most MAX_CANDIDATES verified candidates and MAX_BUCKET ids read
+per band key, each verification on texts of at most segment.MAX_CHARS code points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from annotator.sentences.minhash import MinHasher, band_keys
+from annotator.sentences.normalize import normalize, shingles, words
+from annotator.sentences.segment import MAX_CHARS, sentence_spans
+from annotator.sentences.similarity import similarity
+from annotator.store.schema import CopyIndexRow, DocumentRow, SentenceRow
+
+MAX_CANDIDATES = 20
+MAX_BUCKET = 32
+
+
+@dataclass(frozen=True)
+class CopySettings:
+    """What counts as a copy; stored with the index (copy_index table)."""
+
+    threshold: float = 0.8  # Indel similarity of the normalized texts for a near copy
+    min_words: int = 5  # shorter sentences ("Read more.", "Reuters") are too common to link articles
+    num_perm: int = 48
+    bands: int = 16
+    rows: int = 3
+    max_chars: int = MAX_CHARS
+
+
+def text_hash(normalized: str) -> int:
+    return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def stored_settings(s: Session) -> CopySettings:
+    row = s.get(CopyIndexRow, 1)
+    if row is None:
+        return CopySettings()
+    return CopySettings(**{f.name: getattr(row, f.name) for f in fields(CopySettings)})
+
+
+def save_settings(s: Session, settings: CopySettings) -> None:
+    values = {f.name: getattr(settings, f.name) for f in fields(CopySettings)}
+    row = s.get(CopyIndexRow, 1)
+    if row is None:
+        s.add(CopyIndexRow(id=1, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    s.flush()
+
+
+@dataclass
+class _Sentence:
+    id: int
+    start: int
+    end: int
+    norm: str
+    hash: int
+    words: list[str]
+
+
+_FIRST_OF_HASH = text(
+    "SELECT h.value, s.id, s.group_id FROM json_each(:hashes) AS h "
+    "JOIN sentences AS s ON s.id = (SELECT id FROM sentences WHERE text_hash = h.value ORDER BY id LIMIT 1)"
+)
+_BUCKETS = text(
+    "SELECT k.value, (SELECT group_concat(sentence_id) FROM "
+    "(SELECT sentence_id FROM sentence_bands WHERE band = k.value LIMIT :bucket)) FROM json_each(:keys) AS k"
+)
+_TEXTS = text(
+    "SELECT s.id, substr(d.text, s.start + 1, s.\"end\" - s.start) FROM sentences AS s "
+    "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN (SELECT value FROM json_each(:ids))"
+)
+_INSERT_SENTENCES = 'INSERT INTO sentences (id, document_id, start, "end", text_hash, group_id) VALUES (?, ?, ?, ?, ?, NULL)'
+_INSERT_BANDS = "INSERT OR IGNORE INTO sentence_bands (band, sentence_id) VALUES (?, ?)"
+
+
+class CopyIndexer:
+    """Adds documents to the copy index inside the caller's write transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.settings = stored_settings(session)
+        if session.get(CopyIndexRow, 1) is None:
+            save_settings(session, self.settings)
+        self.hasher = MinHasher(self.settings.num_perm)
+        self.next_id = session.execute(select(func.coalesce(func.max(SentenceRow.id), 0))).scalar_one() + 1
+        self.sentences = self.linked = 0
+
+    def add(self, documents: Iterable[tuple[int, str]]) -> None:
+        done = []
+        for doc_id, doc_text in documents:
+            self._index(doc_id, doc_text)
+            done.append(doc_id)
+        if done:
+            self.s.execute(update(DocumentRow).where(DocumentRow.id.in_(done)).values(copies_indexed=1))
+
+    # -- one document -------------------------------------------------------------
+
+    def _index(self, doc_id: int, doc_text: str) -> None:
+        sentences = self._sentences(doc_text)
+        if not sentences:
+            return
+        stored = self._first_of_hash({x.hash for x in sentences})  # before this document's rows exist
+        self.s.connection().exec_driver_sql(
+            _INSERT_SENTENCES, [(x.id, doc_id, x.start, x.end, x.hash) for x in sentences]
+        )
+        self.sentences += len(sentences)
+        seen: dict[int, _Sentence] = {}
+        fresh: list[_Sentence] = []
+        links: dict[int, set[int]] = {}
+        for x in sentences:
+            first = stored.get(x.hash) or seen.get(x.hash)
+            if first is not None:
+                links[x.id] = {first if isinstance(first, int) else first.id}
+            else:
+                seen[x.hash] = x
+                fresh.append(x)
+        for x, found in self._near(fresh).items():
+            links[x] = found
+        for x in sorted(links):
+            self._join(x, links[x])
+
+    def _sentences(self, doc_text: str) -> list[_Sentence]:
+        result = []
+        for start, end in sentence_spans(doc_text, self.settings.max_chars):
+            norm = normalize(doc_text[start:end])
+            word_list = words(norm)
+            if len(word_list) >= self.settings.min_words:
+                result.append(_Sentence(self.next_id, start, end, norm, text_hash(norm), word_list))
+                self.next_id += 1
+        return result
+
+    def _first_of_hash(self, hashes: set[int]) -> dict[int, int]:
+        """hash -> id of the first stored sentence of that text (older documents only)."""
+        rows = self.s.execute(_FIRST_OF_HASH, {"hashes": json.dumps(sorted(hashes))})
+        return {h: sentence_id for h, sentence_id, _ in rows}
+
+    # -- near copies ------------------------------------------------------------------
+
+    def _near(self, fresh: list[_Sentence]) -> dict[int, set[int]]:
+        """Verified near copies of each new text, among stored sentences and earlier new ones."""
+        if not fresh:
+            return {}
+        settings = self.settings
+        keys = band_keys(self.hasher.signatures([shingles(x.words) for x in fresh]), settings.bands, settings.rows)
+        buckets = self._buckets({int(k) for k in keys.ravel()})
+        local: dict[int, list[int]] = defaultdict(list)  # this document's new texts by key
+        texts = {x.id: x.norm for x in fresh}
+        candidates: dict[int, list[int]] = {}
+        for x, row in zip(fresh, keys.tolist()):
+            shared: dict[int, int] = defaultdict(int)
+            for key in row:
+                for other in buckets.get(key, ()):
+                    shared[other] += 1
+                for other in local[key][:MAX_BUCKET]:
+                    shared[other] += 1
+                local[key].append(x.id)
+            shared.pop(x.id, None)
+            if shared:
+                candidates[x.id] = sorted(shared, key=lambda c: (-shared[c], c))[:MAX_CANDIDATES]
+        wanted = {c for found in candidates.values() for c in found if c not in texts}
+        texts.update((i, normalize(t)) for i, t in self._texts(wanted).items())
+        result = {}
+        for x in fresh:
+            found = {c for c in candidates.get(x.id, ()) if similarity(x.norm, texts[c]) >= settings.threshold}
+            if found:
+                result[x.id] = found
+        self.s.connection().exec_driver_sql(
+            _INSERT_BANDS, [(int(k), x.id) for x, row in zip(fresh, keys.tolist()) for k in row]
+        )
+        return result
+
+    def _buckets(self, keys: set[int]) -> dict[int, list[int]]:
+        rows = self.s.execute(_BUCKETS, {"keys": json.dumps(sorted(keys)), "bucket": MAX_BUCKET})
+        return {key: [int(i) for i in ids.split(",")] for key, ids in rows if ids}
+
+    def _texts(self, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return dict(self.s.execute(_TEXTS, {"ids": json.dumps(sorted(ids))}).all())
+
+    # -- groups -----------------------------------------------------------------------
+
+    def _join(self, sentence_id: int, linked: set[int]) -> None:
+        """Put the sentence in one group with the linked ones, merging their groups."""
+        rows = self.s.execute(select(SentenceRow.id, SentenceRow.group_id).where(SentenceRow.id.in_(linked))).all()
+        groups = {g for _, g in rows if g is not None}
+        loose = [i for i, g in rows if g is None] + [sentence_id]
+        self.linked += 1
+        if not groups:
+            target = min(loose)
+        elif len(groups) == 1:
+            target = next(iter(groups))
+        else:
+            sizes = dict(self.s.execute(
+                select(SentenceRow.group_id, func.count()).where(SentenceRow.group_id.in_(groups)).group_by(SentenceRow.group_id)
+            ).all())
+            target = max(groups, key=lambda g: (sizes.get(g, 0), -g))
+            self.s.execute(update(SentenceRow).where(SentenceRow.group_id.in_(groups - {target})).values(group_id=target))
+        self.s.execute(update(SentenceRow).where(SentenceRow.id.in_(loose)).values(group_id=target))
+
+
+def build_pending(session_factory: Callable, progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None, batch: int = 50) -> int:
+    """Index the documents not in the index yet, ``batch`` per short write transaction.
+
+    ``session_factory()`` is a context manager giving a write session. Returns how many
+    documents were indexed; cancelling keeps what is done (the rest stays pending).
+    """
+    done = 0
+    with session_factory() as s:
+        total = s.execute(select(func.count()).select_from(DocumentRow).where(DocumentRow.copies_indexed == 0)).scalar_one()
+    while done < total:
+        if cancelled is not None and cancelled():
+            break
+        with session_factory() as s:
+            rows = s.execute(
+                select(DocumentRow.id, DocumentRow.text).where(DocumentRow.copies_indexed == 0).order_by(DocumentRow.id).limit(batch)
+            ).all()
+            if not rows:
+                break
+            CopyIndexer(s).add([(i, t) for i, t in rows])
+        done += len(rows)
+        if progress is not None:
+            progress(min(done, total), total)
+    return done

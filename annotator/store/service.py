@@ -33,6 +33,7 @@ from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.copy_reads import CopyReads
 from annotator.store.corpus_reads import CorpusReads
 from annotator.store.labels import Labels
+from annotator.store.projections import Projections
 from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_sqlite_engine, current_revision, migrate
 from annotator.store.rows import (
     BYTES_COLUMNS,
@@ -81,7 +82,7 @@ def _big_page_cache(s: Session) -> Iterator[None]:
         conn.exec_driver_sql("PRAGMA cache_size=-2000")
 
 
-class Store(Labels, CorpusReads, CopyReads, Suggestions):
+class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
     """One annotator database file."""
 
     def __init__(self, path: Path | str, *, readonly: bool | None = None, pragmas: dict[str, object] | None = None) -> None:

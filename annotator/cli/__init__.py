@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import checking, copies, projecting, splitting
+from annotator.cli.common import _progress, _store
 from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
 
@@ -68,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", default="new", choices=["new", "in_progress", "done", "skipped", "all"], help="documents with this status (default: new)")
     p.add_argument("--processes", type=int, default=1, metavar="N", help="worker processes (default: 1)")
     p.set_defaults(handler=cmd_preannotate)
+    for module in (copies, projecting, checking, splitting):  # copies of sentences (issue 11)
+        module.add_verbs(verbs)
     return parser
 
 
@@ -157,26 +161,6 @@ def open_window(db: Path | None, argv: list[str] | None) -> int:
         print(f"annotator: the window is not available in this build ({error}); use a verb, see --help", file=sys.stderr)
         return 1
     return run(db, list(argv if argv is not None else sys.argv[1:]))
-
-
-def _store(args):
-    from annotator.workspace import open_store
-
-    return open_store(args.db)
-
-
-def _progress(action: str):
-    """A one-line progress counter on a terminal; silent when piped."""
-    if not sys.stderr.isatty():
-        return None
-
-    stream = getattr(sys.stderr, "stream", sys.stderr)  # our own \r, not escaped
-
-    def show(done: int, total: int) -> None:
-        if done == total or done % 250 == 0:
-            print(f"\r{action} {done}/{total}", end="\n" if done == total else "", file=stream, flush=True)
-
-    return show
 
 
 def cmd_import(args) -> int:

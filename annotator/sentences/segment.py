@@ -3,7 +3,8 @@
 Rules, deterministic and independent of spaCy (so indexing costs no model load):
 - a line break (\\n, \\r, U+2028, U+2029) always ends a sentence: headlines and
   paragraphs of news files are lines;
-- inside a line, a sentence ends after ``. ! ? …`` (and their runs), with any closing
+- inside a line, a sentence ends after ``. ! ? …`` (Arabic ``؟ ۔``, Devanagari ``। ॥``; runs of
+  them), with any closing
   quotes or brackets, followed by white space, unless the next character is a lower-case
   letter or the word before a period is an abbreviation (a single letter as in "U.S.",
   a word with an inner period, or one of ABBREVIATIONS);
@@ -26,7 +27,7 @@ ABBREVIATIONS = frozenset(
 )
 
 _LINES = re.compile(r"[^\n\r\u2028\u2029]+")
-_END = re.compile(r"(?:[.!?\u2026\u203c\u2047-\u2049]+[\"'\u2019\u201d\u00bb)\]]*\s+)|(?:[\u3002\uff01\uff1f]+[\"'\u300d\u300f\uff09)\]]*\s*)")
+_END = re.compile(r"(?:[.!?\u2026\u203c\u2047-\u2049\u061f\u06d4\u0964\u0965]+[\"'\u2019\u201d\u00bb)\]]*\s+)|(?:[\u3002\uff01\uff1f]+[\"'\u300d\u300f\uff09)\]]*\s*)")
 _WORD_BEFORE = re.compile(r"([\w.\-]+)\.$")
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}
 
@@ -76,13 +77,13 @@ def _add(text: str, start: int, end: int, max_chars: int, spans: list[tuple[int,
 
 
 def _cut_point(text: str, start: int, limit: int) -> int:
-    space = text.rfind(" ", start + 1, limit + 1)
-    if space > start:
-        end = space
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            return end
+    """Where a too-long piece ends: before its last white space within the limit, else at the
+    limit moved back out of a combining or emoji sequence."""
+    for at in range(limit, start, -1):  # at most max_chars steps
+        if text[at].isspace():
+            while text[at - 1].isspace():  # start is not white space, so this stops after it
+                at -= 1
+            return at
     cut = limit
     while cut > start + 1 and (unicodedata.combining(text[cut]) or text[cut] in _JOINERS or text[cut - 1] in _JOINERS):
         cut -= 1

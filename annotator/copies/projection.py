@@ -1,0 +1,228 @@
+"""Projection: a decision on a span, proposed in every copy of its sentence (issue 11).
+
+Tagging, accepting or relabelling a span inside a sentence that has copies proposes the
+span in each copy as a pending suggestion (source ``projection``); rejecting or deleting it
+(and the old label of a relabel) withdraws the copies' pending suggestions with that label
+at that place. The place in a copy comes from a character alignment of the two sentences
+(sentences.similarity.map_span), so a copy with other edits still gets the right place.
+
+A proposal whose text in the copy differs ("Russia" over "Russian Federation"), or whose
+ends fall inside a token of the copy (map_span may keep "Russia" of "Russian"), is stored
+all the same, marked in its provenance ("doc 3 40-46; text differs") and counted as MARKED.
+A copy that lacks that part of the sentence gets nothing and is counted as UNPLACED. What
+the copies hold decides the rest, inside the one write transaction (store.projections): a
+human decision there is never overridden (SKIPPED).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from annotator.core.model import Span, State
+from annotator.nlp.patterns import aligned
+from annotator.sentences.groups import SentenceWithCopies
+from annotator.sentences.similarity import MappedSpan, map_span
+from annotator.store.projections import ALREADY, DECIDED, PROPOSED, REMOVED, Place
+
+TEXT_DIFFERS, OFF_TOKENS = "text differs", "off token boundaries"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happened to the span at ``start``-``end`` of the source document."""
+
+    start: int
+    end: int
+    label: str | None  # the label decided there now (tag, accept, relabel); None: gone (reject, delete)
+    was: str | None = None  # its label before: withdrawn from the copies when it is not ``label``
+
+
+class Outcome(StrEnum):
+    PROPOSED = "proposed"
+    MARKED = "marked"  # proposed, but the copy's text there differs or is off its token boundaries
+    ALREADY = "already there"  # the copy already agrees
+    SKIPPED = "skipped"  # a human decided at that place in the copy
+    REMOVED = "removed"  # a pending suggestion of the copy withdrawn
+    UNPLACED = "no place"  # the copy lacks that part of the sentence
+
+
+_STORED = {PROPOSED: Outcome.PROPOSED, ALREADY: Outcome.ALREADY, DECIDED: Outcome.SKIPPED, REMOVED: Outcome.REMOVED}
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    """What one change did in one copy."""
+
+    doc_id: int
+    start: int  # the place in the copy (the source's offsets when UNPLACED)
+    end: int
+    label: str
+    outcome: Outcome
+    origin: tuple[int, int, int]  # (doc_id, start, end) of the source span
+    marks: tuple[str, ...] = ()
+    text: str = ""  # the copy's text at the place (proposals)
+
+
+@dataclass
+class ProjectionResult:
+    copies: list[CopyOutcome] = field(default_factory=list)
+    added: list[Span] = field(default_factory=list)  # suggestions stored (ids, for undo and the view)
+    removed: list[Span] = field(default_factory=list)  # pending suggestions deleted, as they were (for undo)
+
+    def counts(self) -> Counter:
+        return Counter(c.outcome for c in self.copies)
+
+    def absorb(self, other: ProjectionResult) -> None:
+        self.copies += other.copies
+        self.added += other.added
+        self.removed += other.removed
+
+
+@dataclass(frozen=True)
+class _Mapped:
+    place: Place
+    origin: tuple[int, int, int]
+    marks: tuple[str, ...] = ()
+    text: str = ""
+
+
+def project(store, doc_id: int, changes: Sequence[Change], text: str | None = None) -> ProjectionResult:
+    """Propose ``changes`` (made to document ``doc_id``, whose text is ``text``) in every copy of
+    their sentences, in one store transaction. Changes outside a sentence with copies do nothing."""
+    sentences = store.document_copies(doc_id)
+    if not sentences or not changes:
+        return ProjectionResult()
+    text = store.document(doc_id).text if text is None else text
+    proposals, withdrawals, unplaced = _places(doc_id, text, sentences, changes)
+    texts = dict(store.texts({m.place.doc_id for m in proposals} - {doc_id}))
+    texts[doc_id] = text
+    proposals = [_checked(m, texts[m.place.doc_id]) for m in proposals]
+    written = store.write_projection([m.place for m in proposals], [m.place for m in withdrawals])
+    result = ProjectionResult(unplaced, written.added, written.removed)
+    for m, outcome in zip([*withdrawals, *proposals], written.outcomes):
+        kind = Outcome.MARKED if outcome == PROPOSED and m.marks else _STORED[outcome]
+        result.copies.append(CopyOutcome(m.place.doc_id, m.place.start, m.place.end, m.place.label, kind, m.origin, m.marks, m.text))
+    return result
+
+
+def _places(doc_id: int, text: str, sentences: list[SentenceWithCopies], changes: Sequence[Change]):
+    """The changes' places in the copies: proposals and withdrawals (_Mapped), and the
+    outcomes of the copies that have no place for them."""
+    starts = [x.start for x in sentences]
+    proposals, withdrawals, unplaced = [], [], []
+    for change in changes:
+        i = bisect_right(starts, change.start) - 1
+        if i < 0 or change.end > sentences[i].end:
+            continue  # not inside a sentence with copies
+        sentence, origin = sentences[i], (doc_id, change.start, change.end)
+        own = text[sentence.start : sentence.end]
+        withdrawn = change.was if change.was != change.label else None
+        for copy in sentence.copies:
+            mapped = place_in_copy(own, copy.text, change.start - sentence.start, change.end - sentence.start)
+            for label, target in ((withdrawn, withdrawals), (change.label, proposals)):
+                if label is None:
+                    continue
+                if mapped is None:
+                    unplaced.append(CopyOutcome(copy.doc_id, change.start, change.end, label, Outcome.UNPLACED, origin))
+                    continue
+                place = Place(copy.doc_id, copy.start + mapped.start, copy.start + mapped.end, label)
+                target.append(_Mapped(place, origin, () if mapped.same_text else (TEXT_DIFFERS,)))
+    return proposals, withdrawals, unplaced
+
+
+def place_in_copy(own: str, copy: str, start: int, end: int) -> MappedSpan | None:
+    """The place of ``own[start:end]`` in its copy ``copy`` (offsets within the two sentences).
+
+    map_span's place, without white space a deletion left at its edges; where its text
+    differs and the span's own text stands on token boundaries overlapping it, there instead
+    (the character alignment is not word-aware: "he" of "Monday he will" aligns to "hat he"
+    of "Monday that he will"). None when the copy lacks that part."""
+    mapped = _trimmed(map_span(own, copy, start, end), copy)
+    if mapped is None or mapped.same_text:
+        return mapped
+    piece, found = own[start:end], []
+    at = copy.find(piece, max(0, mapped.start - len(piece) + 1))
+    while at != -1 and at < mapped.end:
+        if aligned(copy, at, at + len(piece)):
+            found.append(at)
+        at = copy.find(piece, at + 1)
+    if not found:
+        return mapped
+    best = min(found, key=lambda x: abs(x - mapped.start))
+    return MappedSpan(best, best + len(piece), True)
+
+
+def _trimmed(mapped: MappedSpan | None, copy: str) -> MappedSpan | None:
+    """Without the white space a deletion next to the span leaves at its edges ("the G-20" -> " G-20")."""
+    if mapped is None or mapped.same_text:
+        return mapped
+    start, end = mapped.start, mapped.end
+    while start < end and copy[start].isspace():
+        start += 1
+    while end > start and copy[end - 1].isspace():
+        end -= 1
+    return MappedSpan(start, end, False) if start < end else None
+
+
+def _checked(mapped: _Mapped, text: str) -> _Mapped:
+    """The proposal with its token check and provenance: where it came from, why it needs a look."""
+    place, marks = mapped.place, mapped.marks
+    if not aligned(text, place.start, place.end):
+        marks += (OFF_TOKENS,)
+    doc_id, start, end = mapped.origin
+    provenance = f"doc {doc_id} {start}-{end}" + (f"; {', '.join(marks)}" if marks else "")
+    return _Mapped(Place(place.doc_id, place.start, place.end, place.label, provenance), mapped.origin, marks, text[place.start : place.end])
+
+
+def describe(counts: Counter, every: bool = False) -> str:
+    """"3 proposed, 1 marked (...), 2 skipped (...)": the outcomes in a fixed order, the main four
+    always with ``every``, else only those that happened."""
+    main = (Outcome.PROPOSED, Outcome.MARKED, Outcome.SKIPPED, Outcome.ALREADY)
+    parts = [f"{counts[o]} {o.value}{_WHY.get(o, '')}" for o in Outcome if counts[o] or (every and o in main)]
+    return ", ".join(parts) or "nothing to do"
+
+
+_WHY = {
+    Outcome.MARKED: " (stored; text differs or off token boundaries)",
+    Outcome.SKIPPED: " (a human decided there)",
+    Outcome.UNPLACED: " (the copy lacks that part)",
+}
+
+
+@dataclass
+class ProjectReport:
+    """What ``project_accepted`` did, over many documents."""
+
+    documents: int = 0  # documents with accepted spans in sentences that have copies
+    spans: int = 0  # those spans
+    counts: Counter = field(default_factory=Counter)
+    marked: list[CopyOutcome] = field(default_factory=list)  # each stored proposal that needs a look
+
+    def summary(self) -> str:
+        return f"projected {self.spans} accepted span(s) of {self.documents} document(s) onto their copies: {describe(self.counts, every=True)}"
+
+
+def project_accepted(store, statuses: Sequence[str] = (), progress=None, cancelled=None) -> ProjectReport:
+    """Every accepted span of the documents with these statuses (all: none given) proposed in
+    the copies of its sentence; one transaction per document. Re-running writes nothing new."""
+    with_copies = store.copy_counts()
+    wanted = set(store.document_ids()) if not statuses else {i for st in statuses for i in store.document_ids(st)}
+    ids = sorted(wanted & with_copies.keys())
+    report = ProjectReport()
+    for done, doc_id in enumerate(ids, 1):
+        if cancelled is not None and cancelled():
+            break
+        spans = store.spans(doc_id, [State.ACCEPTED])
+        result = project(store, doc_id, [Change(sp.start, sp.end, sp.label) for sp in spans])
+        origins = {c.origin for c in result.copies}
+        report.documents += bool(origins)
+        report.spans += len(origins)
+        report.counts.update(result.counts())
+        report.marked += [c for c in result.copies if c.outcome == Outcome.MARKED]
+        if progress is not None:
+            progress(done, len(ids))
+    return report

@@ -1,0 +1,143 @@
+"""Copies of sentences in the window: the marks on the article, the Copies box of the
+side panel, the next-copy keys, the list's Copies column and the index build of an older
+database, wired to the main window.
+
+The marks of a document are read once when it opens (Store.document_copies); moving the
+caret only looks them up. A click on a copy, or Ctrl+J / Ctrl+Shift+J, opens the copy's
+document and selects the sentence. The keys walk the sentence's group in (document,
+position) order, starting after the current sentence, which is the order the panel lists.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+
+from annotator.core.model import AnnotationError
+from annotator.gui.copies_panel import NEXT_KEY, PREVIOUS_KEY
+from annotator.gui.copy_index_job import CopyIndexBuild
+from annotator.sentences.groups import SentenceCopy, SentenceWithCopies
+from annotator.store import DatabaseError
+
+
+class CopiesInWindow(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window, self.store = window, window.store
+        self.view, self.panel, self.marks = window.view, window.copies_panel, window.view.copy_marks
+        self.counts = window.documents.model.copies
+        self.index_build = CopyIndexBuild(window)
+        self.index_build.finished.connect(self._index_built)
+        self.view.cursorPositionChanged.connect(self.follow_caret)
+        self.view.selectionChanged.connect(self.follow_caret)
+        self.panel.jump_requested.connect(self.go_to)
+        self._actions(window.review_menu)
+        QTimer.singleShot(0, self.start_index_build)  # once the window is up
+        QCoreApplication.instance().aboutToQuit.connect(self.stop)
+
+    def _actions(self, menu) -> None:
+        menu.addSeparator()
+        self.next_action = QAction("Next &copy of this sentence", self, shortcut=QKeySequence(NEXT_KEY))
+        self.next_action.triggered.connect(lambda: self.step(1))
+        self.previous_action = QAction("Previous copy of this sentence", self, shortcut=QKeySequence(PREVIOUS_KEY))
+        self.previous_action.triggered.connect(lambda: self.step(-1))
+        menu.addActions([self.next_action, self.previous_action])
+
+    # -- the open document ------------------------------------------------------------
+
+    def show_document(self, doc_id: int) -> None:
+        """Read the copied sentences of the document just shown (one query) and mark them."""
+        try:
+            sentences = self.store.document_copies(doc_id)
+        except DatabaseError as error:
+            self.marks.clear()
+            self.panel.show_message(f"Copies cannot be read: {error}")
+            return
+        self.marks.load(sentences)
+        self.follow_caret()
+
+    def reload(self) -> None:
+        """The index or the spans changed (an import, a finished build, Refresh): read again."""
+        self.counts.forget()
+        document = self.window.editor.document
+        if document is not None:
+            self.show_document(document.id)
+
+    def follow_caret(self) -> None:
+        """The Copies box lists the copies of the sentence at the caret (or the selection)."""
+        selected = self.view.selection()
+        sentence = self.marks.at(*selected) if selected else self.marks.at(self.view.caret())
+        if sentence is not None and sentence is self.marks.current:
+            return  # still the same sentence: its rows stay
+        self.marks.set_current(sentence)
+        if sentence is not None:
+            self.panel.show_copies(self.in_order(sentence), self._open_id())
+        else:
+            self.panel.show_message(self._why_none())
+
+    def _why_none(self) -> str:
+        if self.index_build.running():
+            return "Finding copied sentences (once, after the upgrade); the marks appear when it is done."
+        if self.store.readonly and self.store.pending_copy_index():
+            return "This database has not been searched for copied sentences yet, and it is open read-only."
+        marked = len(self.marks.sentences())
+        if not marked:
+            return "No sentence of this document has a copy."
+        return f"{marked:,} sentence(s) here have copies (bar in the margin): put the caret in one to list them."
+
+    def _open_id(self) -> int:
+        document = self.window.editor.document
+        return document.id if document is not None else -1
+
+    def in_order(self, sentence: SentenceWithCopies) -> list[SentenceCopy]:
+        """The copies of ``sentence`` in the order the next-copy key visits them."""
+        here = (self._open_id(), sentence.start)
+        ordered = sorted(sentence.copies, key=lambda c: (c.doc_id, c.start))
+        after = [c for c in ordered if (c.doc_id, c.start) > here]
+        return after + [c for c in ordered if (c.doc_id, c.start) < here]
+
+    # -- going to a copy ----------------------------------------------------------------
+
+    def step(self, direction: int) -> None:
+        """Ctrl+J / Ctrl+Shift+J: the next (previous) copy of the sentence at the caret."""
+        sentence = self.marks.current
+        if sentence is None:
+            self.window.statusBar().showMessage("The caret is not in a sentence with copies (they have a bar in the margin).", 8000)
+            return
+        copies = self.in_order(sentence)
+        self.go_to(copies[0] if direction > 0 else copies[-1])
+
+    def go_to(self, copy: SentenceCopy) -> None:
+        """Open the copy's document (if another) and select the copied sentence."""
+        if self._open_id() != copy.doc_id:
+            self.window.open_document(copy.doc_id)
+            if self._open_id() != copy.doc_id:  # it could not be opened; the status bar says why
+                return
+        document = self.window.editor.document
+        if not 0 <= copy.start < copy.end <= len(document.text):
+            self.window.statusBar().showMessage(f"That copy lies outside document {copy.doc_id}'s text: refresh (F5).", 8000)
+            return
+        self.view.select(copy.end, copy.start)  # caret at the start: the sentence scrolls into view from there
+        self.view.setFocus()
+
+    # -- the index of an older database -------------------------------------------------
+
+    def start_index_build(self) -> None:
+        try:
+            started = self.index_build.start()
+        except (AnnotationError, DatabaseError) as error:
+            self.window.statusBar().showMessage(f"Copied sentences cannot be searched for: {error}", 15000)
+            return
+        if started:
+            self.counts.building = True
+            self.follow_caret()
+
+    def _index_built(self, _indexed: int) -> None:
+        self.counts.building = False
+        self.reload()
+
+    def stop(self) -> None:
+        """Before the window closes: the build stops after its batch (the next start resumes
+        it), the list's check after its group."""
+        self.index_build.stop()
+        self.counts.stop()

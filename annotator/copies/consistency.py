@@ -8,13 +8,13 @@ A span whose text the frame lacks is compared from its own copy instead. For eac
 other boundaries, has no span there (missing), or lacks that text (not compared).
 
 A ``Difference`` is told once per disagreement: the variant most copies share is the
-subject, and the copies that differ are listed under it; a variant already listed as
-another's label or boundaries is not told again. Spans that cross a sentence boundary
+subject, and the copies that differ are listed under it; a variant whose every copy was
+already named (as another's label or boundaries) is not told again. Spans that cross a sentence boundary
 belong to no one sentence and are not compared.
 
-Streaming: groups come one at a time; spans are read a document at a time and the
-documents used last are kept (a run of groups names the same documents, as syndicated
-articles share sentences in order), so memory holds one group and a bounded cache.
+Streaming: groups come one at a time (store.copy_groups), merged with one query that
+walks the accepted spans inside grouped sentences in the same group order, so memory holds
+one group and the whole check costs two queries (plus one per status asked for).
 Cost per group: O(K x M) span comparisons for K distinct (place, label) variants and
 M spans in the group's copies, plus one alignment per pair of distinct texts and span.
 """
@@ -25,6 +25,8 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+
+from sqlalchemy import text
 
 from annotator.core.model import Source, Span, State
 from annotator.sentences.groups import CopyGroup, SentenceCopy
@@ -85,8 +87,8 @@ class Disagreement:
 
 
 class AcceptedSpans:
-    """Accepted spans inside a sentence, read a whole document at a time (one query), the
-    last CACHED_DOCUMENTS documents kept."""
+    """Accepted spans inside a few sentences (an edited group, the window's list): read a
+    whole document at a time (one query), the last CACHED_DOCUMENTS documents kept."""
 
     def __init__(self, store, keep: int = CACHED_DOCUMENTS) -> None:
         self.store, self.keep = store, keep
@@ -118,20 +120,50 @@ class AcceptedSpans:
         return [(s.start - copy.start, s.end - copy.start, s.label) for s in self.inside(copy)]
 
 
-def disagreements(store, statuses: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None,
-                  spans: AcceptedSpans | None = None) -> Iterator[Disagreement]:
+# Accepted spans wholly inside a sentence with copies, in group order: one streamed query
+# merged with store.copy_groups (same order), instead of a read per document or sentence.
+# A read the Store does not offer (yet): it belongs in store/copy_reads.py.
+_GROUP_SPANS = text(
+    'SELECT s.group_id, s.document_id, s.start, sp.start, sp."end", l.name FROM sentences AS s '
+    "JOIN spans AS sp ON sp.document_id = s.document_id AND sp.start >= s.start AND sp.start < s.\"end\" "
+    "AND sp.\"end\" <= s.\"end\" AND sp.state = 'accepted' JOIN labels AS l ON l.id = sp.label_id "
+    'WHERE s.group_id IS NOT NULL ORDER BY s.group_id, s.id, sp.start, sp."end", l.name'
+)
+
+
+def _marks_by_group(store) -> Iterator[tuple[int, dict[tuple[int, int], list[Mark]]]]:
+    """(group, {(doc_id, sentence start): its spans' marks}) for the groups with spans, in order."""
+    with store._read() as s:  # noqa: SLF001 - see _GROUP_SPANS
+        current, marks = None, {}
+        for group, doc, sentence, start, end, label in s.execute(_GROUP_SPANS.execution_options(yield_per=2000)):
+            if group != current and marks:
+                yield current, marks
+                marks = {}
+            current = group
+            marks.setdefault((doc, sentence), []).append((start - sentence, end - sentence, label))
+        if marks:
+            yield current, marks
+
+
+def disagreements(store, statuses: Iterable[str] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> Iterator[Disagreement]:
     """Every copy group whose copies disagree, in group order. With ``statuses``, only the
     copies in documents of those statuses are compared (a group needs two of them)."""
     allowed = None if statuses is None else {d for st in set(statuses) for d in store.document_ids(st)}
-    spans = spans or AcceptedSpans(store)
+    spans = _marks_by_group(store)
+    pending = next(spans, None)
     for group in store.copy_groups():
         if cancelled is not None and cancelled():
             return
+        while pending is not None and pending[0] < group.group:
+            pending = next(spans, None)
+        if pending is None or pending[0] != group.group:
+            continue  # no span in any copy: nothing to disagree on
         if allowed is not None:
             group = replace(group, sentences=tuple(x for x in group.sentences if x.doc_id in allowed))
             if len(group.sentences) < 2:
                 continue
-        found = differences(group.sentences, [spans.marks(x) for x in group.sentences])
+        found = differences(group.sentences, [pending[1].get((x.doc_id, x.start), []) for x in group.sentences])
         if found:
             yield Disagreement(group, found)
 
@@ -195,7 +227,7 @@ def differences(copies: Sequence[SentenceCopy], marks: Sequence[Sequence[Mark]])
     told: set[tuple[int, Mark]] = set()
     kept = []
     for v in verdicts:
-        if v.holders[0] in told:
+        if told.issuperset(v.holders):  # every copy with it was already named
             continue
         told.update(v.holders, v.labels, v.other)
         if v.missing or v.labels or v.other:

@@ -7,6 +7,7 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 
 from annotator.copies.consistency import AcceptedSpans, alike_plan, differences, disagreement_counts, disagreements
 from annotator.core.model import Document, Source, Span, State, Status
@@ -140,16 +141,25 @@ def test_status_filter_compares_only_those_documents(store):
     assert len(list(disagreements(store, ["new", "done"]))) == 1
 
 
-def test_spans_are_read_once_per_document_however_many_groups_they_share(store):
+def test_the_check_reads_spans_in_one_pass_however_many_groups(store):
     words = random.Random(7).choices(VOCABULARY, k=40 * 10)
     shared = [" ".join(words[10 * n:10 * n + 10]).capitalize() + " in Osaka." for n in range(40)]
     ids = add(store, *("\n".join([f"Article {k}."] + shared) + "\n" for k in range(3)))
     assert sum(1 for _ in store.copy_groups()) == 40
-    tag(store, ids[0], "Osaka", "GPE", after=shared[7])
-    spans = AcceptedSpans(store)
-    (found,) = disagreements(store, spans=spans)
-    assert [p.doc_id for p in found.differences[0].missing] == ids[1:]
-    assert spans.reads == 3
+    for n in range(40):
+        for doc in ids[: 1 + n % 3]:
+            tag(store, doc, "Osaka", "GPE", after=shared[n])
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    found = list(disagreements(store))
+    event.remove(store.engine, "before_cursor_execute", count)
+    assert len(found) == 27  # a third of the groups have the span in all three copies
+    assert [p.doc_id for p in found[0].differences[0].missing] == ids[1:]
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
 
 
 def test_making_alike_removes_relabels_accepts_a_suggestion_and_places_on_other_words(store):
@@ -192,12 +202,20 @@ def test_identical_copies_disagree_exactly_when_their_span_sets_differ(copies):
     sentences = [SentenceCopy(k + 1, 100 * k, 100 * k + len(SENTENCE), SENTENCE, 1.0) for k in range(len(copies))]
     found = differences(sentences, [sorted(c) for c in copies])
     assert bool(found) == (len({frozenset(c) for c in copies}) > 1)
+    def local(p):  # (copy index, start, end, label) in the sentence
+        return p.doc_id - 1, p.start - 100 * (p.doc_id - 1), p.end - 100 * (p.doc_id - 1), p.label
+
     told = set()
     for d in found:  # every span some copy lacks is told: as a subject, another label or other boundaries
-        for p in (*d.found_in, *d.labels, *d.other):
-            told.add((p.doc_id, p.start - 100 * (p.doc_id - 1), p.end - 100 * (p.doc_id - 1), p.label))
-        for p in d.missing:
-            assert not any(m[0] < p.end - 100 * (p.doc_id - 1) and p.start - 100 * (p.doc_id - 1) < m[1] for m in copies[p.doc_id - 1])
+        _, start, end, label = local(d.span)
+        assert all((start, end, label) in copies[k] for k, *_ in map(local, d.found_in))
+        for k, s, e, other_label in map(local, d.labels):
+            assert (s, e) == (start, end) and other_label != label and (s, e, other_label) in copies[k]
+        for k, s, e, other_label in map(local, d.other):
+            assert (s, e) != (start, end) and s < end and start < e and (s, e, other_label) in copies[k]
+        for k, s, e, _ in map(local, d.missing):
+            assert (s, e) == (start, end) and not any(m[0] < e and s < m[1] for m in copies[k])
+        told.update((k + 1, s, e, lab) for k, s, e, lab in map(local, (*d.found_in, *d.labels, *d.other)))
     everywhere = set.intersection(*map(set, copies))
     lacking = {(k + 1, *m) for k, c in enumerate(copies) for m in c if m not in everywhere}
     assert lacking <= told

@@ -92,6 +92,8 @@ _TEXTS = text(
     "SELECT s.id, substr(d.text, s.start + 1, s.\"end\" - s.start) FROM sentences AS s "
     "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN (SELECT value FROM json_each(:ids))"
 )
+_GROUPS = text("SELECT id, group_id FROM sentences WHERE id IN (SELECT value FROM json_each(:ids))")
+_SIZES = text("SELECT group_id, count(*) FROM sentences WHERE group_id IN (SELECT value FROM json_each(:ids)) GROUP BY group_id")
 _INSERT_SENTENCES = 'INSERT INTO sentences (id, document_id, start, "end", text_hash, group_id) VALUES (?, ?, ?, ?, ?, NULL)'
 _INSERT_BANDS = "INSERT OR IGNORE INTO sentence_bands (band, sentence_id) VALUES (?, ?)"
 
@@ -139,8 +141,8 @@ class CopyIndexer:
                 fresh.append(x)
         for x, found in self._near(fresh).items():
             links[x] = found
-        for x in sorted(links):
-            self._join(x, links[x])
+        if links:
+            self._assign(links)
 
     def _sentences(self, doc_text: str) -> list[_Sentence]:
         result = []
@@ -203,23 +205,45 @@ class CopyIndexer:
 
     # -- groups -----------------------------------------------------------------------
 
-    def _join(self, sentence_id: int, linked: set[int]) -> None:
-        """Put the sentence in one group with the linked ones, merging their groups."""
-        rows = self.s.execute(select(SentenceRow.id, SentenceRow.group_id).where(SentenceRow.id.in_(linked))).all()
-        groups = {g for _, g in rows if g is not None}
-        loose = [i for i, g in rows if g is None] + [sentence_id]
-        self.linked += 1
-        if not groups:
-            target = min(loose)
-        elif len(groups) == 1:
-            target = next(iter(groups))
-        else:
-            sizes = dict(self.s.execute(
-                select(SentenceRow.group_id, func.count()).where(SentenceRow.group_id.in_(groups)).group_by(SentenceRow.group_id)
-            ).all())
-            target = max(groups, key=lambda g: (sizes.get(g, 0), -g))
-            self.s.execute(update(SentenceRow).where(SentenceRow.group_id.in_(groups - {target})).values(group_id=target))
-        self.s.execute(update(SentenceRow).where(SentenceRow.id.in_(loose)).values(group_id=target))
+    def _assign(self, links: dict[int, set[int]]) -> None:
+        """Put each linked sentence in one group with what it links, merging groups: worked
+        out in memory for the document, then written in two executemany statements."""
+        current = self._groups_of(set().union(*links.values()))
+        group_of: dict[int, int] = {}  # this document's assignments
+        renamed: dict[int, int] = {}  # merged group -> the group it joined
+
+        def resolve(g: int) -> int:
+            while g in renamed:
+                g = renamed[g]
+            return g
+
+        for x in sorted(links):
+            members = links[x] | {x}
+            found = {i: group_of.get(i, current.get(i)) for i in members}
+            groups = {resolve(g) for g in found.values() if g is not None}
+            target = self._target(groups, group_of) if groups else min(members)
+            for g in groups - {target}:
+                renamed[g] = target
+            for i, g in found.items():
+                if g is None:
+                    group_of[i] = target
+        connection = self.s.connection()
+        if renamed:
+            connection.exec_driver_sql("UPDATE sentences SET group_id = ? WHERE group_id = ?", [(resolve(g), g) for g in renamed])
+        connection.exec_driver_sql("UPDATE sentences SET group_id = ? WHERE id = ?", [(resolve(g), i) for i, g in group_of.items()])
+        self.linked += len(links)
+
+    def _groups_of(self, ids: set[int]) -> dict[int, int | None]:
+        return dict(self.s.execute(_GROUPS, {"ids": json.dumps(sorted(ids))}).all())
+
+    def _target(self, groups: set[int], group_of: dict[int, int]) -> int:
+        """The group the others merge into: the largest (fewest rows move)."""
+        if len(groups) == 1:
+            return next(iter(groups))
+        sizes = dict(self.s.execute(_SIZES, {"ids": json.dumps(sorted(groups))}).all())
+        for g in group_of.values():
+            sizes[g] = sizes.get(g, 0) + 1
+        return max(sorted(groups), key=lambda g: sizes.get(g, 0))
 
 
 def build_pending(session_factory: Callable, progress: Callable[[int, int], None] | None = None,

@@ -27,11 +27,11 @@ def test_words_of_spaced_and_unspaced_scripts():
 
 
 def reference_signature(hasher: MinHasher, items: list[str]) -> list[int]:
-    """Python integers, wrapping the product at 64 bits as numpy's uint64 does."""
-    p, mask = (1 << 61) - 1, 0xFFFFFFFF
+    """Python integers: the high 32 bits of (a * crc32 + b) mod 2^64, the minimum per permutation."""
     result = []
     for a, b in zip(hasher.a.tolist(), hasher.b.tolist()):
-        result.append(min(((((a * zlib.crc32(s.encode()) ) % (1 << 64)) + b) % (1 << 64) % p) & mask for s in items))
+        assert a % 2 == 1
+        result.append(min(((a * zlib.crc32(s.encode()) + b) % (1 << 64)) >> 32 for s in items))
     return result
 
 
@@ -41,6 +41,14 @@ def test_signatures_equal_a_pure_python_minhash(lists):
     hasher = MinHasher(num_perm=16)
     got = hasher.signatures(lists)
     assert got.tolist() == [reference_signature(hasher, items) for items in lists]
+
+
+def test_long_inputs_are_hashed_in_chunks_with_the_same_result(monkeypatch):
+    lists = [[f"w{i} {j}" for j in range(n)] for i, n in enumerate([1, 5, 40, 3, 17, 2, 60])]
+    whole = MinHasher(num_perm=8).signatures(lists)
+    monkeypatch.setattr("annotator.sentences.minhash._CHUNK", 7)
+    assert MinHasher(num_perm=8).signatures(lists).tolist() == whole.tolist()
+    assert whole.tolist() == [reference_signature(MinHasher(num_perm=8), x) for x in lists]
 
 
 def test_signature_agreement_estimates_jaccard():

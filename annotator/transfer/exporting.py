@@ -5,10 +5,17 @@ when everything is written (a brat folder's files are merged in then; a file the
 write is overwritten only with ``force``). A name that is a FIFO, device, socket or folder is
 refused before any work. Spans or notes a format cannot carry are reported in the returned log,
 or refuse the export with ``strict``.
+
+Each document's ``meta`` gets ``"duplicates": [{"start", "end", "group"}]``, its sentences that
+have copies (from the copy index; absent when it has none). With ``dedupe``, the spans inside an
+exact copy of a sentence are written once: the first copy in export order that has spans to
+write keeps them; the later copies are written without the spans inside them, and their
+``duplicates`` entries say ``"deduped": true``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -25,6 +32,7 @@ from annotator.core.problems import ExportError, Problem
 ExportReport = ExportLog  # documents, spans, problems
 _BY_SUFFIX = {".jsonl": "jsonl", ".spacy": "spacy", ".conll": "conll", ".iob": "conll", ".iob2": "conll"}
 _WITH_SIDECAR = ("jsonl", "prodigy", "doccano", "conll")  # NAME.labels.json beside NAME
+_NO_MISSING_MARK = ("brat", "conll")  # the JSONL formats say "deduped" in meta, a DocBin marks the tokens missing
 
 __all__ = ["ExportError", "ExportReport", "export", "export_jsonl", "format_for"]
 
@@ -48,11 +56,14 @@ def export(
     strict: bool = False,
     force: bool = False,
     progress: Progress | None = None,
+    documents: Iterable[int] | None = None,
+    dedupe: bool = False,
 ) -> ExportLog:
     """Write the documents (filtered) to ``out``; the old output stays intact if anything fails.
 
     ``force`` (brat, and spacy when it writes a folder of shards): overwrite files in the folder
-    that the export did not write; the log names them.
+    that the export did not write; the log names them. ``documents``: only these ids (a split).
+    ``dedupe``: spans inside exact copies of a sentence written once (see the module docstring).
     """
     out = Path(out)
     fmt = fmt or format_for(out)
@@ -71,12 +82,53 @@ def export(
             check_file_target(sidecar_path(out))
     try:
         scheme = [label for label in store.labels() if labels is None or label.name in labels]
-        items = store.iter_export(statuses=statuses, labels=labels, states=states)
-        total = store.count_documents() if progress else 0
-        module(fmt).write(out, _checked(items, progress, total, log, store.path), scheme, log, **options)
+        documents = None if documents is None else sorted(set(documents))
+        items = store.iter_export(statuses=statuses, labels=labels, states=states, documents=documents)
+        copies = store.iter_copied_sentences(statuses, documents, states if dedupe else None, labels)
+        total = (store.count_documents() if documents is None else len(documents)) if progress else 0
+        checked = _checked(items, progress, total, log, store.path)
+        module(fmt).write(out, _with_copies(checked, copies, log), scheme, log, **options)
+        if log.deduped and fmt in _NO_MISSING_MARK:
+            log.problems.append(Problem(str(out), f"--dedupe left out {log.deduped} span(s) inside exact copies of sentences; {fmt} has no mark for "
+                                        "text left unannotated, so those copies read as sentences without entities", warning=True))
     except DamagedDatabaseError as error:  # a corrupt page: "database disk image is malformed"
         raise ExportError(damaged_message(error.path, error.reason, f"nothing was exported ({out} is untouched). ")) from None
     return log
+
+
+def _with_copies(items: Iterable[Record], copies: Iterator[tuple], log: ExportLog) -> Iterator[Record]:
+    """Merge the copied sentences (a second cursor, in document order) into the records."""
+    pending = next(copies, None)
+    for doc, spans in items:
+        while pending is not None and pending[0] < doc.id:  # a document the first cursor left out
+            pending = next(copies, None)
+        rows = []
+        while pending is not None and pending[0] == doc.id:
+            rows.append(pending)
+            pending = next(copies, None)
+        if rows or "duplicates" in doc.meta:  # a stored key is never the index's word: replaced or dropped
+            yield _duplicates(doc, spans, rows, log)
+        else:
+            yield doc, spans
+
+
+def _duplicates(doc, spans: list, rows: list[tuple], log: ExportLog) -> Record:
+    meta = {k: v for k, v in doc.meta.items() if k != "duplicates"}
+    if rows:
+        meta["duplicates"] = [{"start": s, "end": e, "group": g, **({"deduped": True} if dropped else {})} for _, s, e, g, dropped in rows]
+    doc.meta = meta
+    dropped = [(s, e) for _, s, e, _, flag in rows if flag]
+    if not dropped:
+        return doc, spans
+    kept = [span for span in spans if not _inside(span, dropped)]
+    log.deduped += len(spans) - len(kept)
+    return doc, kept
+
+
+def _inside(span, sentences: list[tuple[int, int]]) -> bool:
+    """Whether the span lies inside one of ``sentences`` (sorted, disjoint: one segmentation)."""
+    i = bisect_right(sentences, (span.start, float("inf"))) - 1
+    return i >= 0 and span.end <= sentences[i][1]
 
 
 def export_jsonl(store: Store, out: Path, **kwargs) -> ExportLog:

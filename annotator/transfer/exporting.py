@@ -70,6 +70,7 @@ def export(
     if fmt not in EXPORT_FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     labels = list(labels) if labels is not None else None
+    statuses = list(statuses) if statuses else None  # read by two cursors
     states = (State.ACCEPTED, State.SUGGESTED) if include_suggestions else (State.ACCEPTED,)
     log = ExportLog(str(out), strict)
     # Tokenizing costs ~30x the rest of a JSONL export, so only the prodigy format pays it.

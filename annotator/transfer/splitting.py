@@ -178,6 +178,8 @@ def split(
 
 def _plan(store: Store, ratios: dict[str, float], seed: int, statuses: list[str] | None) -> tuple[SplitReport, dict[str, list[int]]]:
     docs = _selected(store, statuses)
+    if not docs:
+        raise ExportError(f"no documents{' with status ' + ' or '.join(statuses) if statuses else ''} to split; nothing was written")
     memberships: Counter = Counter()  # (group, document) -> sentences
     for doc, _, _, group, _ in store.iter_copied_sentences(statuses):
         memberships[(group, doc)] += 1

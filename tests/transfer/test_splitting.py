@@ -31,7 +31,10 @@ def sentence(rng):
     return " ".join([first.capitalize(), *rest]) + "."
 
 
-def linked_corpus(path, seed=5, units=(1, 1, 1, 2, 2, 3, 4, 1, 6, 2, 1, 1, 3, 1, 5, 1, 2, 1, 1, 1) * 4):
+UNITS = (1, 1, 1, 2, 2, 3, 4, 1, 6, 2, 1, 1, 3, 1, 5, 1, 2, 1, 1, 1) * 4
+
+
+def linked_corpus(path, seed=5, units=UNITS):
     """A JSONL corpus of documents linked in chains: in a unit of k documents, document i
     shares one sentence with document i-1 and another with i+1, so the first and the last
     share nothing directly. Records are shuffled (a unit's ids are scattered). Returns, per
@@ -135,6 +138,10 @@ def test_linked_documents_never_cross_and_the_naive_split_leaks(store, corpus, t
         assert len({where[d] for d in holding}) == 1, f"{sentence_!r} is in several splits"
     # Chains: the ends of a unit share nothing directly and still land together (transitive).
     assert report.crossing == (0, 0)
+    linked = defaultdict(set)
+    for doc, component in store.copy_components().items():
+        linked[component].add(where[doc])
+    assert all(len(names) == 1 for names in linked.values()) and len(linked) == sum(1 for u in UNITS if u > 1)
     assert report.copied_sentences == sum(len(d) for d in holders(corpus).values())
     naive = naive_by_hand(where, 1, RATIOS)
     assert report.naive_crossing[0] == crossing_by_hand(corpus, naive) > 0
@@ -246,6 +253,12 @@ def test_an_existing_folder_is_refused_unless_force(store, corpus, tmp_path):
     ]
     assert (out / "notes.txt").read_text() == "mine"
     assert set(documents_of(out / "split.json")) == {"train", "test"}
+
+
+def test_nothing_to_split_is_refused(store, tmp_path):
+    with pytest.raises(ExportError, match="no documents with status done to split"):
+        split(store, tmp_path / "out", RATIOS, statuses=["done"])
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_empty_folder_and_a_file_in_the_way(store, corpus, tmp_path):

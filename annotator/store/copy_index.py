@@ -246,6 +246,21 @@ class CopyIndexer:
         return max(sorted(groups), key=lambda g: sizes.get(g, 0))
 
 
+_PENDING = text(
+    "SELECT id, CAST(text AS BLOB) FROM documents INDEXED BY ix_documents_copies_pending "
+    "WHERE copies_indexed = 0 ORDER BY id LIMIT :limit"
+)
+
+
+def _readable(raw: bytes | None) -> str:
+    """A stored text as the index reads it: a row damaged by hand (NULL, a BLOB, bytes that
+    are not UTF-8) is indexed as having no sentences instead of stopping the build."""
+    try:
+        return raw.decode("utf-8") if raw is not None else ""
+    except UnicodeDecodeError:
+        return ""
+
+
 def build_pending(session_factory: Callable, progress: Callable[[int, int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None, batch: int = 50) -> int:
     """Index the documents not in the index yet, ``batch`` per short write transaction.
@@ -260,12 +275,10 @@ def build_pending(session_factory: Callable, progress: Callable[[int, int], None
         if cancelled is not None and cancelled():
             break
         with session_factory() as s:
-            rows = s.execute(
-                select(DocumentRow.id, DocumentRow.text).where(DocumentRow.copies_indexed == 0).order_by(DocumentRow.id).limit(batch)
-            ).all()
+            rows = s.execute(_PENDING, {"limit": batch}).all()
             if not rows:
                 break
-            CopyIndexer(s).add([(i, t) for i, t in rows])
+            CopyIndexer(s).add([(i, _readable(raw)) for i, raw in rows])
         done += len(rows)
         if progress is not None:
             progress(min(done, total), total)

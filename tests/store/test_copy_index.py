@@ -150,3 +150,19 @@ def test_an_older_database_is_indexed_once_after_the_upgrade(tmp_path):
         assert seen[-1] == (2, 2) and store.pending_copy_index() == 0
         assert len(list(store.copy_groups())) == 3
         assert store.build_copy_index() == 0  # nothing left: never rebuilt
+
+
+def test_rows_damaged_by_hand_do_not_stop_the_build(tmp_path):
+    path = tmp_path / "damaged.db"
+    with Store(path) as store:
+        add(store, *seeds())
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER trg_documents_length_update")  # as a hand edit with another tool might
+    db.execute("UPDATE documents SET text = CAST(X'fffe41' AS BLOB), copies_indexed = 0 WHERE id = 1")
+    db.execute("UPDATE documents SET copies_indexed = 0 WHERE id = 2")
+    db.execute("DELETE FROM sentence_bands")
+    db.execute("DELETE FROM sentences")
+    db.commit()
+    with Store(path) as store:
+        assert store.build_copy_index() == 2 and store.pending_copy_index() == 0
+        assert list(store.copy_groups()) == []  # the damaged text has no sentences, the other no copies

@@ -15,9 +15,16 @@ from annotator.store.schema import DocumentRow, SentenceBandRow, SentenceRow
 
 _GROUPED = (
     'SELECT s.group_id, s.id, s.document_id, s.start, s."end", s.text_hash, '
-    'substr(d.text, s.start + 1, s."end" - s.start), d.title FROM sentences AS s '
+    'CAST(substr(d.text, s.start + 1, s."end" - s.start) AS BLOB), CAST(d.title AS BLOB) FROM sentences AS s '
     "JOIN documents AS d ON d.id = s.document_id WHERE s.group_id IS NOT NULL {where} ORDER BY s.group_id, s.id"
 )
+
+
+def _decoded(row) -> tuple:
+    """(id, doc, start, end, hash, text, title) with text and title read as UTF-8 bytes: a
+    row damaged by hand (a BLOB title, bytes that are not UTF-8) is shown, not refused."""
+    *head, sentence, title = row
+    return (*head, (sentence or b"").decode("utf-8", "replace"), (title or b"").decode("utf-8", "replace"))
 
 
 def _group(group_id: int, rows: list, min_similarity: float | None, first_row=None) -> CopyGroup | None:
@@ -55,7 +62,7 @@ class CopyReads:
                         yield group
                     rows = []
                 current = row[0]
-                rows.append(tuple(row[1:]))
+                rows.append(_decoded(row[1:]))
             if rows and (group := _group(current, rows, min_similarity)) is not None:
                 yield group
 
@@ -70,7 +77,7 @@ class CopyReads:
             ids = ",".join(str(int(g)) for g in groups)
             by_group: dict[int, list] = {}
             for row in s.execute(text(_GROUPED.format(where=f"AND s.group_id IN ({ids})"))):
-                by_group.setdefault(row[0], []).append(tuple(row[1:]))
+                by_group.setdefault(row[0], []).append(_decoded(row[1:]))
         result = []
         for group_id, rows in by_group.items():
             exact = len({r[4] for r in rows}) == 1

@@ -19,14 +19,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from annotator.core.model import Span, State
 from annotator.nlp.patterns import aligned
-from annotator.sentences.groups import SentenceWithCopies
 from annotator.sentences.similarity import MappedSpan, map_span
-from annotator.store.projections import ALREADY, DECIDED, PROPOSED, REMOVED, Place
+from annotator.store.projections import ALREADY, DECIDED, PROPOSED, REMOVED, Copied, Place
 
 TEXT_DIFFERS, OFF_TOKENS = "text differs", "off token boundaries"
 
@@ -88,19 +88,17 @@ class _Mapped:
     origin: tuple[int, int, int]
     marks: tuple[str, ...] = ()
     text: str = ""
+    sentence: tuple[int, int] = (0, 0)  # the copy's sentence in its document
 
 
-def project(store, doc_id: int, changes: Sequence[Change], text: str | None = None) -> ProjectionResult:
-    """Propose ``changes`` (made to document ``doc_id``, whose text is ``text``) in every copy of
-    their sentences, in one store transaction. Changes outside a sentence with copies do nothing."""
-    sentences = store.document_copies(doc_id)
-    if not sentences or not changes:
+def project(store, doc_id: int, changes: Sequence[Change]) -> ProjectionResult:
+    """Propose ``changes`` (made to document ``doc_id``) in every copy of their sentences, in one
+    store transaction. Changes outside a sentence with copies do nothing."""
+    sentences = store.sentence_copies(doc_id, [(c.start, c.end) for c in changes]) if changes else []
+    if not sentences:
         return ProjectionResult()
-    text = store.document(doc_id).text if text is None else text
-    proposals, withdrawals, unplaced = _places(doc_id, text, sentences, changes)
-    texts = dict(store.texts({m.place.doc_id for m in proposals} - {doc_id}))
-    texts[doc_id] = text
-    proposals = [_checked(m, texts[m.place.doc_id]) for m in proposals]
+    proposals, withdrawals, unplaced = _places(doc_id, sentences, changes)
+    proposals = _checked(store, proposals)
     written = store.write_projection([m.place for m in proposals], [m.place for m in withdrawals])
     result = ProjectionResult(unplaced, written.added, written.removed)
     for m, outcome in zip([*withdrawals, *proposals], written.outcomes):
@@ -109,7 +107,7 @@ def project(store, doc_id: int, changes: Sequence[Change], text: str | None = No
     return result
 
 
-def _places(doc_id: int, text: str, sentences: list[SentenceWithCopies], changes: Sequence[Change]):
+def _places(doc_id: int, sentences: list[Copied], changes: Sequence[Change]):
     """The changes' places in the copies: proposals and withdrawals (_Mapped), and the
     outcomes of the copies that have no place for them."""
     starts = [x.start for x in sentences]
@@ -119,7 +117,7 @@ def _places(doc_id: int, text: str, sentences: list[SentenceWithCopies], changes
         if i < 0 or change.end > sentences[i].end:
             continue  # not inside a sentence with copies
         sentence, origin = sentences[i], (doc_id, change.start, change.end)
-        own = text[sentence.start : sentence.end]
+        own = sentence.text
         withdrawn = change.was if change.was != change.label else None
         for copy in sentence.copies:
             mapped = place_in_copy(own, copy.text, change.start - sentence.start, change.end - sentence.start)
@@ -130,7 +128,7 @@ def _places(doc_id: int, text: str, sentences: list[SentenceWithCopies], changes
                     unplaced.append(CopyOutcome(copy.doc_id, change.start, change.end, label, Outcome.UNPLACED, origin))
                     continue
                 place = Place(copy.doc_id, copy.start + mapped.start, copy.start + mapped.end, label)
-                target.append(_Mapped(place, origin, () if mapped.same_text else (TEXT_DIFFERS,)))
+                target.append(_Mapped(place, origin, () if mapped.same_text else (TEXT_DIFFERS,), sentence=(copy.start, copy.end)))
     return proposals, withdrawals, unplaced
 
 
@@ -168,14 +166,38 @@ def _trimmed(mapped: MappedSpan | None, copy: str) -> MappedSpan | None:
     return MappedSpan(start, end, False) if start < end else None
 
 
-def _checked(mapped: _Mapped, text: str) -> _Mapped:
-    """The proposal with its token check and provenance: where it came from, why it needs a look."""
-    place, marks = mapped.place, mapped.marks
-    if not aligned(text, place.start, place.end):
-        marks += (OFF_TOKENS,)
-    doc_id, start, end = mapped.origin
-    provenance = f"doc {doc_id} {start}-{end}" + (f"; {', '.join(marks)}" if marks else "")
-    return _Mapped(Place(place.doc_id, place.start, place.end, place.label, provenance), mapped.origin, marks, text[place.start : place.end])
+def _checked(store, proposals: list[_Mapped]) -> list[_Mapped]:
+    """The proposals with their token check and provenance: where each came from, why it needs a look.
+
+    Token boundaries come from spaCy's tokenizer on the runs of non-space text around the
+    place (nlp.patterns.aligned). The copy's sentence with one character either side holds
+    them whenever those characters are white space or the text's ends (nearly always: a
+    sentence ends at a line break or at white space after its stop), so only that is read,
+    in one query, and copies with the same sentence are tokenized once. Otherwise (a CJK
+    stop, a sentence cut at 1,000 characters) the document's text is read.
+    """
+    bounds = [(m.place.doc_id, max(0, m.sentence[0] - 1), m.sentence[1] + 1) for m in proposals]
+    windows = store.text_slices(bounds)
+    cut = {doc for (doc, lo, hi), window in zip(bounds, windows) if not _whole_runs(window, lo, hi)}
+    whole = dict(store.texts(cut)) if cut else {}
+    checked = []
+    for m, (doc, lo, _), window in zip(proposals, bounds, windows):
+        text, lo = (whole[doc], 0) if doc in whole else (window, lo)
+        place, marks = m.place, m.marks
+        if not _aligned(text, place.start - lo, place.end - lo):
+            marks += (OFF_TOKENS,)
+        doc_id, start, end = m.origin
+        provenance = f"doc {doc_id} {start}-{end}" + (f"; {', '.join(marks)}" if marks else "")
+        checked.append(_Mapped(replace(place, provenance=provenance), m.origin, marks, text[place.start - lo : place.end - lo]))
+    return checked
+
+
+def _whole_runs(window: str, lo: int, hi: int) -> bool:
+    """Whether ``window`` (text[lo:hi]) ends at white space or at the text's ends on both sides."""
+    return (lo == 0 or window[:1].isspace()) and (len(window) < hi - lo or window[-1:].isspace())
+
+
+_aligned = lru_cache(maxsize=1024)(aligned)  # copies of one sentence share their windows
 
 
 def describe(counts: Counter, every: bool = False) -> str:

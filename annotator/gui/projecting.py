@@ -23,12 +23,12 @@ class ProjectChanges(StoreCommand):
     def __init__(self, store: Store, sink: Sink, tell: Callable[[str], None], document: Document, changes: Sequence[Change]) -> None:
         super().__init__("Propose in the copies")
         self.store, self.sink, self.tell = store, sink, tell
-        self.doc_id, self.text, self.changes = document.id, document.text, list(changes)
+        self.doc_id, self.changes = document.id, list(changes)
         self.added: list[int] = []
         self.removed = []
 
     def do(self) -> None:
-        result = project(self.store, self.doc_id, self.changes, self.text)
+        result = project(self.store, self.doc_id, self.changes)
         self.added, self.removed = [span.id for span in result.added], result.removed
         for span in result.removed:
             self.sink.span_removed(span.document_id, span.id)
@@ -50,8 +50,7 @@ def with_projection(command: StoreCommand, store: Store, sink: Sink, tell: Calla
                     changes: Sequence[Change]) -> StoreCommand:
     """``command`` and the projection of its ``changes`` as one undo step; ``command`` alone
     when no change lies inside a sentence with copies."""
-    sentences = store.copied_sentences(document.id)
-    if not any(start <= c.start and c.end <= end for c in changes for start, end in sentences):
+    if not store.has_copies(document.id, [(c.start, c.end) for c in changes]):
         return command
     batch = Batch(command.text())
     batch.add(command)

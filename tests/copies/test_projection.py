@@ -193,6 +193,17 @@ def test_undo_keeps_a_proposal_the_user_decided_on_since(store):
     assert {(r[0], r[5]) for r in rows(store, copy)} == {("Pompeo", State.ACCEPTED)} and rows(store, other) == set()
 
 
+def test_sentence_copies_agree_with_document_copies_on_the_seeds(store):
+    """The projection's own read of a sentence's copies (only its groups) against the copy
+    index's reading of the whole document."""
+    for doc in seeds(store):
+        for sentence in store.document_copies(doc):
+            (own,) = store.sentence_copies(doc, [(sentence.start + 1, sentence.end - 1)])
+            assert (own.start, own.end, own.text) == (sentence.start, sentence.end, store.document(doc).text[sentence.start : sentence.end])
+            assert sorted(own.copies) == sorted((c.doc_id, c.start, c.end, c.text) for c in sentence.copies)
+            assert not store.sentence_copies(doc, [(sentence.start, sentence.end + 1)])  # past its end: no sentence holds it
+
+
 # -- the headless verb -------------------------------------------------------------------
 
 

@@ -131,6 +131,22 @@ def test_a_tag_in_a_near_copy_is_proposed_in_the_other_seed(window):
     assert {x[:5] for x in stored(window, other)} == {(there, "Putin", "PERSON", Source.PROJECTION, State.SUGGESTED)}
 
 
+def test_a_proposal_whose_text_differs_is_marked_in_the_panel(window):
+    this = window.editor.document.id
+    (other,) = [d for d in window.store.document_ids() if d != this]
+    text = window.editor.document.text
+    g20 = text.index("the G-20", text.index("Trump said on Monday he"))
+    drag(window.view, g20 + 1, g20 + 7)  # "the G-20"
+    keys(window.view, "e")  # EVENT; the copy says "of G-20 summit"
+    window.documents.select_id(other)
+    other_text = window.editor.document.text
+    there = other_text.index("G-20", other_text.index("Trump said on Monday that he"))
+    click(window.view, there + 1)
+    assert window.span_panel.origin.text() == f"suggestion · from projection (doc {this} {g20}-{g20 + 8}; text differs)"
+    keys(window.view, Key.Key_Return)  # accepted like any suggestion
+    assert {x[:5] for x in stored(window, other)} == {(there, "G-20", "EVENT", Source.PROJECTION, State.ACCEPTED)}
+
+
 def test_with_learning_on_the_copy_holds_the_projection_and_one_undo_takes_everything(qtbot, window):
     window.suggestions.learn_action.setChecked(True)
     first, second = tag_first_headline(window)

@@ -117,10 +117,9 @@ def _places(doc_id: int, sentences: list[Copied], changes: Sequence[Change]):
         if i < 0 or change.end > sentences[i].end:
             continue  # not inside a sentence with copies
         sentence, origin = sentences[i], (doc_id, change.start, change.end)
-        own = sentence.text
         withdrawn = change.was if change.was != change.label else None
         for copy in sentence.copies:
-            mapped = place_in_copy(own, copy.text, change.start - sentence.start, change.end - sentence.start)
+            mapped = place_in_copy(sentence.text, copy.text, change.start - sentence.start, change.end - sentence.start)
             for label, target in ((withdrawn, withdrawals), (change.label, proposals)):
                 if label is None:
                     continue
@@ -184,7 +183,7 @@ def _checked(store, proposals: list[_Mapped]) -> list[_Mapped]:
     for m, (doc, lo, _), window in zip(proposals, bounds, windows):
         text, lo = (whole[doc], 0) if doc in whole else (window, lo)
         place, marks = m.place, m.marks
-        if not _aligned(text, place.start - lo, place.end - lo):
+        if place.end - lo > len(text) or not _aligned(text, place.start - lo, place.end - lo):  # past the text: a row changed meanwhile
             marks += (OFF_TOKENS,)
         doc_id, start, end = m.origin
         provenance = f"doc {doc_id} {start}-{end}" + (f"; {', '.join(marks)}" if marks else "")

@@ -55,7 +55,7 @@ _MEMBERS = (  # the sentences of some groups; text read as bytes: a row edited b
 )
 _SLICES = text(
     "SELECT substr(d.text, json_extract(w.value, '$[1]') + 1, json_extract(w.value, '$[2]') - json_extract(w.value, '$[1]')) "
-    "FROM json_each(:windows) AS w JOIN documents AS d ON d.id = json_extract(w.value, '$[0]') ORDER BY w.key"
+    "FROM json_each(:windows) AS w LEFT JOIN documents AS d ON d.id = json_extract(w.value, '$[0]') ORDER BY w.key"
 )
 
 
@@ -116,7 +116,7 @@ class Projections:
             if not holding:
                 return []
             groups = ",".join(str(int(g)) for g in {g for _, g in holding})
-            members: dict[int, list[CopyPlace]] = {}
+            members: dict[int, list[tuple[int, CopyPlace]]] = {}  # group -> (sentence id, copy)
             for group, sentence_id, *place in s.execute(text(_MEMBERS.format(groups=groups))):
                 members.setdefault(group, []).append((sentence_id, CopyPlace(*place[:3], _text(place[3]))))
         found = []
@@ -132,11 +132,11 @@ class Projections:
 
     def text_slices(self, windows: Sequence[tuple[int, int, int]]) -> list[str]:
         """``text[start:end]`` of each ``(doc_id, start, end)``, in order, in one read (cut at the
-        text's end; a missing document gives nothing, so callers pass stored ones)."""
+        text's end; "" for a document that is not there)."""
         if not windows:
             return []
         with self._read() as s:
-            return list(s.execute(_SLICES, {"windows": json.dumps([list(w) for w in windows])}).scalars())
+            return [_text(x) for x in s.execute(_SLICES, {"windows": json.dumps([list(w) for w in windows])}).scalars()]
 
     def write_projection(self, proposals: Sequence[Place], withdrawals: Sequence[Place] = ()) -> ProjectionWrite:
         """Withdraw, then propose, in one write transaction (see the module docstring)."""

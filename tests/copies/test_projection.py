@@ -101,7 +101,7 @@ def test_a_copy_that_lacks_the_part_is_reported_not_dropped(store):
 
 
 def test_offsets_are_code_points_with_emoji_and_flags_before_the_span(store):
-    copy_text = "🇺🇦 👩‍🔬 " + TALKS.replace("Monday", "Tuesday")
+    copy_text = "🇺🇦 👩‍🔬 e\u0301 on a line of their own.\n" + TALKS.replace("Monday", "Tuesday 🇺🇦")
     doc, copy = add(store, TALKS, copy_text)
     project(store, doc, [Change(*at(TALKS, "Pompeo"), "PERSON")])
     (stored,) = rows(store, copy)

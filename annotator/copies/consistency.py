@@ -24,6 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import text
@@ -93,14 +94,12 @@ class AcceptedSpans:
     def __init__(self, store, keep: int = CACHED_DOCUMENTS) -> None:
         self.store, self.keep = store, keep
         self._docs: OrderedDict[int, tuple[list[int], list[Span]]] = OrderedDict()
-        self.reads = 0  # documents read (the tests count them)
 
     def document(self, doc_id: int) -> tuple[list[int], list[Span]]:
         if doc_id in self._docs:
             self._docs.move_to_end(doc_id)
             return self._docs[doc_id]
         spans = self.store.spans(doc_id, [State.ACCEPTED])  # ordered by start
-        self.reads += 1
         self._docs[doc_id] = ([s.start for s in spans], spans)
         if len(self._docs) > self.keep:
             self._docs.popitem(last=False)
@@ -123,11 +122,11 @@ class AcceptedSpans:
 # Accepted spans wholly inside a sentence with copies, in group order: one streamed query
 # merged with store.copy_groups (same order), instead of a read per document or sentence.
 # A read the Store does not offer (yet): it belongs in store/copy_reads.py.
-_GROUP_SPANS = text(
+_GROUP_SPANS = text(  # CROSS JOIN: sentences first (in group order), each one's spans by index range
     'SELECT s.group_id, s.document_id, s.start, sp.start, sp."end", l.name FROM sentences AS s '
-    "JOIN spans AS sp ON sp.document_id = s.document_id AND sp.start >= s.start AND sp.start < s.\"end\" "
+    "CROSS JOIN spans AS sp ON sp.document_id = s.document_id AND sp.start >= s.start AND sp.start < s.\"end\" "
     "AND sp.\"end\" <= s.\"end\" AND sp.state = 'accepted' JOIN labels AS l ON l.id = sp.label_id "
-    'WHERE s.group_id IS NOT NULL ORDER BY s.group_id, s.id, sp.start, sp."end", l.name'
+    "WHERE s.group_id IS NOT NULL ORDER BY s.group_id, s.id"
 )
 
 
@@ -150,22 +149,22 @@ def disagreements(store, statuses: Iterable[str] | None = None,
     """Every copy group whose copies disagree, in group order. With ``statuses``, only the
     copies in documents of those statuses are compared (a group needs two of them)."""
     allowed = None if statuses is None else {d for st in set(statuses) for d in store.document_ids(st)}
-    spans = _marks_by_group(store)
-    pending = next(spans, None)
-    for group in store.copy_groups():
-        if cancelled is not None and cancelled():
-            return
-        while pending is not None and pending[0] < group.group:
-            pending = next(spans, None)
-        if pending is None or pending[0] != group.group:
-            continue  # no span in any copy: nothing to disagree on
-        if allowed is not None:
-            group = replace(group, sentences=tuple(x for x in group.sentences if x.doc_id in allowed))
-            if len(group.sentences) < 2:
-                continue
-        found = differences(group.sentences, [pending[1].get((x.doc_id, x.start), []) for x in group.sentences])
-        if found:
-            yield Disagreement(group, found)
+    with closing(_marks_by_group(store)) as spans:  # its read session ends with the check
+        pending = next(spans, None)
+        for group in store.copy_groups():
+            if cancelled is not None and cancelled():
+                return
+            while pending is not None and pending[0] < group.group:
+                pending = next(spans, None)
+            if pending is None or pending[0] != group.group:
+                continue  # no span in any copy: nothing to disagree on
+            if allowed is not None:
+                group = replace(group, sentences=tuple(x for x in group.sentences if x.doc_id in allowed))
+                if len(group.sentences) < 2:
+                    continue
+            found = differences(group.sentences, [pending[1].get((x.doc_id, x.start), []) for x in group.sentences])
+            if found:
+                yield Disagreement(group, found)
 
 
 def disagreement_counts(store) -> dict[int, int]:

@@ -4,12 +4,13 @@ made-up copies; the comparison of identical copies against a brute-force reading
 from __future__ import annotations
 
 import random
+import sqlite3
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
-from annotator.copies.consistency import AcceptedSpans, alike_plan, differences, disagreement_counts, disagreements
+from annotator.copies.consistency import _GROUP_SPANS, AcceptedSpans, alike_plan, differences, disagreement_counts, disagreements
 from annotator.core.model import Document, Source, Span, State, Status
 from annotator.core.text import content_hash, title_of
 from annotator.sentences.groups import SentenceCopy
@@ -160,6 +161,18 @@ def test_the_check_reads_spans_in_one_pass_however_many_groups(store):
     assert len(found) == 27  # a third of the groups have the span in all three copies
     assert [p.doc_id for p in found[0].differences[0].missing] == ids[1:]
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_the_span_read_is_linear_sentences_in_group_order_each_ones_spans_by_index_range(store):
+    """The bound: one index range per sentence and no sort of the whole result (a plan that
+    scanned the spans and, per span, the sentences before it took 12 s for one sentence
+    repeated 10,000 times; this plan 0.06 s)."""
+    seeds(store)
+    with sqlite3.connect(store.path) as db:
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + str(_GROUP_SPANS))]
+    assert plan[0].startswith("SEARCH s USING INDEX ix_sentences_group")
+    assert any(step.startswith("SEARCH sp USING INDEX") and "document_id=? AND start>? AND start<?" in step for step in plan)
+    assert not any("TEMP B-TREE" in step for step in plan)
 
 
 def test_making_alike_removes_relabels_accepts_a_suggestion_and_places_on_other_words(store):

@@ -40,8 +40,8 @@ from annotator.copies.consistency import (
 from annotator.core.model import AnnotationError, Span, State
 from annotator.gui.background import BackgroundJob
 from annotator.gui.display import LABEL, TOOLTIP, shown
-from annotator.sentences.groups import SentenceCopy
 from annotator.gui.undo_commands import AddSpan, Batch, DeleteSpan, UpdateSpan
+from annotator.sentences.groups import SentenceCopy
 from annotator.store import DatabaseError
 
 SHORTCUT = "Ctrl+Shift+D"

@@ -138,8 +138,24 @@ def check_offsets(ctx: Context) -> str:
         any((s["start"], s["end"], s["label"]) == (tagged.start, tagged.end, tagged.label) for s in spans),
         f"the tagged span {tagged.start}-{tagged.end} {tagged.label} is missing from the export",
     )
-    check(len(spans) == ctx.suggestions + 1, f"{len(spans)} span(s) exported, expected {ctx.suggestions} suggestion(s) + 1 tag")
+    stored = ctx.store.spans(ctx.doc_id, states=[State.ACCEPTED, State.SUGGESTED])  # the tag's projections too
+    check(len(spans) == len(stored) >= ctx.suggestions + 1, f"{len(spans)} span(s) exported, {len(stored)} stored, expected {ctx.suggestions} suggestion(s) + 1 tag at least")
     return f"all {len(spans)} offsets exact"
+
+
+def find_copies(ctx: Context) -> str:
+    """The copy index (numpy MinHash, rapidfuzz verification) on the two seeds: their repeated
+    headline and shared sentence are exact copies, the rewritten Trump sentence a near one."""
+    from annotator.paths import seeds_dir
+    from annotator.transfer.importing import import_paths
+
+    import_paths(ctx.store, sorted(seeds_dir().glob("*.txt"))[1:2])
+    groups = list(ctx.store.copy_groups())
+    kinds = sorted(g.kind for g in groups)
+    check(kinds == ["exact", "exact", "near"], f"the seeds' copies were found as {kinds}, expected 2 exact and 1 near group")
+    near = next(g for g in groups if g.kind == "near")
+    check(0.8 <= near.sentences[1].similarity < 1, f"the near copy has similarity {near.sentences[1].similarity}")
+    return f"{len(groups)} groups of copied sentences across the seeds (near: {near.sentences[1].similarity:.0%})"
 
 
 STEPS: list[tuple[str, Callable[[Context], str]]] = [
@@ -151,6 +167,7 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("undo and redo", undo_redo),
     ("export JSONL", export),
     ("check every offset", check_offsets),
+    ("find copied sentences", find_copies),
 ]
 
 

@@ -24,7 +24,7 @@ class Source(StrEnum):
     HUMAN = "human"
     MODEL = "model"
     PATTERN = "pattern"
-    PROJECTION = "projection"  # proposed from a copy of the sentence (store.projection)
+    PROJECTION = "projection"  # proposed from a copy of the sentence (annotator.copies.projection)
 
 
 class State(StrEnum):

@@ -123,7 +123,7 @@ _PATTERN_HINTS = (".jsonl", ".json", "pattern", "matcher", "ruler")
 def source_kind(value: Any) -> tuple[Source, str]:
     """Our source kind for a span's ``source``, and the original value kept as provenance.
 
-    Our own kinds (human, model, pattern) map to themselves with no provenance. Anything
+    Our own kinds (human, model, pattern, projection) map to themselves with no provenance. Anything
     else is another tool's name for where the span came from: a patterns file or matcher
     (``patterns.jsonl``, ``entity_ruler``) is a pattern, any other name (``en_core_web_lg``,
     ``ner.teach``) a model. No value: a human span. Never refused for its value.
@@ -143,7 +143,10 @@ _STATES = {m.value: m for m in State}
 
 
 def source_value(span: Span) -> str:
-    """What an export writes as a span's ``source``: the original value when there is one."""
+    """What an export writes as a span's ``source``: the original value when there is one.
+    A projection's provenance is our own note of where it came from: it writes "projection"."""
+    if span.source == Source.PROJECTION:
+        return str(span.source)
     return span.provenance or str(span.source)
 
 
@@ -205,8 +208,9 @@ def document_fields(doc: Document, meta: dict) -> None:
     doc.note = check_note(meta.pop("note", "") or "", "meta.note")
 
 
-# Keys of an export's "meta" that describe the document row itself, not free metadata.
-_OWN_META = ("doc_id", "title", "source", "status", "note")
+# Keys of an export's "meta" that describe the document row itself, not free metadata;
+# "duplicates" (its sentences with copies) is the exporting database's index, rewritten by every export.
+_OWN_META = ("doc_id", "title", "source", "status", "note", "duplicates")
 
 
 def text_of(data: dict) -> str:
@@ -282,6 +286,7 @@ class ExportLog:
     spans: int = 0
     problems: list[Problem] = field(default_factory=list)
     not_carried: int = 0  # spans, notes or fields reported as lost or changed
+    deduped: int = 0  # spans inside exact copies of a sentence left out (export --dedupe)
 
     def warn(self, doc: Document, message: str) -> None:
         """Something worth knowing that loses nothing (the span is still written)."""

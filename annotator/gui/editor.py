@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from annotator.core.model import AnnotationError, Document, Source, Span, State, Status
 from annotator.gui.article_view import ArticleView
 from annotator.gui.learning import LearnMatches
+from annotator.gui.projecting import Change, with_projection
 from annotator.gui.undo_commands import AddSpan, Batch, DeleteSpan, SetDocumentNote, SetStatus, StoreCommand, UpdateSpan
 from annotator.store import DatabaseError, Store
 
@@ -198,10 +199,10 @@ class Editor(QObject):
         if span is None:
             self.message.emit("No span at the caret: Tab goes to the next suggestion.")
         elif span.state == State.SUGGESTED:
-            self._push(UpdateSpan(self.store, self, span, f"Reject {span.label}", state=State.REJECTED))
+            self._push(self._projecting(UpdateSpan(self.store, self, span, f"Reject {span.label}", state=State.REJECTED), _gone(span)))
             self.view.go_to_span(self.view.next_span(True, suggestions_only=True))
         else:
-            self._push(DeleteSpan(self.store, self, span))
+            self._push(self._projecting(DeleteSpan(self.store, self, span), _gone(span)))
 
     def accept_current(self) -> None:
         """Enter: accept the suggestion at the caret, or the next one; then go to the next."""
@@ -217,6 +218,7 @@ class Editor(QObject):
 
     def _learning(self, command: StoreCommand, span: Span, label: str) -> StoreCommand:
         """With learning on, the tag or accept also suggests its text elsewhere: one undo step."""
+        command = self._projecting(command, Change(span.start, span.end, label, was=span.label))
         if not self.learn_matches:
             return command
         batch = Batch(command.text())
@@ -242,7 +244,11 @@ class Editor(QObject):
         batch = Batch(f"{verb} {len(suggestions)} suggestions")
         for span in suggestions:
             batch.add(UpdateSpan(self.store, self, span, verb, state=state))
-        self._push(batch)
+        self._push(self._projecting(batch, *[Change(s.start, s.end, s.label if state == State.ACCEPTED else None, s.label) for s in suggestions]))
+
+    def _projecting(self, command: StoreCommand, *changes: Change) -> StoreCommand:
+        """A decision inside a sentence with copies is proposed in the copies too (annotator/gui/projecting.py)."""
+        return with_projection(command, self.store, self, self.message.emit, self.document, changes)
 
     def set_span_note(self, span: Span, note: str) -> None:
         if span.note != note:
@@ -326,6 +332,10 @@ class Editor(QObject):
             for name, value in fields.items():  # what the command stored; no re-read of the text
                 setattr(self.document, name, value)
         self.document_edited.emit(doc_id)
+
+
+def _gone(span: Span) -> Change:
+    return Change(span.start, span.end, None, was=span.label)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

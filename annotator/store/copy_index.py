@@ -88,10 +88,31 @@ _BUCKETS = text(
     "SELECT k.value, (SELECT group_concat(sentence_id) FROM "
     "(SELECT sentence_id FROM sentence_bands WHERE band = k.value LIMIT :bucket)) FROM json_each(:keys) AS k"
 )
-_TEXTS = text(
-    "SELECT s.id, substr(d.text, s.start + 1, s.\"end\" - s.start) FROM sentences AS s "
-    "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN (SELECT value FROM json_each(:ids))"
-)
+_PLACES = text('SELECT id, document_id, start, "end" FROM sentences WHERE id IN (SELECT value FROM json_each(:ids))')
+_DOCUMENT = text("SELECT CAST(text AS BLOB), CAST(title AS BLOB) FROM documents WHERE id = :id")
+
+
+def document_text(s: Session, doc_id: int) -> tuple[str, str]:
+    """A document's text and title read as UTF-8 bytes: a row damaged by hand (a BLOB title,
+    bytes that are not UTF-8) is read with replacement characters, not refused."""
+    raw, title = s.execute(_DOCUMENT, {"id": doc_id}).one()
+    return (raw or b"").decode("utf-8", "replace"), (title or b"").decode("utf-8", "replace")
+
+
+def sliced(s: Session, places: Iterable[tuple]) -> dict[int, tuple[str, str]]:
+    """Sentence id -> (text, document title) for places (id, doc, start, end, ...).
+
+    Each document's text is read once and sliced in Python: SQLite's substr walks a text
+    from its start, so one call per sentence of a 1 MB article would cost sentences x length."""
+    by_doc: dict[int, list] = defaultdict(list)
+    for place in places:
+        by_doc[place[1]].append(place)
+    result = {}
+    for doc, doc_places in by_doc.items():
+        doc_text, title = document_text(s, doc)
+        for place in doc_places:
+            result[place[0]] = (doc_text[place[2]:place[3]], title)
+    return result
 _GROUPS = text("SELECT id, group_id FROM sentences WHERE id IN (SELECT value FROM json_each(:ids))")
 _SIZES = text("SELECT group_id, count(*) FROM sentences WHERE group_id IN (SELECT value FROM json_each(:ids)) GROUP BY group_id")
 _INSERT_SENTENCES = 'INSERT INTO sentences (id, document_id, start, "end", text_hash, group_id) VALUES (?, ?, ?, ?, ?, NULL)'
@@ -201,7 +222,8 @@ class CopyIndexer:
     def _texts(self, ids: set[int]) -> dict[int, str]:
         if not ids:
             return {}
-        return dict(self.s.execute(_TEXTS, {"ids": json.dumps(sorted(ids))}).all())
+        places = self.s.execute(_PLACES, {"ids": json.dumps(sorted(ids))}).all()
+        return {i: sentence for i, (sentence, _) in sliced(self.s, places).items()}
 
     # -- groups -----------------------------------------------------------------------
 

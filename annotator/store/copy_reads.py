@@ -10,21 +10,40 @@ from sqlalchemy import delete, func, select, text, update
 from annotator.sentences.groups import CopyGroup, SentenceCopy, SentenceWithCopies, components
 from annotator.sentences.normalize import normalize
 from annotator.sentences.similarity import similarity
-from annotator.store.copy_index import CopySettings, build_pending, save_settings, stored_settings
+from annotator.store.copy_index import CopySettings, build_pending, save_settings, sliced, stored_settings
 from annotator.store.schema import DocumentRow, SentenceBandRow, SentenceRow
 
 _GROUPED = (
-    'SELECT s.group_id, s.id, s.document_id, s.start, s."end", s.text_hash, '
-    'CAST(substr(d.text, s.start + 1, s."end" - s.start) AS BLOB), CAST(d.title AS BLOB) FROM sentences AS s '
-    "JOIN documents AS d ON d.id = s.document_id WHERE s.group_id IS NOT NULL {where} ORDER BY s.group_id, s.id"
+    'SELECT s.group_id, s.id, s.document_id, s.start, s."end", s.text_hash FROM sentences AS s '
+    "WHERE s.group_id IS NOT NULL {where} ORDER BY s.group_id, s.id"
 )
+_CHUNK_ROWS = 5000  # sentences whose texts are read together, each document's text once
 
 
-def _decoded(row) -> tuple:
-    """(id, doc, start, end, hash, text, title) with text and title read as UTF-8 bytes: a
-    row damaged by hand (a BLOB title, bytes that are not UTF-8) is shown, not refused."""
-    *head, sentence, title = row
-    return (*head, (sentence or b"").decode("utf-8", "replace"), (title or b"").decode("utf-8", "replace"))
+def _with_texts(s, rows: list) -> list[tuple]:
+    """Rows (group, id, doc, start, end, hash) -> the same with the sentence text and title."""
+    texts = sliced(s, [row[1:5] for row in rows])
+    return [(*row, *texts[row[1]]) for row in rows]
+
+
+def _grouped(s, rows) -> Iterator[tuple[int, list]]:
+    """(group, rows with texts) in group order, texts read a chunk of groups at a time."""
+    chunk: list = []
+    for row in rows:
+        if len(chunk) >= _CHUNK_ROWS and row[0] != chunk[-1][0]:
+            yield from _split_groups(_with_texts(s, chunk))
+            chunk = []
+        chunk.append(tuple(row))
+    if chunk:
+        yield from _split_groups(_with_texts(s, chunk))
+
+
+def _split_groups(rows: list) -> Iterator[tuple[int, list]]:
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i][0] != rows[start][0]:
+            yield rows[start][0], [r[1:] for r in rows[start:i]]
+            start = i
 
 
 def _group(group_id: int, rows: list, min_similarity: float | None, first_row=None) -> CopyGroup | None:
@@ -53,18 +72,11 @@ class CopyReads:
     def copy_groups(self, min_similarity: float | None = None) -> Iterator[CopyGroup]:
         """Every group of copies, in group order; a sentence below ``min_similarity`` to its
         group's first sentence is left out, and so is a group left with one sentence.
-        Streamed: memory holds one group."""
+        Streamed: memory holds a chunk of groups."""
         with self._read() as s:
-            current, rows = None, []
-            for row in s.execute(text(_GROUPED.format(where=""))):
-                if row[0] != current and rows:
-                    if (group := _group(current, rows, min_similarity)) is not None:
-                        yield group
-                    rows = []
-                current = row[0]
-                rows.append(_decoded(row[1:]))
-            if rows and (group := _group(current, rows, min_similarity)) is not None:
-                yield group
+            for group_id, rows in _grouped(s, s.execute(text(_GROUPED.format(where="")))):
+                if (group := _group(group_id, rows, min_similarity)) is not None:
+                    yield group
 
     def document_copies(self, doc_id: int) -> list[SentenceWithCopies]:
         """The sentences of one document that have copies, each with its copies (similarity to it)."""
@@ -72,12 +84,8 @@ class CopyReads:
             groups = [g for (g,) in s.execute(
                 select(SentenceRow.group_id).where(SentenceRow.document_id == doc_id, SentenceRow.group_id.is_not(None)).distinct()
             )]
-            if not groups:
-                return []
             ids = ",".join(str(int(g)) for g in groups)
-            by_group: dict[int, list] = {}
-            for row in s.execute(text(_GROUPED.format(where=f"AND s.group_id IN ({ids})"))):
-                by_group.setdefault(row[0], []).append(_decoded(row[1:]))
+            by_group = dict(_grouped(s, s.execute(text(_GROUPED.format(where=f"AND s.group_id IN ({ids})"))))) if groups else {}
         result = []
         for group_id, rows in by_group.items():
             exact = len({r[4] for r in rows}) == 1

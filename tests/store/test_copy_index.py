@@ -166,3 +166,10 @@ def test_rows_damaged_by_hand_do_not_stop_the_build(tmp_path):
     with Store(path) as store:
         assert store.build_copy_index() == 2 and store.pending_copy_index() == 0
         assert list(store.copy_groups()) == []  # the damaged text has no sentences, the other no copies
+
+
+def test_groups_read_in_small_chunks_are_the_same(store, monkeypatch):
+    add(store, *seeds(), "Trump said on Monday he will meet with Putin on the sidelines of the G-20 summit.")
+    whole = [g.as_json() for g in store.copy_groups()]
+    monkeypatch.setattr("annotator.store.copy_reads._CHUNK_ROWS", 1)
+    assert [g.as_json() for g in store.copy_groups()] == whole and len(whole) == 3

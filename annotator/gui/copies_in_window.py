@@ -2,8 +2,9 @@
 side panel, the next-copy keys, the list's Copies column and the index build of an older
 database, wired to the main window.
 
-The marks of a document are read once when it opens (Store.document_copies); moving the
-caret only looks them up. A click on a copy, or Ctrl+J / Ctrl+Shift+J, opens the copy's
+The marks of a document are read once when it opens (Store.document_copies, in a daemon
+thread: its cost grows with the copies) and drawn when they come; moving the caret only
+looks them up. A click on a copy, or Ctrl+J / Ctrl+Shift+J, opens the copy's
 document and selects the sentence. The keys walk the sentence's group in (document,
 position) order, starting after the current sentence, which is the order the panel lists.
 """
@@ -16,6 +17,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from annotator.core.model import AnnotationError
 from annotator.gui.copies_panel import NEXT_KEY, PREVIOUS_KEY
 from annotator.gui.copy_index_job import CopyIndexBuild
+from annotator.gui.daemon_work import DaemonWork, Run
+from annotator.gui.display import shown
 from annotator.sentences.groups import SentenceCopy, SentenceWithCopies
 from annotator.store import DatabaseError
 
@@ -26,6 +29,9 @@ class CopiesInWindow(QObject):
         self.window, self.store = window, window.store
         self.view, self.panel, self.marks = window.view, window.copies_panel, window.view.copy_marks
         self.counts = window.documents.model.copies
+        self.unindexed = 0  # documents left out of the index (read-only database, a failed build)
+        self.reads = DaemonWork(self.store, self)
+        self._loading: Run | None = None  # the open document's copies, being read
         self.index_build = CopyIndexBuild(window)
         self.index_build.finished.connect(self._index_built)
         self.view.cursorPositionChanged.connect(self.follow_caret)
@@ -46,15 +52,26 @@ class CopiesInWindow(QObject):
     # -- the open document ------------------------------------------------------------
 
     def show_document(self, doc_id: int) -> None:
-        """Read the copied sentences of the document just shown (one query) and mark them."""
-        try:
-            sentences = self.store.document_copies(doc_id)
-        except DatabaseError as error:
-            self.marks.clear()
-            self.panel.show_message(f"Copies cannot be read: {error}")
-            return
-        self.marks.load(sentences)
+        """Read the copied sentences of the document just shown (one query, off the UI thread:
+        it grows with the copies) and mark them when they come."""
+        if self._loading is not None:
+            self._loading.cancel()
+        self._loading = self.reads.start(lambda _cancelled: self.store.document_copies(doc_id), lambda found: self._loaded(doc_id, found), self._not_loaded)
         self.follow_caret()
+
+    def loading(self) -> bool:
+        return self._loading is not None
+
+    def _loaded(self, doc_id: int, sentences: list[SentenceWithCopies]) -> None:
+        self._loading = None
+        if self._open_id() == doc_id:
+            self.marks.load(sentences)
+            self.follow_caret()
+
+    def _not_loaded(self, error: Exception) -> None:
+        self._loading = None
+        self.marks.clear()
+        self.panel.show_message(f"The copies of this document cannot be read: {shown(str(error))}")
 
     def reload(self) -> None:
         """The index or the spans changed (an import, a finished build, Refresh): read again."""
@@ -76,10 +93,12 @@ class CopiesInWindow(QObject):
             self.panel.show_message(self._why_none())
 
     def _why_none(self) -> str:
+        if self._loading is not None:
+            return "Looking for copies of this document's sentences…"
         if self.index_build.running():
             return "Finding copied sentences (once, after the upgrade); the marks appear when it is done."
-        if self.store.readonly and self.store.pending_copy_index():
-            return "This database has not been searched for copied sentences yet, and it is open read-only."
+        if self.unindexed:
+            return f"{self.unindexed:,} document(s) have not been searched for copies yet (the database is read-only, or the search stopped)."
         marked = len(self.marks.sentences())
         if not marked:
             return "No sentence of this document has a copy."
@@ -125,6 +144,7 @@ class CopiesInWindow(QObject):
     def start_index_build(self) -> None:
         try:
             started = self.index_build.start()
+            self.unindexed = 0 if started else self.store.pending_copy_index()
         except (AnnotationError, DatabaseError) as error:
             self.window.statusBar().showMessage(f"Copied sentences cannot be searched for: {error}", 15000)
             return
@@ -134,6 +154,10 @@ class CopiesInWindow(QObject):
 
     def _index_built(self, _indexed: int) -> None:
         self.counts.building = False
+        try:
+            self.unindexed = self.store.pending_copy_index()  # not 0 after a failure
+        except DatabaseError:
+            self.unindexed = 0
         self.reload()
 
     def stop(self) -> None:
@@ -141,3 +165,4 @@ class CopiesInWindow(QObject):
         it), the list's check after its group."""
         self.index_build.stop()
         self.counts.stop()
+        self.reads.stop()

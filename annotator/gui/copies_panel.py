@@ -40,7 +40,7 @@ class CopyRow(QFrame):
         super().__init__(parent)
         self.copy = copy
         self.setObjectName("copyRow")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click goes to the copy: focus follows it to the article
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.title = ElidedLabel(title)
         self.title.setObjectName("copyTitle")

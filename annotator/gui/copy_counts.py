@@ -1,14 +1,14 @@
 """The document list's Copies column: per document, how many of its sentences have copies
 and how many of those disagree with a copy ("4 ≠1").
 
-Sentences with copies are one query for the whole corpus (Store.copy_counts), made when
-the column is first painted and kept until the index changes: paging through 100,000
-documents asks nothing more. Disagreements need every group's spans compared
-(annotator.copies.consistency: 2.7 s for 5,000 articles without spans, longer with them),
-so the whole corpus is checked in a BackgroundJob (the column shows the copies meanwhile)
-and after an edit only the groups of the edited documents are checked again, in the UI
-thread (a few groups: milliseconds). Counted as consistency.disagreement_counts counts:
-the sentences of a document that belong to a group whose copies disagree.
+Both figures are read for the whole corpus once, off the UI thread (gui/daemon_work.py),
+and kept: paging through 100,000 documents asks nothing more. Sentences with copies are one
+query (Store.copy_counts: 0.14 s for 5,000 articles). Disagreements need every group's
+spans compared (annotator.copies.consistency: 2.7 s for 5,000 articles without spans, more
+with them), so the column shows the copies first and the disagreements when they are
+known. After an edit only the groups of the edited documents are checked again. Counted as
+consistency.disagreement_counts counts: the sentences of a document in a group whose
+copies disagree.
 """
 
 from __future__ import annotations
@@ -16,20 +16,21 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from annotator.core.model import AnnotationError
-from annotator.gui.background import BackgroundJob
+from annotator.gui.daemon_work import DaemonWork, Run
+from annotator.gui.display import shown
 from annotator.sentences.groups import CopyGroup, SentenceCopy
-from annotator.store import DatabaseError, Store
+from annotator.store import Store
 
 HEADER_TIP = "Sentences with copies in other articles (or repeated in this one); ≠ how many of them disagree with a copy"
 WIDEST = "999 ≠99"
 DISAGREE_INK = "#b91c1c"
 BUILDING = "…"
-RECHECK_LIMIT = 20  # documents edited at once (e.g. learned suggestions): more, and the corpus is checked again
+RECHECK_LIMIT = 20  # documents edited at once (learned suggestions, say): more, and the corpus is checked again
 COLUMN = 3
+Groups = dict[int, tuple[int, ...]]  # disagreeing group id -> the documents of its sentences
 
 
 def _consistency():
@@ -42,57 +43,82 @@ def _consistency():
         return None
 
 
-def disagreeing_groups(store: Store, cancelled) -> dict[int, tuple[int, ...]] | None:
-    """Group id -> the documents of its sentences, for every group whose copies disagree
-    (None when cancelled: a part would undercount)."""
-    found = {d.group.group: tuple(x.doc_id for x in d.group.sentences) for d in _consistency().disagreements(store, cancelled=cancelled)}
-    return None if cancelled() else found
+def disagreeing_groups(store: Store, cancelled) -> Groups:
+    """Every group whose copies disagree (in a daemon thread)."""
+    return {d.group.group: tuple(x.doc_id for x in d.group.sentences) for d in _consistency().disagreements(store, cancelled=cancelled)}
+
+
+def recheck_groups(store: Store, doc_ids: set[int], cancelled) -> dict[int, tuple[int, ...] | None]:
+    """The groups of ``doc_ids`` checked again: group id -> its documents, None if it agrees now."""
+    consistency = _consistency()
+    spans = consistency.AcceptedSpans(store)  # one cache for the groups of these documents
+    found: dict[int, tuple[int, ...] | None] = {}
+    for doc_id in sorted(doc_ids):
+        for group in groups_of(store, doc_id):
+            if cancelled():
+                return found
+            if group.group not in found:
+                agrees = consistency.group_now(store, group, spans) is None
+                found[group.group] = None if agrees else tuple(x.doc_id for x in group.sentences)
+    return found
+
+
+def groups_of(store: Store, doc_id: int) -> list[CopyGroup]:
+    """The copy groups of one document's sentences, as CopyGroup records."""
+    document = store.document(doc_id)
+    groups: dict[int, CopyGroup] = {}
+    for sentence in store.document_copies(doc_id):
+        own = SentenceCopy(doc_id, sentence.start, sentence.end, document.text[sentence.start : sentence.end], 1.0, document.title)
+        groups.setdefault(sentence.group, CopyGroup(sentence.group, sentence.kind, (own, *sentence.copies)))
+    return list(groups.values())
 
 
 class CopyCounts(QObject):
-    """Cached per-document counts for the list ``model`` (its column ``COLUMN``)."""
+    """Per-document figures for the list ``model`` (its column ``COLUMN``)."""
 
     def __init__(self, store: Store, model) -> None:
         super().__init__(model)
         self.store, self.model = store, model
         self.building = False  # the index is being built: no figures until it is done
         self.checks = _consistency() is not None
+        self._work = DaemonWork(store, self)
         self._copies: dict[int, int] | None = None
-        self._groups: dict[int, tuple[int, ...]] | None = None  # disagreeing group -> documents of its sentences
+        self._groups: Groups | None = None
         self._disagree: Counter[int] = Counter()
-        self._job: BackgroundJob | None = None
-        self._again = False  # the corpus changed while it was being checked: check it again
-        self._stopped = False
-        self._edited: set[int] = set()
-        self._recheck = QTimer(self, singleShot=True, interval=0)
-        self._recheck.timeout.connect(self._check_edited)
+        self._counting: Run | None = None
+        self._checking: Run | None = None
+        self._edited: set[int] = set()  # documents whose groups wait to be checked again
+        self._error = ""  # why the last read failed (not tried again until the corpus changes)
 
     # -- what changed -------------------------------------------------------------------
 
     def forget(self) -> None:
-        """The index or many spans changed (an import, a finished build, Refresh): count again."""
-        self._copies = None
-        self._groups = None
-        self._again = self._job is not None  # what the running check finds is out of date
+        """The index or many spans changed (an import, a finished build, Refresh): read again."""
+        for run in (self._counting, self._checking):
+            if run is not None:
+                run.cancel()
+        self._counting = self._checking = None
+        self._copies = self._groups = None
+        self._edited.clear()
+        self._error = ""
         self._repaint()
 
     def spans_changed(self, doc_id: int) -> None:
-        """A span of ``doc_id`` changed: its groups are checked again once the edit is done."""
+        """A span of ``doc_id`` changed: its groups are checked again."""
         self._edited.add(doc_id)
-        self._recheck.start()
+        self._check_edited()
 
     def stop(self) -> None:
-        """The window is closing: the check stops after its current group."""
-        self._stopped = True
-        if self._job is not None:
-            self._job.stop()
+        """The window is closing: reads under way are interrupted, none is waited for."""
+        self._work.stop()
 
     # -- the figures --------------------------------------------------------------------
 
-    def counts(self, doc_id: int) -> tuple[int, int | None]:
-        """(sentences with copies, of them disagreeing with a copy; None until checked)."""
+    def counts(self, doc_id: int) -> tuple[int | None, int | None]:
+        """(sentences with copies, of them disagreeing with a copy); None while not known."""
         if self._copies is None:
-            self._copies = self.store.copy_counts()
+            self._count()
+            return None, None
         copies = self._copies.get(doc_id, 0)
         if self._groups is None:
             self._check_corpus()
@@ -112,12 +138,16 @@ class CopyCounts(QObject):
             return self.tooltip(copies, disagree)
         return None
 
-    def tooltip(self, copies: int, disagree: int | None) -> str:
+    def tooltip(self, copies: int | None, disagree: int | None) -> str:
+        if copies is None:
+            return f"Copies cannot be counted: {self._error}" if self._error else "Counting copied sentences…"
         if not copies:
             return "No sentence of this document has a copy"
         text = f"{copies} sentence(s) with copies"
         if not self.checks:
             return text + " (the consistency check is not available in this version)"
+        if self._error:
+            return text + f"; whether they agree is not known ({self._error})"
         if disagree is None:
             return text + "; checking whether their spans agree…"
         return text + (f"; {disagree} of them disagree with a copy (other label, boundaries, or a span missing)" if disagree else "; all agree with their copies")
@@ -126,64 +156,53 @@ class CopyCounts(QObject):
     def _building_tip(role: int) -> str | None:
         return "Finding copied sentences (once, after the upgrade)…" if role == Qt.ItemDataRole.ToolTipRole else None
 
-    # -- checking -----------------------------------------------------------------------
+    # -- reading, off the UI thread ----------------------------------------------------------
+
+    def _count(self) -> None:
+        if self._counting is None and not self._error:
+            self._counting = self._work.start(lambda _cancelled: self.store.copy_counts(), self._counted, self._failed)
+
+    def _counted(self, copies: dict[int, int]) -> None:
+        self._counting, self._copies = None, copies
+        self._repaint()
 
     def _check_corpus(self) -> None:
-        """Check every group in the background, unless a check is under way."""
-        if not self.checks or self._stopped or self.building or self._job is not None:
-            return
-        self._again = False
-        self._job = BackgroundJob(lambda _progress, cancelled: disagreeing_groups(self.store, cancelled), self)
-        self._job.succeeded.connect(self._checked)
-        self._job.ended.connect(self._ended)
-        self._job.start()
+        if self.checks and self._checking is None and not self._error and not self.building:
+            self._edited.clear()  # the check reads them as they are now
+            self._checking = self._work.start(lambda cancelled: disagreeing_groups(self.store, cancelled), self._checked, self._failed)
 
-    def _checked(self, groups: dict[int, tuple[int, ...]] | None) -> None:
-        if groups is not None and not self._again:
-            self._groups = groups
-            self._count_groups()
-
-    def _ended(self) -> None:
-        job, self._job = self._job, None
-        job.wait()  # run() is returning: let the thread finish before the job goes
-        job.deleteLater()
-        if self._again:
-            self._check_corpus()
-        elif self._edited:
-            self._check_edited()  # edits made while it ran: it may have read them before or after
+    def _checked(self, groups: Groups) -> None:
+        self._checking, self._groups = None, groups
+        self._count_groups()
+        self._check_edited()  # edits made while it ran: it may have read them before or after
 
     def _check_edited(self) -> None:
-        """Check the groups of the edited documents again, now."""
-        if self._groups is None or self._job is not None:
-            return  # the corpus check under way sees them (or the one after it: _again)
-        edited, self._edited = self._edited, set()
-        if len(edited) > RECHECK_LIMIT:
+        """Check the groups of the edited documents again (one check at a time)."""
+        if self._groups is None or self._checking is not None or not self._edited:
+            return  # the corpus check to come reads them, or the one under way is followed by this
+        if len(self._edited) > RECHECK_LIMIT:
             self.forget()
             return
-        try:
-            groups = [group for doc_id in sorted(edited) for group in self._groups_of(doc_id)]
-        except (AnnotationError, DatabaseError):
-            return  # the status bar tells about the database elsewhere; the figures stay as they were
-        consistency = _consistency()
-        spans = consistency.AcceptedSpans(self.store)  # one cache for the groups of this edit
-        for group in groups:
-            if consistency.group_now(self.store, group, spans) is None:
-                self._groups.pop(group.group, None)
-            else:
-                self._groups[group.group] = tuple(x.doc_id for x in group.sentences)
-        self._count_groups()
+        edited, self._edited = self._edited, set()
+        self._checking = self._work.start(lambda cancelled: recheck_groups(self.store, edited, cancelled), self._rechecked, self._failed)
 
-    def _groups_of(self, doc_id: int) -> list[CopyGroup]:
-        """The copy groups of one document's sentences, as CopyGroup records."""
-        document = self.store.document(doc_id)
-        groups: dict[int, CopyGroup] = {}
-        for sentence in self.store.document_copies(doc_id):
-            own = SentenceCopy(doc_id, sentence.start, sentence.end, document.text[sentence.start : sentence.end], 1.0, document.title)
-            groups.setdefault(sentence.group, CopyGroup(sentence.group, sentence.kind, (own, *sentence.copies)))
-        return list(groups.values())
+    def _rechecked(self, found: dict[int, tuple[int, ...] | None]) -> None:
+        self._checking = None
+        for group, documents in found.items():
+            if documents is None:
+                self._groups.pop(group, None)
+            else:
+                self._groups[group] = documents
+        self._count_groups()
+        self._check_edited()
+
+    def _failed(self, error: Exception) -> None:
+        self._counting = self._checking = None
+        self._error = shown(str(error))
+        self._repaint()
 
     def _count_groups(self) -> None:
-        self._disagree = Counter(doc_id for docs in self._groups.values() for doc_id in docs)
+        self._disagree = Counter(doc_id for documents in self._groups.values() for doc_id in documents)
         self._repaint()
 
     def _repaint(self) -> None:

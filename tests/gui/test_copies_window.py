@@ -35,6 +35,28 @@ def seeds(tmp_path):
         yield store
 
 
+@pytest.fixture
+def window_on(open_window, qtbot):
+    """The real window on a store, once the open document's copies are read (off the UI thread)."""
+
+    def opener(store):
+        window = open_window(store)
+        settle(window, qtbot)
+        return window
+
+    return opener
+
+
+def settle(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: not window.copies.loading())
+
+
+def jump(window, qtbot, back: bool = False) -> None:
+    """Ctrl+J (Ctrl+Shift+J back), then wait for the copies of the document it opens."""
+    keys(window.view, (Key.Key_J, Mod.ControlModifier | (Mod.ShiftModifier if back else Mod.NoModifier)))
+    settle(window, qtbot)
+
+
 def texts(store: Store) -> tuple[str, str]:
     return store.document(1).text, store.document(2).text
 
@@ -80,12 +102,12 @@ def indel_similarity(a: str, b: str) -> float:
 # -- marks on the article ---------------------------------------------------------------
 
 
-def test_sentences_with_copies_are_marked_beside_their_lines(open_window, seeds, monkeypatch):
+def test_sentences_with_copies_are_marked_beside_their_lines(window_on, seeds, monkeypatch, qtbot):
     first, _ = texts(seeds)
     reads = []
     real = seeds.document_copies
     monkeypatch.setattr(seeds, "document_copies", lambda doc_id: reads.append(doc_id) or real(doc_id))
-    window = open_window(seeds)
+    window = window_on(seeds)
     assert window.editor.document.id == 1 and reads == [1]
     marked = [(s.start, s.end, s.kind) for s in window.view.copy_marks.sentences()]
     headline = [first.index(HEADLINE), first.index(HEADLINE, 20)]
@@ -102,12 +124,13 @@ def test_sentences_with_copies_are_marked_beside_their_lines(open_window, seeds,
         window.view.viewport().repaint()
     assert reads == [1]
     keys(window.view, (Key.Key_PageDown, Mod.ControlModifier))
+    settle(window, qtbot)
     assert window.editor.document.id == 2 and reads == [1, 2]
 
 
-def test_marks_leave_label_colours_as_they_are(open_window, seeds):
+def test_marks_leave_label_colours_as_they_are(window_on, seeds):
     first, _ = texts(seeds)
-    window = open_window(seeds)
+    window = window_on(seeds)
     start = first.index(HEADLINE)
     drag(window.view, start, start + len("Russian Federation"))
     keys(window.view, "g", Key.Key_Escape)
@@ -124,15 +147,16 @@ def test_marks_leave_label_colours_as_they_are(open_window, seeds):
 # -- the Copies box ---------------------------------------------------------------------
 
 
-def test_the_caret_in_a_sentence_lists_its_copies_and_a_click_goes_there(open_window, seeds):
+def test_the_caret_in_a_sentence_lists_its_copies_and_a_click_goes_there(window_on, seeds, qtbot):
     first, second = texts(seeds)
-    window = open_window(seeds)
+    window = window_on(seeds)
     assert window.copies_panel.rows == []
     click(window.view, first.index(SHARED) + 12)
     title = seeds.document(2).title
     assert panel_rows(window) == [(title, "exact", "“" + " ".join(second[slice(*sentence_at(second, SHARED))][:120].split()))]
     row = window.copies_panel.rows[0]
     QTest.mouseClick(row, Qt.MouseButton.LeftButton, Mod.NoModifier, QPoint(10, 10))
+    settle(window, qtbot)
     assert window.editor.document.id == 2
     assert window.documents.current_id() == 2
     assert window.view.selection() == sentence_at(second, SHARED)
@@ -140,19 +164,19 @@ def test_the_caret_in_a_sentence_lists_its_copies_and_a_click_goes_there(open_wi
     assert panel_rows(window)[0][:2] == (seeds.document(1).title, "exact")  # and back from there
 
 
-def test_a_repeated_headline_lists_its_twin_in_this_document(open_window, seeds):
+def test_a_repeated_headline_lists_its_twin_in_this_document(window_on, seeds, qtbot):
     first, _ = texts(seeds)
-    window = open_window(seeds)
+    window = window_on(seeds)
     click(window.view, first.index(HEADLINE) + 3)
     assert panel_rows(window) == [("This document", "exact", f"“{HEADLINE}")]
-    keys(window.view, (Key.Key_J, Mod.ControlModifier))
+    jump(window, qtbot)
     twin = first.index(HEADLINE, 20)
     assert window.editor.document.id == 1 and window.view.selection() == (twin, twin + len(HEADLINE))
 
 
-def test_a_near_copy_shows_its_similarity(open_window, seeds):
+def test_a_near_copy_shows_its_similarity(window_on, seeds):
     first, second = texts(seeds)
-    window = open_window(seeds)
+    window = window_on(seeds)
     click(window.view, first.index(NEAR[0]) + 3)
     mine, theirs = (text[slice(*sentence_at(text, phrase))] for text, phrase in ((first, NEAR[0]), (second, NEAR[1])))
     expected = int(indel_similarity(normalize(mine), normalize(theirs)) * 100)
@@ -161,65 +185,65 @@ def test_a_near_copy_shows_its_similarity(open_window, seeds):
     assert window.view.copy_marks.current.kind == "near"
 
 
-def test_the_next_copy_key_walks_the_group_and_back(open_window, seeds):
+def test_the_next_copy_key_walks_the_group_and_back(window_on, seeds, qtbot):
     first, second = texts(seeds)
-    window = open_window(seeds)
+    window = window_on(seeds)
     click(window.view, first.index(SHARED) + 3)
-    keys(window.view, (Key.Key_J, Mod.ControlModifier))
+    jump(window, qtbot)
     assert window.editor.document.id == 2 and window.view.selection() == sentence_at(second, SHARED)
-    keys(window.view, (Key.Key_J, Mod.ControlModifier))
+    jump(window, qtbot)
     assert window.editor.document.id == 1 and window.view.selection() == sentence_at(first, SHARED)
-    keys(window.view, (Key.Key_J, Mod.ControlModifier | Mod.ShiftModifier))
+    jump(window, qtbot, back=True)
     assert window.editor.document.id == 2
     click(window.view, second.index("Putin"))  # a sentence without copies: the key says so and stays
-    keys(window.view, (Key.Key_J, Mod.ControlModifier))
+    jump(window, qtbot)
     assert window.editor.document.id == 2 and "not in a sentence with copies" in window.statusBar().currentMessage()
     assert "sentence(s) here have copies" in window.copies_panel.summary.text()
 
 
-def test_copies_beyond_the_rows_shown_are_counted_and_reached_by_key(open_window, store_factory):
+def test_copies_beyond_the_rows_shown_are_counted_and_reached_by_key(window_on, store_factory, qtbot):
     sentence = "The ministers agreed on Tuesday to meet again in Geneva next month."
     store = store_factory([(f"Report {i}", f"Report number {i} from the wires.\n{sentence}", []) for i in range(10)])
-    window = open_window(store)
+    window = window_on(store)
     click(window.view, len("Report number 0 from the wires.\n") + 4)
     panel = window.copies_panel
     assert len(panel.rows) == 6 and panel.more.isVisibleTo(panel) and "3 more" in panel.more.text()
     assert [row.title.full_text() for row in panel.rows] == [f"Report {i}" for i in range(1, 7)]
     for doc_id in [*range(2, 11), 1]:
-        keys(window.view, (Key.Key_J, Mod.ControlModifier))
+        jump(window, qtbot)
         assert window.editor.document.id == doc_id
         assert window.editor.document.text[slice(*window.view.selection())] == sentence
 
 
-def test_offsets_hold_in_a_long_paragraph_after_emoji(open_window, store_factory):
+def test_offsets_hold_in_a_long_paragraph_after_emoji(window_on, store_factory, qtbot):
     """The copied sentence sits after astral characters and past a display cut of a long paragraph."""
     sentence = "The 🇺🇳 ministers agreed on Tuesday to meet again in Geneva next month."
     filler = "👩‍🔬 " * 20 + " ".join(f"w{i}" for i in range(5000))  # one paragraph of ~30,000 code points
     long_text = f"{filler}. {sentence} More words follow here."
     store = store_factory([("Long", long_text, []), ("Short", f"Intro line.\n{sentence}", [])])
-    window = open_window(store)
+    window = window_on(store)
     assert window.view.document().blockCount() > 1  # the paragraph is shown in several blocks
     start = long_text.index(sentence)
     window.view.move_caret(start + 10)
     assert panel_rows(window)[0][:2] == ("Short", "exact")
     assert is_mark(gutter_color(window, start + 10))
-    keys(window.view, (Key.Key_J, Mod.ControlModifier))
-    keys(window.view, (Key.Key_J, Mod.ControlModifier))
+    jump(window, qtbot)
+    jump(window, qtbot)
     assert window.editor.document.id == 1 and window.view.selection() == (start, start + len(sentence))
 
 
 # -- the document list ----------------------------------------------------------------------
 
 
-def test_the_list_counts_copied_and_disagreeing_sentences(open_window, seeds, qtbot):
+def test_the_list_counts_copied_and_disagreeing_sentences(window_on, seeds, qtbot):
     first, _ = texts(seeds)
-    window = open_window(seeds)
+    window = window_on(seeds)
     model = window.documents.model
 
     def column():
         return [model.data(model.index(row, 3)) for row in (0, 1)]
 
-    assert column() == ["4", "2"]  # two headlines, one shared sentence, one near copy; agreeing (no spans)
+    qtbot.waitUntil(lambda: column() == ["4", "2"])  # two headlines, one shared sentence, one near copy; no spans: agreeing
     qtbot.waitUntil(lambda: "all agree" in model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole))  # checked in the background
     start = first.index(HEADLINE)
     drag(window.view, start, start + len("Russian Federation"))
@@ -229,6 +253,7 @@ def test_the_list_counts_copied_and_disagreeing_sentences(open_window, seeds, qt
     assert "2 of them disagree" in model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole)
     second = seeds.document(2).text
     keys(window.view, (Key.Key_PageDown, Mod.ControlModifier))  # in the other seed, a LOC on "Europe" its copy has not
+    settle(window, qtbot)
     at = second.index(SHARED) + SHARED.index("Europe")
     drag(window.view, at, at + len("Europe"))
     keys(window.view, "l")
@@ -237,28 +262,28 @@ def test_the_list_counts_copied_and_disagreeing_sentences(open_window, seeds, qt
     qtbot.waitUntil(lambda: column() == ["4 ≠2", "2"])
 
 
-def test_without_the_consistency_check_the_list_still_counts_copies(open_window, seeds, monkeypatch):
+def test_without_the_consistency_check_the_list_still_counts_copies(window_on, seeds, monkeypatch, qtbot):
     monkeypatch.setitem(sys.modules, "annotator.copies.consistency", None)  # import fails as if the module were missing
-    window = open_window(seeds)
+    window = window_on(seeds)
     model = window.documents.model
-    assert model.data(model.index(0, 3)) == "4"
+    qtbot.waitUntil(lambda: model.data(model.index(0, 3)) == "4")
     assert "not available" in model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole)
 
 
-def test_paging_through_the_list_counts_once(open_window, store_factory, monkeypatch, qtbot):
+def test_paging_through_the_list_counts_once(window_on, store_factory, monkeypatch, qtbot):
     store = store_factory([(f"Doc {i}", f"Doc {i} says the talks on the treaty resume in Geneva soon.", []) for i in range(1000)])
     calls, checks = [], []
     real, check = store.copy_counts, consistency.disagreements
     monkeypatch.setattr(store, "copy_counts", lambda: calls.append(1) or real())
     monkeypatch.setattr(consistency, "disagreements", lambda *args, **kwargs: checks.append(1) or check(*args, **kwargs))
-    window = open_window(store)
+    window = window_on(store)
     table = window.documents.table
     table.setFocus()
     for _ in range(5):
         keys(table, Key.Key_PageDown)
     keys(table, (Key.Key_End, Mod.ControlModifier))
     model = window.documents.model
-    assert model.data(model.index(999, 3)) == "1"
+    qtbot.waitUntil(lambda: model.data(model.index(999, 3)) == "1")
     qtbot.waitUntil(lambda: "agree" in model.data(model.index(999, 3), Qt.ItemDataRole.ToolTipRole))
     assert len(calls) == 1 and len(checks) == 1
 
@@ -266,23 +291,24 @@ def test_paging_through_the_list_counts_once(open_window, store_factory, monkeyp
 # -- a database made before the copy index ------------------------------------------------------
 
 
-def test_an_older_database_is_indexed_in_the_background(open_window, tmp_path, qtbot):
+def test_an_older_database_is_indexed_in_the_background(window_on, tmp_path, qtbot):
     shutil.copy(FIXTURE, tmp_path / "old.db")
     with Store(tmp_path / "old.db") as store:
         assert store.pending_copy_index() == 2 and store.copy_counts() == {}
-        window = open_window(store)
+        window = window_on(store)
         qtbot.waitUntil(lambda: not window.copies.index_build.running())
+        settle(window, qtbot)  # the marks are read again once the index is built
         assert store.pending_copy_index() == 0
         assert "Copied sentences found: 6 sentence(s) in 2 document(s)" in window.statusBar().currentMessage()
         assert window.editor.document.id == 1 and len(window.view.copy_marks.sentences()) == 4
         model = window.documents.model
-        assert [model.data(model.index(row, 3)) for row in (0, 1)] == ["4", "2"]
+        qtbot.waitUntil(lambda: [model.data(model.index(row, 3)) for row in (0, 1)] == ["4", "2"])
         first = store.document(1).text
         click(window.view, first.index(SHARED) + 3)
         assert panel_rows(window)[0][1] == "exact"
 
 
-def test_closing_stops_the_build_and_the_next_start_goes_on(open_window, tmp_path, qtbot, monkeypatch):
+def test_closing_stops_the_build_and_the_next_start_goes_on(window_on, tmp_path, qtbot, monkeypatch):
     shutil.copy(FIXTURE, tmp_path / "old.db")
     store = Store(tmp_path / "old.db")
     wire = "The minister said on Monday that talks on the treaty would resume in Geneva next week."
@@ -307,7 +333,7 @@ def test_closing_stops_the_build_and_the_next_start_goes_on(open_window, tmp_pat
         return real(self, report_then_hold, cancelled)
 
     monkeypatch.setattr(Store, "build_copy_index", paused)
-    window = open_window(store)
+    window = window_on(store)
     assert window.copies.index_build.running()
     qtbot.waitUntil(lambda: window.busy.isVisible() and window.busy.value() > 0)
     done = window.busy.value()
@@ -317,9 +343,60 @@ def test_closing_stops_the_build_and_the_next_start_goes_on(open_window, tmp_pat
     window.close()
     assert store.pending_copy_index() == total - done > 0  # what was indexed stays; the rest waits
     monkeypatch.undo()
-    again = open_window(store)
+    again = window_on(store)
     qtbot.waitUntil(lambda: not again.copies.index_build.running())
+    settle(again, qtbot)
     assert store.pending_copy_index() == 0
-    assert again.documents.model.data(again.documents.model.index(5, 3)) == "1"
+    qtbot.waitUntil(lambda: again.documents.model.data(again.documents.model.index(5, 3)) == "1")
     assert len(again.view.copy_marks.sentences()) == 4  # seed 000, open again, now marked
     store.close()
+
+
+# -- reads that take long ----------------------------------------------------------------------
+
+
+def test_the_window_stays_usable_while_copies_are_read(window_on, open_window, seeds, qtbot, monkeypatch):
+    """A document's copies are read off the UI thread: held here until the test lets them go."""
+    first, second = texts(seeds)
+    release = threading.Event()
+    real = seeds.document_copies
+
+    def held(doc_id):
+        release.wait(30)
+        return real(doc_id)
+
+    monkeypatch.setattr(seeds, "document_copies", held)
+    window = open_window(seeds)
+    assert window.copies.loading() and "Looking for copies" in window.copies_panel.summary.text()
+    start = first.index("Russian President")
+    drag(window.view, start, start + len("Russian"))
+    keys(window.view, "n")  # the window takes edits meanwhile
+    assert (start, start + 7, "NORP") in {(s.start, s.end, s.label) for s in seeds.spans(1)}
+    keys(window.view, (Key.Key_PageDown, Mod.ControlModifier))  # another document: the first read is dropped
+    release.set()
+    settle(window, qtbot)
+    assert window.editor.document.id == 2
+    assert [(s.start, s.end) for s in window.view.copy_marks.sentences()] == [sentence_at(second, SHARED), sentence_at(second, NEAR[1])]
+
+
+def test_a_cancelled_read_stops_its_query(seeds, qtbot):
+    from sqlalchemy import text as sql
+
+    from annotator.gui.daemon_work import DaemonWork
+
+    endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000000) SELECT count(*) FROM c"
+    started = threading.Event()
+
+    def work(_cancelled):
+        with seeds.engine.connect() as connection:
+            started.set()
+            return connection.execute(sql(endless)).scalar()
+
+    delivered = []
+    reads = DaemonWork(seeds)
+    run = reads.start(work, delivered.append, delivered.append)
+    assert started.wait(30)
+    reads.stop()  # what a closing window does: interrupt, wait for nothing
+    assert run.finished.wait(30) and "interrupted" in str(run.error)
+    qtbot.wait(50)  # polling would have delivered by now; a cancelled run delivers nothing
+    assert delivered == []

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of a built bundle (CI runs it after packaging/build.sh):
-# the self-test, plus what it does not cover: the verbs and pre-annotation in 2 worker
-# processes (a frozen app re-executes itself for them). Data goes to a temporary HOME.
+# the self-test, plus what it does not cover: rapidfuzz and hashlib inside the bundle, the
+# verbs and pre-annotation in 2 worker processes (a frozen app re-executes itself for them).
+# Data goes to a temporary HOME.
 # Usage: packaging/smoke.sh [dist/annotator]
 set -euo pipefail
 bundle=$(cd "${1:-$(dirname "$0")/../dist/annotator}" && pwd)
@@ -14,6 +15,43 @@ unset ANNOTATOR_DB
 
 "$exe" --version
 "$exe" --self-test
+
+# Python code run by the bundle's own interpreter, started as multiprocessing starts its
+# workers (entry.py calls freeze_support()): the bundle unpickles an exec() of the code
+# from an inherited pipe. Exit status 1 and a traceback if the code raises.
+in_bundle() {
+    python3 - "$exe" "$1" <<'PY'
+import os, pickle, subprocess, sys
+exe, code = sys.argv[1:]
+class Run:
+    def __reduce__(self):
+        return exec, (code + "\nimport os, sys\nsys.stdout.flush()\nos._exit(0)",)
+read, write = os.pipe()
+child = subprocess.Popen([exe, "--multiprocessing-fork", f"pipe_handle={read}"], pass_fds=[read])
+os.close(read)
+with os.fdopen(write, "wb") as pipe:
+    pickle.dump({}, pipe)  # no preparation data: the bundle keeps its own sys.path
+    pickle.dump(Run(), pipe)
+sys.exit(child.wait())
+PY
+}
+# rapidfuzz's compiled distance modules (the others are left out), and no OpenSSL:
+# hashlib's sha256 is CPython's own.
+in_bundle '
+import hashlib, importlib.util
+from rapidfuzz.distance import Indel, Levenshtein
+score = Indel.normalized_similarity("abc", "abd")
+ops = [tuple(op) for op in Levenshtein.opcodes("abc", "abd")]
+assert abs(score - 2 / 3) < 1e-9, score
+assert ops == [("equal", 0, 2, 0, 2), ("replace", 2, 3, 2, 3)], ops
+for f in (Indel.normalized_similarity, Levenshtein.opcodes):
+    assert f.__module__.startswith("rapidfuzz.distance.metrics_cpp"), f.__module__
+from rapidfuzz.distance import metrics_cpp  # the build CPUs without AVX2 use
+assert metrics_cpp.indel_normalized_similarity("abc", "abd") == score
+assert importlib.util.find_spec("ssl") is None, "ssl is bundled"
+assert hashlib.sha256(b"abc").hexdigest().startswith("ba7816bf"), "sha256"
+print(f"smoke: rapidfuzz in the bundle: Indel {score:.3f}, Levenshtein.opcodes {len(ops)} ops ({Indel.normalized_similarity.__module__}); no ssl")
+'
 
 # 40 distinct articles from the bundled seeds: several batches, so 2 processes really run.
 mkdir "$work/articles"

@@ -4,7 +4,9 @@ The contributed hook collects every submodule and data file of spaCy, that is th
 tokenizer rules, stop words and lookup tables of ~75 languages plus spacy.tests.
 The annotator only runs English pipelines, so only ``spacy.lang.en`` and the shared
 modules directly in ``spacy/lang/`` (punctuation, char classes, ...) are kept.
-Hooks in a spec's ``hookspath`` take precedence over the contributed ones.
+The Cython and C sources spaCy ships (.pyx, .pxd, .c, .h: 1.2 MB) are left out: they are
+only read to compile against spaCy; a traceback through them then shows file and line
+without the source text. Hooks in a spec's ``hookspath`` take precedence over the contributed ones.
 """
 
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 from PyInstaller.utils.hooks import collect_data_files, collect_submodules, copy_metadata, get_package_paths
 
 KEEP_LANGUAGES = {"en"}
+SOURCES = (".pyx", ".pxd", ".c", ".h", ".cpp", ".pyi")
 LANG_DIR = Path(get_package_paths("spacy")[1]) / "lang"
 LANGUAGES = {p.name for p in LANG_DIR.iterdir() if (p / "__init__.py").is_file()}
 
@@ -24,6 +27,8 @@ def wanted(module: str) -> bool:
 
 
 def wanted_file(source: str) -> bool:
+    if source.endswith(SOURCES):
+        return False
     relative = Path(source).resolve().relative_to(Path(get_package_paths("spacy")[1]))
     return wanted(".".join(("spacy", *relative.parts[:-1])))
 

@@ -400,3 +400,18 @@ def test_a_cancelled_read_stops_its_query(seeds, qtbot):
     assert run.finished.wait(30) and "interrupted" in str(run.error)
     qtbot.wait(50)  # polling would have delivered by now; a cancelled run delivers nothing
     assert delivered == []
+
+
+def test_a_sentence_repeated_in_one_document_is_marked_up_to_a_limit(window_on, store_factory, qtbot):
+    sentence = "Angela Merkel met Emmanuel Macron in Berlin on Monday. "
+    other = "Emmanuel Macron met Angela Merkel in Paris on Tuesday. "
+    store = store_factory([("Few", sentence * 150, []), ("Many", "Intro. " + other * 1_000, [])])
+    window = window_on(store)
+    assert len(window.view.copy_marks.sentences()) == 150
+    click(window.view, len(sentence) * 7 + 3)
+    assert "This sentence has 149 copies" in window.copies_panel.summary.text()
+    assert "143 more" in window.copies_panel.more.text()
+    keys(window.view, (Key.Key_PageDown, Mod.ControlModifier))
+    settle(window, qtbot)
+    assert window.view.copy_marks.sentences() == []
+    assert "repeats 1,000 times in this document" in window.copies_panel.summary.text()

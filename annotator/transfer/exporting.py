@@ -85,7 +85,7 @@ def export(
         scheme = [label for label in store.labels() if labels is None or label.name in labels]
         documents = None if documents is None else sorted(set(documents))
         items = store.iter_export(statuses=statuses, labels=labels, states=states, documents=documents)
-        copies = store.iter_copied_sentences(statuses, documents, states if dedupe else None, labels)
+        copies = store.iter_document_copies(statuses, documents, states if dedupe else None, labels)
         total = (store.count_documents() if documents is None else len(documents)) if progress else 0
         checked = _checked(items, progress, total, log, store.path)
         module(fmt).write(out, _with_copies(checked, copies, log), scheme, log, **options)
@@ -97,28 +97,25 @@ def export(
     return log
 
 
-def _with_copies(items: Iterable[Record], copies: Iterator[tuple], log: ExportLog) -> Iterator[Record]:
-    """Merge the copied sentences (a second cursor, in document order) into the records."""
+def _with_copies(items: Iterable[Record], copies: Iterator[tuple[int, list[dict]]], log: ExportLog) -> Iterator[Record]:
+    """Merge the documents' copied sentences (a second cursor, in document order) into the records."""
     pending = next(copies, None)
     for doc, spans in items:
         while pending is not None and pending[0] < doc.id:  # a document the first cursor left out
             pending = next(copies, None)
-        rows = []
-        while pending is not None and pending[0] == doc.id:
-            rows.append(pending)
+        if pending is not None and pending[0] == doc.id:
+            yield _duplicates(doc, spans, pending[1], log)
             pending = next(copies, None)
-        if rows or "duplicates" in doc.meta:  # a stored key is never the index's word: replaced or dropped
-            yield _duplicates(doc, spans, rows, log)
+        elif "duplicates" in doc.meta:  # a stored key is never the index's word: dropped
+            doc.meta = {k: v for k, v in doc.meta.items() if k != "duplicates"}
+            yield doc, spans
         else:
             yield doc, spans
 
 
-def _duplicates(doc, spans: list, rows: list[tuple], log: ExportLog) -> Record:
-    meta = {k: v for k, v in doc.meta.items() if k != "duplicates"}
-    if rows:
-        meta["duplicates"] = [{"start": s, "end": e, "group": g, **({"deduped": True} if dropped else {})} for _, s, e, g, dropped in rows]
-    doc.meta = meta
-    dropped = [(s, e) for _, s, e, _, flag in rows if flag]
+def _duplicates(doc, spans: list, copies: list[dict], log: ExportLog) -> Record:
+    doc.meta = {**{k: v for k, v in doc.meta.items() if k != "duplicates"}, "duplicates": copies}
+    dropped = [(c["start"], c["end"]) for c in copies if c.get("deduped")]
     if not dropped:
         return doc, spans
     kept = [span for span in spans if not _inside(span, dropped)]

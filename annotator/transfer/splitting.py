@@ -14,7 +14,8 @@ at the same ratios. A copied sentence crosses when its group has sentences in mo
 split; crossings are counted in sentences (and groups), the same way for both.
 
 The files go through the normal export (formats' writers, one per split) into a staging folder
-beside OUT_DIR, renamed to OUT_DIR when all are written: an error or Ctrl+C leaves no OUT_DIR.
+beside OUT_DIR, renamed to OUT_DIR when all are written: an error or Ctrl+C leaves OUT_DIR as it
+was (absent, or with its files untouched); see _split_folder for an existing OUT_DIR (--force).
 """
 
 from __future__ import annotations
@@ -181,8 +182,9 @@ def _plan(store: Store, ratios: dict[str, float], seed: int, statuses: list[str]
     if not docs:
         raise ExportError(f"no documents{' with status ' + ' or '.join(statuses) if statuses else ''} to split; nothing was written")
     memberships: Counter = Counter()  # (group, document) -> sentences
-    for doc, _, _, group, _ in store.iter_copied_sentences(statuses):
-        memberships[(group, doc)] += 1
+    for doc, copies in store.iter_document_copies(statuses):
+        for copy in copies:
+            memberships[(copy["group"], doc)] += 1
     units = linked_units(docs, memberships)
     ours, theirs = assign(units, ratios, seed), naive(docs, ratios, seed)
     chosen = {name: sorted(doc for doc, where in ours.items() if where == name) for name in ratios}

@@ -64,6 +64,9 @@ def summary(report, out_dir: Path) -> list[str]:
     targets = ", ".join(f"{n} {report.targets[n]:.1f}" for n in names)
     lines.append(f"documents per split; targets {targets}; seed {report.seed}; {report.copied_sentences} copied sentence(s); "
                  f"the largest set of linked documents holds {report.largest_unit} (each split is within that of its target)")
+    empty = [n for n in names if not report.documents[n]]
+    if empty:
+        lines.append(f"note: {' and '.join(empty)} got no documents (too few documents, or sets of linked ones, for these ratios); their files are empty")
     files = ", ".join(str(out_dir / report.files[n]) for n in names)
     spans = sum(log.spans for log in report.logs.values())
     lines.append(f"wrote {files} and {out_dir / 'split.json'} ({spans} span(s))")

@@ -33,6 +33,9 @@ class CopyGroup:
         }
 
 
+LISTED_COPIES = 50  # copies listed per sentence: a sentence with 10,000 copies must not cost 10,000^2
+
+
 @dataclass(frozen=True)
 class SentenceWithCopies:
     """A sentence of one document and its copies elsewhere (or in the same document)."""
@@ -41,7 +44,8 @@ class SentenceWithCopies:
     end: int
     group: int
     kind: str
-    copies: tuple[SentenceCopy, ...]  # similarity here is to this sentence
+    copies: tuple[SentenceCopy, ...]  # similarity here is to this sentence; the first LISTED_COPIES
+    count: int = 0  # all its copies (more than listed for a sentence repeated many times)
 
 
 def components(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -28,7 +28,8 @@ ABBREVIATIONS = frozenset(
 
 _LINES = re.compile(r"[^\n\r\u2028\u2029]+")
 _END = re.compile(r"(?:[.!?\u2026\u203c\u2047-\u2049\u061f\u06d4\u0964\u0965]+[\"'\u2019\u201d\u00bb)\]]*\s+)|(?:[\u3002\uff01\uff1f]+[\"'\u300d\u300f\uff09)\]]*\s*)")
-_WORD_BEFORE = re.compile(r"([\w.\-]+)\.$")
+_CLOSERS = "\"'\u2019\u201d\u00bb)]"
+_OPENERS = "\"'\u2018\u201c\u00ab([{"
 _JOINERS = {"\u200d", "\ufe0f", "\ufe0e"}
 
 
@@ -52,12 +53,10 @@ def _continues(text: str, mark: re.Match) -> bool:
     if after < len(text) and text[after].islower():
         return True
     stop = mark.group(0).rstrip()
-    if not stop.startswith(".") or len(stop.rstrip("\"'\u2019\u201d\u00bb)]")) != 1:
+    if not stop.startswith(".") or len(stop.rstrip(_CLOSERS)) != 1:
         return False  # "!", "?", "..." or a CJK stop
-    before = _WORD_BEFORE.search(text, max(0, mark.start() - 40), mark.start() + 1)
-    if before is None:
-        return False
-    word = before.group(1)
+    before = text[max(0, mark.start() - 40):mark.start()].rsplit(None, 1)
+    word = before[-1].lstrip(_OPENERS) if before else ""
     return len(word) == 1 or "." in word or word.casefold() in ABBREVIATIONS
 
 

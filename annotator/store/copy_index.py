@@ -142,38 +142,41 @@ class CopyIndexer:
     # -- one document -------------------------------------------------------------
 
     def _index(self, doc_id: int, doc_text: str) -> None:
-        sentences = self._sentences(doc_text)
-        if not sentences:
+        rows, fresh = self._sentences(doc_text)
+        if not rows:
             return
-        stored = self._first_of_hash({x.hash for x in sentences})  # before this document's rows exist
-        self.s.connection().exec_driver_sql(
-            _INSERT_SENTENCES, [(x.id, doc_id, x.start, x.end, x.hash) for x in sentences]
-        )
-        self.sentences += len(sentences)
-        seen: dict[int, _Sentence] = {}
-        fresh: list[_Sentence] = []
-        links: dict[int, set[int]] = {}
-        for x in sentences:
-            first = stored.get(x.hash) or seen.get(x.hash)
-            if first is not None:
-                links[x.id] = {first if isinstance(first, int) else first.id}
-            else:
-                seen[x.hash] = x
-                fresh.append(x)
-        for x, found in self._near(fresh).items():
-            links[x] = found
-        if links:
-            self._assign(links)
+        first_new = rows[0][0]
+        by_hash: dict[int, list[int]] = defaultdict(list)
+        for sentence_id, _, _, h in rows:
+            by_hash[h].append(sentence_id)
+        stored = self._first_of_hash(set(by_hash))  # before this document's rows exist
+        self.s.connection().exec_driver_sql(_INSERT_SENTENCES, [(i, doc_id, start, end, h) for i, start, end, h in rows])
+        self.sentences += len(rows)
+        near = self._near([x for x in fresh if x.hash not in stored])
+        clusters = []  # ids that must share a group: a text's copies here, its older copy, its near copies
+        for h, ids in by_hash.items():
+            members = ids + ([stored[h]] if h in stored else []) + sorted(near.get(ids[0], ()))
+            if len(members) > 1:
+                clusters.append(members)
+        if clusters:
+            self._assign(clusters, first_new)
 
-    def _sentences(self, doc_text: str) -> list[_Sentence]:
-        result = []
+    def _sentences(self, doc_text: str) -> tuple[list[tuple[int, int, int, int]], list[_Sentence]]:
+        """(id, start, end, hash) of every indexed sentence, and the first sentence of each
+        text in full (normalized text, words) for the near search. Only those are kept: one
+        50 MB article of a repeated sentence holds 750,000 sentences and one distinct text."""
+        rows, fresh, seen = [], [], set()
         for start, end in sentence_spans(doc_text, self.settings.max_chars):
             norm = normalize(doc_text[start:end])
             word_list = words(norm)
             if len(word_list) >= self.settings.min_words:
-                result.append(_Sentence(self.next_id, start, end, norm, text_hash(norm), word_list))
+                h = text_hash(norm)
+                rows.append((self.next_id, start, end, h))
+                if h not in seen:
+                    seen.add(h)
+                    fresh.append(_Sentence(self.next_id, start, end, norm, h, word_list))
                 self.next_id += 1
-        return result
+        return rows, fresh
 
     def _first_of_hash(self, hashes: set[int]) -> dict[int, int]:
         """hash -> id of the first stored sentence of that text (older documents only)."""
@@ -227,10 +230,10 @@ class CopyIndexer:
 
     # -- groups -----------------------------------------------------------------------
 
-    def _assign(self, links: dict[int, set[int]]) -> None:
-        """Put each linked sentence in one group with what it links, merging groups: worked
+    def _assign(self, clusters: list[list[int]], first_new: int) -> None:
+        """Put each cluster's sentences in one group, merging the groups they were in: worked
         out in memory for the document, then written in two executemany statements."""
-        current = self._groups_of(set().union(*links.values()))
+        current = self._groups_of({i for members in clusters for i in members if i < first_new})
         group_of: dict[int, int] = {}  # this document's assignments
         renamed: dict[int, int] = {}  # merged group -> the group it joined
 
@@ -239,21 +242,20 @@ class CopyIndexer:
                 g = renamed[g]
             return g
 
-        for x in sorted(links):
-            members = links[x] | {x}
-            found = {i: group_of.get(i, current.get(i)) for i in members}
-            groups = {resolve(g) for g in found.values() if g is not None}
+        for members in clusters:
+            found = [(i, group_of.get(i, current.get(i))) for i in members]
+            groups = {resolve(g) for _, g in found if g is not None}
             target = self._target(groups, group_of) if groups else min(members)
             for g in groups - {target}:
                 renamed[g] = target
-            for i, g in found.items():
+            for i, g in found:
                 if g is None:
                     group_of[i] = target
         connection = self.s.connection()
         if renamed:
             connection.exec_driver_sql("UPDATE sentences SET group_id = ? WHERE group_id = ?", [(resolve(g), g) for g in renamed])
         connection.exec_driver_sql("UPDATE sentences SET group_id = ? WHERE id = ?", [(resolve(g), i) for i, g in group_of.items()])
-        self.linked += len(links)
+        self.linked += len(group_of)
 
     def _groups_of(self, ids: set[int]) -> dict[int, int | None]:
         return dict(self.s.execute(_GROUPS, {"ids": json.dumps(sorted(ids))}).all())

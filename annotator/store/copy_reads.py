@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy import delete, func, select, text, update
 
-from annotator.sentences.groups import CopyGroup, SentenceCopy, SentenceWithCopies, components
+from annotator.sentences.groups import LISTED_COPIES, CopyGroup, SentenceCopy, SentenceWithCopies, components
 from annotator.sentences.normalize import normalize
 from annotator.sentences.similarity import similarity
 from annotator.store.copy_index import CopySettings, build_pending, save_settings, sliced, stored_settings
@@ -46,6 +46,14 @@ def _split_groups(rows: list) -> Iterator[tuple[int, list]]:
             start = i
 
 
+def _copy_of(row: tuple, own: tuple, similar: dict) -> SentenceCopy:
+    """``row`` as a copy of ``own``, with their similarity (cached per pair of texts)."""
+    key = (own[4], row[4])
+    if key not in similar:
+        similar[key] = 1.0 if own[4] == row[4] else similarity(normalize(own[5]), normalize(row[5]))
+    return SentenceCopy(row[1], row[2], row[3], row[5], similar[key], row[6] or "")
+
+
 def _group(group_id: int, rows: list, min_similarity: float | None, first_row=None) -> CopyGroup | None:
     """Rows (id, doc, start, end, hash, text, title) of one group -> the record, similarities
     to ``first_row`` (default: the group's first sentence)."""
@@ -78,22 +86,38 @@ class CopyReads:
                 if (group := _group(group_id, rows, min_similarity)) is not None:
                     yield group
 
+    def document_groups(self, doc_id: int) -> list[CopyGroup]:
+        """The whole copy groups of one document's sentences (similarity to each group's first)."""
+        return [_group(g, rows, None) for g, rows in self._document_rows(doc_id).items()]
+
     def document_copies(self, doc_id: int) -> list[SentenceWithCopies]:
-        """The sentences of one document that have copies, each with its copies (similarity to it)."""
+        """The sentences of one document that have copies, each with up to LISTED_COPIES of
+        its copies (similarity to it) and their count. Linear in the group sizes: sentences
+        of one text share their list, and similarities are computed once per pair of texts."""
+        result = []
+        for group_id, rows in self._document_rows(doc_id).items():
+            kind = "exact" if len({r[4] for r in rows}) == 1 else "near"
+            listed = rows[: LISTED_COPIES + 1]
+            shared: dict[int, tuple] = {}  # text hash -> the list of a sentence not among `listed`
+            similar: dict[tuple[int, int], float] = {}
+            for own in (r for r in rows if r[1] == doc_id):
+                if own in listed or own[4] not in shared:
+                    copies = tuple(_copy_of(r, own, similar) for r in listed if r is not own)[:LISTED_COPIES]
+                    if own not in listed:
+                        shared[own[4]] = copies
+                result.append(SentenceWithCopies(own[2], own[3], group_id, kind, copies if own in listed else shared[own[4]], len(rows) - 1))
+        return sorted(result, key=lambda x: x.start)
+
+    def _document_rows(self, doc_id: int) -> dict[int, list]:
+        """Group id -> rows (id, doc, start, end, hash, text, title) of the groups of a document."""
         with self._read() as s:
             groups = [g for (g,) in s.execute(
                 select(SentenceRow.group_id).where(SentenceRow.document_id == doc_id, SentenceRow.group_id.is_not(None)).distinct()
             )]
+            if not groups:
+                return {}
             ids = ",".join(str(int(g)) for g in groups)
-            by_group = dict(_grouped(s, s.execute(text(_GROUPED.format(where=f"AND s.group_id IN ({ids})"))))) if groups else {}
-        result = []
-        for group_id, rows in by_group.items():
-            exact = len({r[4] for r in rows}) == 1
-            for own in (r for r in rows if r[1] == doc_id):
-                record = _group(group_id, rows, None, first_row=own)
-                copies = tuple(c for c in record.sentences if (c.doc_id, c.start) != (own[1], own[2]))
-                result.append(SentenceWithCopies(own[2], own[3], group_id, "exact" if exact else "near", copies))
-        return sorted(result, key=lambda x: x.start)
+            return dict(_grouped(s, s.execute(text(_GROUPED.format(where=f"AND s.group_id IN ({ids})")))))
 
     def copy_counts(self) -> dict[int, int]:
         """Document id -> how many of its sentences have a copy (documents without: absent)."""

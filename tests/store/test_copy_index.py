@@ -173,3 +173,13 @@ def test_groups_read_in_small_chunks_are_the_same(store, monkeypatch):
     whole = [g.as_json() for g in store.copy_groups()]
     monkeypatch.setattr("annotator.store.copy_reads._CHUNK_ROWS", 1)
     assert [g.as_json() for g in store.copy_groups()] == whole and len(whole) == 3
+
+
+def test_a_sentence_repeated_thousands_of_times_lists_a_bounded_number_of_copies(store):
+    repeated = "The same sentence is here again today. "
+    (doc,) = add(store, "Headline of the day for us all\n" + repeated * 3000)
+    copies = store.document_copies(doc)
+    assert len(copies) == 3000 and {c.count for c in copies} == {2999}
+    assert all(len(c.copies) == 50 and all(x.start != c.start for x in c.copies) for c in copies)
+    (group,) = store.document_groups(doc)
+    assert len(group.sentences) == 3000 and group.kind == "exact"

@@ -9,15 +9,16 @@ from pathlib import Path
 from annotator.cli.common import _progress, _store
 
 
+FORMATS = ("jsonl", "prodigy", "spacy", "conll")  # transfer.splitting.SPLIT_FORMATS, named here: the parser imports no store
+
+
 def add_verbs(verbs) -> None:
     """Register this module's verbs on the CLI's subparsers."""
-    from annotator.transfer.splitting import SPLIT_FORMATS
-
     p = verbs.add_parser("split", help="write train/dev/test files; documents that share a sentence stay in one split")
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     p.add_argument("--ratios", type=_ratios, default="80/10/10", help="train/dev/test weights (default 80/10/10); two numbers (90/10): train and test, no dev")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the shuffle (default 0): the same seed gives the same split")
-    p.add_argument("--format", choices=tuple(SPLIT_FORMATS), default="jsonl", help="file format (default jsonl; prodigy = JSONL with tokens)")
+    p.add_argument("--format", choices=FORMATS, default="jsonl", help="file format (default jsonl; prodigy = JSONL with tokens)")
     p.add_argument("--status", action="append", choices=["new", "in_progress", "done", "skipped"], help="only documents with this status (repeatable)")
     p.add_argument("--include-suggestions", action="store_true", help="also write suggested (not yet accepted) spans")
     p.add_argument("--force", action="store_true", help="OUT_DIR may exist and hold files: the split's files in it are replaced, other files kept")

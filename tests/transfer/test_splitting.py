@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from annotator.cli import main
+from annotator.cli import splitting as splitting_verb
 from annotator.core.model import Span, State
 from annotator.core.problems import ExportError
 from annotator.store import Store
@@ -318,6 +319,7 @@ def test_cli_prints_both_counts_side_by_side(store, corpus, tmp_path, capsys):
     naive = counts["naive"]
     assert out[2].split()[3:7] == [*(str(naive["documents"][n]) for n in ("train", "dev", "test")), str(naive["crossing_sentences"])]
     assert data["files"]["train"] == "train.conll"
+    assert splitting_verb.FORMATS == tuple(splitting.SPLIT_FORMATS)
     assert main(["--db", str(store.path), "split", str(tmp_path / "out")]) == 1  # exists: refused
     with pytest.raises(SystemExit) as usage:
         main(["--db", str(store.path), "split", str(tmp_path / "o2"), "--ratios", "80/20/0"])

@@ -11,8 +11,6 @@ position) order, starting after the current sentence, which is the order the pan
 
 from __future__ import annotations
 
-from collections import Counter
-
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
@@ -22,23 +20,7 @@ from annotator.gui.copy_index_job import CopyIndexBuild
 from annotator.gui.daemon_work import DaemonWork, Run
 from annotator.gui.display import shown
 from annotator.sentences.groups import SentenceCopy, SentenceWithCopies
-from annotator.sentences.segment import sentence_spans
-from annotator.store import DatabaseError, Store
-
-MAX_REPEATS = 200  # copies of one sentence inside one document that are still marked (see read_copies)
-MIN_WORDS = 5  # shorter sentences are not indexed (CopySettings.min_words): their repeats cost nothing
-
-
-def read_copies(store: Store, doc_id: int, text: str) -> list[SentenceWithCopies] | str:
-    """The copied sentences of a document (in a daemon thread), or why they are not read:
-    Store.document_copies lists, for each sentence, every other copy, so a sentence repeated
-    n times in one document costs n² records (2,000 repeats: 51 s; 54,000, as in a 3 MB line
-    of one repeated sentence: hours and all the memory)."""
-    repeats = Counter(text[start:end] for start, end in sentence_spans(text))
-    most = max((n for piece, n in repeats.items() if len(piece.split()) >= MIN_WORDS), default=0)
-    if most > MAX_REPEATS:
-        return f"A sentence repeats {most:,} times in this document: its copies are not marked here (`annotator duplicates` lists them)."
-    return store.document_copies(doc_id)
+from annotator.store import DatabaseError
 
 
 class CopiesInWindow(QObject):
@@ -74,23 +56,17 @@ class CopiesInWindow(QObject):
         it grows with the copies) and mark them when they come."""
         if self._loading is not None:
             self._loading.cancel()
-        text = self.window.editor.document.text
-        self._loading = self.reads.start(lambda _cancelled: read_copies(self.store, doc_id, text), lambda found: self._loaded(doc_id, found), self._not_loaded)
+        self._loading = self.reads.start(lambda _cancelled: self.store.document_copies(doc_id), lambda found: self._loaded(doc_id, found), self._not_loaded)
         self.follow_caret()
 
     def loading(self) -> bool:
         return self._loading is not None
 
-    def _loaded(self, doc_id: int, sentences: list[SentenceWithCopies] | str) -> None:
+    def _loaded(self, doc_id: int, sentences: list[SentenceWithCopies]) -> None:
         self._loading = None
-        if self._open_id() != doc_id:
-            return
-        if isinstance(sentences, str):  # why they are not marked
-            self.marks.clear()
-            self.panel.show_message(sentences)
-            return
-        self.marks.load(sentences)
-        self.follow_caret()
+        if self._open_id() == doc_id:
+            self.marks.load(sentences)
+            self.follow_caret()
 
     def _not_loaded(self, error: Exception) -> None:
         self._loading = None
@@ -112,7 +88,7 @@ class CopiesInWindow(QObject):
             return  # still the same sentence: its rows stay
         self.marks.set_current(sentence)
         if sentence is not None:
-            self.panel.show_copies(self.in_order(sentence), self._open_id())
+            self.panel.show_copies(self.in_order(sentence), sentence.count or len(sentence.copies), self._open_id())
         else:
             self.panel.show_message(self._why_none())
 
@@ -172,9 +148,8 @@ class CopiesInWindow(QObject):
         except (AnnotationError, DatabaseError) as error:
             self.window.statusBar().showMessage(f"Copied sentences cannot be searched for: {error}", 15000)
             return
-        if started:
-            self.counts.building = True
-            self.follow_caret()
+        self.counts.building = started
+        self.follow_caret()  # the Copies box says what is going on
 
     def _index_built(self, _indexed: int) -> None:
         self.counts.building = False
@@ -186,7 +161,7 @@ class CopiesInWindow(QObject):
 
     def stop(self) -> None:
         """Before the window closes: the build stops after its batch (the next start resumes
-        it), the list's check after its group."""
+        it); reads under way are dropped, not waited for."""
         self.index_build.stop()
         self.counts.stop()
         self.reads.stop()

@@ -103,14 +103,15 @@ class CopiesPanel(QGroupBox):
         self.summary.setText(text)
         self.more.hide()
 
-    def show_copies(self, copies: list[SentenceCopy], here: int) -> None:
-        """The copies of the caret's sentence in the order the next-copy key visits them;
-        ``here`` is the open document (its own copies say so instead of repeating its title)."""
-        count = len(copies)
+    def show_copies(self, copies: list[SentenceCopy], count: int, here: int) -> None:
+        """The copies of the caret's sentence, as many as the store lists, in the order the
+        next-copy key visits them, and how many there are; ``here`` is the open document (its
+        own copies say so instead of repeating its title)."""
         self.summary.setText(f"This sentence has {count:,} cop{'ies' if count != 1 else 'y'} · {NEXT_KEY} goes to the next")
         self._set_rows(copies[:MAX_ROWS], here)
         hidden = count - len(self.rows)
-        self.more.setText(f"… and {hidden:,} more ({NEXT_KEY} walks through all of them)")
+        walked = "all of them" if len(copies) == count else f"the first {len(copies):,}"
+        self.more.setText(f"… and {hidden:,} more ({NEXT_KEY} walks through {walked})")
         self.more.setVisible(hidden > 0)
 
     def _set_rows(self, copies: list[SentenceCopy], here: int) -> None:

@@ -21,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor
 
 from annotator.gui.daemon_work import DaemonWork, Run
 from annotator.gui.display import shown
-from annotator.sentences.groups import CopyGroup, SentenceCopy
 from annotator.store import Store
 
 HEADER_TIP = "Sentences with copies in other articles (or repeated in this one); ≠ how many of them disagree with a copy"
@@ -54,23 +53,13 @@ def recheck_groups(store: Store, doc_ids: set[int], cancelled) -> dict[int, tupl
     spans = consistency.AcceptedSpans(store)  # one cache for the groups of these documents
     found: dict[int, tuple[int, ...] | None] = {}
     for doc_id in sorted(doc_ids):
-        for group in groups_of(store, doc_id):
+        for group in store.document_groups(doc_id):
             if cancelled():
                 return found
             if group.group not in found:
                 agrees = consistency.group_now(store, group, spans) is None
                 found[group.group] = None if agrees else tuple(x.doc_id for x in group.sentences)
     return found
-
-
-def groups_of(store: Store, doc_id: int) -> list[CopyGroup]:
-    """The copy groups of one document's sentences, as CopyGroup records."""
-    document = store.document(doc_id)
-    groups: dict[int, CopyGroup] = {}
-    for sentence in store.document_copies(doc_id):
-        own = SentenceCopy(doc_id, sentence.start, sentence.end, document.text[sentence.start : sentence.end], 1.0, document.title)
-        groups.setdefault(sentence.group, CopyGroup(sentence.group, sentence.kind, (own, *sentence.copies)))
-    return list(groups.values())
 
 
 class CopyCounts(QObject):

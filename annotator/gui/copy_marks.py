@@ -11,20 +11,21 @@ only those on screen are painted.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.span_frame import _line_rects
+from annotator.gui.tag_layer import _lines_in
 from annotator.sentences.groups import SentenceWithCopies
 
 MARK_COLOR = QColor("#0e7490")  # a dark cyan no label of the default scheme uses
 BAR_WIDTH = 4  # pixels; the current sentence's bar is twice as wide
-BAR_DASH = 5  # pixels of bar, then as much gap, for near copies
+_COLORS = {True: MARK_COLOR, False: QColor(MARK_COLOR.red(), MARK_COLOR.green(), MARK_COLOR.blue(), 190)}  # current or not
+_PENS = {True: QPen(MARK_COLOR, 1.5), False: QPen(_COLORS[False], 1.0, Qt.PenStyle.DotLine)}
 
 
 class CopyMarks:
@@ -36,7 +37,9 @@ class CopyMarks:
         self._starts: list[int] = []  # code points, sorted
         self._ends: list[int] = []
         self._qt: list[tuple[int, int]] = []  # Qt ranges, same order
+        self._qt_ends: list[int] = []
         self.current: SentenceWithCopies | None = None
+        self._left = 0.0  # the bar's middle, set at each paint
 
     # -- content ------------------------------------------------------------------
 
@@ -47,6 +50,7 @@ class CopyMarks:
         self._starts = [s.start for s in self._sentences]
         self._ends = [s.end for s in self._sentences]
         self._qt = [offsets.to_qt_range(s.start, s.end) for s in self._sentences]
+        self._qt_ends = [qe for _qs, qe in self._qt]
         self.current = None
         self._view.viewport().update()
 
@@ -74,53 +78,51 @@ class CopyMarks:
     # -- painting -----------------------------------------------------------------
 
     def paint(self, area: QRect) -> None:
-        """Paint the marks of the sentences on the lines in ``area`` of the viewport."""
+        """Paint the marks on the lines in ``area`` of the viewport: only the blocks there,
+        and in a long paragraph only its lines there (found by bisection)."""
         if not self._sentences:
             return
-        low, high = self._qt_range_in(area)
-        first = bisect_left(self._ends, self._offsets().to_cp(low))
-        painter = QPainter(self._view.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for i in range(first, len(self._sentences)):
-            qs, qe = self._qt[i]
-            if qs >= high:
+        view = self._view
+        painter = QPainter(view.viewport())
+        offset = view.contentOffset()
+        self._left = (view.document().documentMargin() + offset.x()) / 2  # the bar's middle, in the margin
+        block = view.firstVisibleBlock()
+        while block.isValid():
+            geometry = view.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > area.bottom():
                 break
-            rects = _line_rects(self._view, self._offsets(), qs, qe)
-            if rects:
-                self._paint_one(painter, self._sentences[i], rects)
+            layout = block.layout()
+            if block.isVisible() and geometry.bottom() >= area.top() and layout is not None and layout.lineCount():
+                self._paint_block(painter, block, geometry.topLeft(), area)
+            block = block.next()
         painter.end()
 
-    def _qt_range_in(self, area: QRect) -> tuple[int, int]:
-        """Qt positions of the blocks shown in ``area``: from the first block on screen to
-        the end of the last one reaching into ``area``."""
-        view = self._view
-        block = view.firstVisibleBlock()
-        low = block.position()
-        offset = view.contentOffset()
-        high = low
-        while block.isValid() and view.blockBoundingGeometry(block).translated(offset).top() <= area.bottom():
-            high = block.position() + block.length()
-            block = block.next()
-        return low, high
+    def _paint_block(self, painter: QPainter, block: QTextBlock, origin: QPointF, area: QRect) -> None:
+        layout, base = block.layout(), block.position()
+        low, high = _lines_in(layout, area.top() - origin.y(), area.bottom() - origin.y())
+        first, last = (layout.lineForTextPosition(pos).lineNumber() for pos in (low, max(low, high - 1)))
+        for number in range(max(first, 0), last + 1):
+            line = layout.lineAt(number)
+            lo = base + line.textStart()
+            hi = lo + line.textLength()
+            i = bisect_right(self._qt_ends, lo)  # the first sentence ending after the line's start
+            while i < len(self._sentences) and self._qt[i][0] < hi:
+                self._paint_piece(painter, i, line, origin, (base, lo, hi))
+                i += 1
 
-    def _paint_one(self, painter: QPainter, sentence: SentenceWithCopies, rects: list[QRectF]) -> None:
+    def _paint_piece(self, painter: QPainter, i: int, line: QTextLine, origin: QPointF, where: tuple[int, int, int]) -> None:
+        """Sentence ``i`` on one line: its part of the dotted line, its part of the margin bar."""
+        base, lo, hi = where
+        sentence, (qs, qe) = self._sentences[i], self._qt[i]
         current = sentence is self.current
-        color = QColor(MARK_COLOR)
-        if not current:
-            color.setAlpha(190)
+        top, height = origin.y() + line.y(), line.height()
+        x1, x2 = (origin.x() + line.cursorToX(pos - base)[0] for pos in (max(qs, lo), min(qe, hi)))
+        painter.setPen(_PENS[current])
+        painter.drawLine(QPointF(x1, top + height - 1), QPointF(x2, top + height - 1))
+        # The bar, a piece per line: the same shapes whatever part of the view Qt repaints.
+        if sentence.kind == "exact":
+            top, height = top + (2 if qs >= lo else 0), height - (2 if qs >= lo else 0) - (2 if qe <= hi else 0)
+        else:  # near copies only: a dash on each line
+            top, height = top + height / 4, height / 2
         width = BAR_WIDTH * (2 if current else 1)
-        margin = self._view.document().documentMargin()
-        left = (margin - width) / 2 + self._view.contentOffset().x()
-        top, bottom = rects[0].top() + 2, rects[-1].bottom() - 2
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        dash = bottom - top if sentence.kind == "exact" else BAR_DASH
-        y = top
-        while y < bottom:
-            painter.drawRoundedRect(QRectF(left, y, width, min(dash, bottom - y)), 1.5, 1.5)
-            y += 2 * dash
-        pen = QPen(color, 1.5 if current else 1.0, Qt.PenStyle.SolidLine if current else Qt.PenStyle.DotLine)
-        painter.setPen(pen)
-        for rect in rects:
-            y = rect.bottom() - 1
-            painter.drawLine(rect.left(), y, rect.right(), y)
+        painter.fillRect(QRectF(round(self._left - width / 2), top, width, height), _COLORS[current])

@@ -402,16 +402,28 @@ def test_a_cancelled_read_stops_its_query(seeds, qtbot):
     assert delivered == []
 
 
-def test_a_sentence_repeated_in_one_document_is_marked_up_to_a_limit(window_on, store_factory, qtbot):
+def test_a_sentence_repeated_a_thousand_times_in_one_document(window_on, store_factory, qtbot):
+    """Every repeat is marked and counted; the store lists 50 copies per sentence, the panel 6."""
     sentence = "Angela Merkel met Emmanuel Macron in Berlin on Monday. "
-    other = "Emmanuel Macron met Angela Merkel in Paris on Tuesday. "
-    store = store_factory([("Few", sentence * 150, []), ("Many", "Intro. " + other * 1_000, [])])
+    store = store_factory([("Many", "Intro line.\n" + sentence * 1_000, [])])
     window = window_on(store)
-    assert len(window.view.copy_marks.sentences()) == 150
-    click(window.view, len(sentence) * 7 + 3)
-    assert "This sentence has 149 copies" in window.copies_panel.summary.text()
-    assert "143 more" in window.copies_panel.more.text()
-    keys(window.view, (Key.Key_PageDown, Mod.ControlModifier))
-    settle(window, qtbot)
-    assert window.view.copy_marks.sentences() == []
-    assert "repeats 1,000 times in this document" in window.copies_panel.summary.text()
+    marks = window.view.copy_marks.sentences()
+    assert len(marks) == 1_000 and all(m.count == 999 for m in marks)
+    start = len("Intro line.\n") + len(sentence) * 500
+    click(window.view, start + 3)
+    panel = window.copies_panel
+    assert "This sentence has 999 copies" in panel.summary.text() and len(panel.rows) == 6
+    assert "993 more" in panel.more.text() and "the first 50" in panel.more.text()
+    jump(window, qtbot)  # to a listed copy: the first listed after this one, or back to the first
+    selected = window.view.selection()
+    assert selected != (start, start + len(sentence) - 1)
+    assert window.editor.document.text[slice(*selected)] == sentence.strip()
+
+
+def test_a_read_only_older_database_says_its_copies_are_not_searched(window_on, tmp_path, qtbot):
+    shutil.copy(FIXTURE, tmp_path / "old.db")
+    Store(tmp_path / "old.db").close()  # upgraded, not indexed yet
+    with Store(tmp_path / "old.db", readonly=True) as store:
+        window = window_on(store)
+        assert not window.copies.index_build.running() and store.pending_copy_index() == 2
+        assert "2 document(s) have not been searched for copies" in window.copies_panel.summary.text()

@@ -120,9 +120,11 @@ class CopyMarks:
         painter.setPen(_PENS[current])
         painter.drawLine(QPointF(x1, top + height - 1), QPointF(x2, top + height - 1))
         # The bar, a piece per line: the same shapes whatever part of the view Qt repaints.
-        if sentence.kind == "exact":
-            top, height = top + (2 if qs >= lo else 0), height - (2 if qs >= lo else 0) - (2 if qe <= hi else 0)
-        else:  # near copies only: a dash on each line
-            top, height = top + height / 4, height / 2
         width = BAR_WIDTH * (2 if current else 1)
-        painter.fillRect(QRectF(round(self._left - width / 2), top, width, height), _COLORS[current])
+        left = round(self._left - width / 2)
+        if sentence.kind == "exact":
+            first, last = qs >= lo, qe <= hi
+            painter.fillRect(QRectF(left, top + 2 * first, width, height - 2 * first - 2 * last), _COLORS[current])
+            return
+        for dash in (0.12, 0.6):  # near copies only: two dashes a line (a one-line sentence looks dashed too)
+            painter.fillRect(QRectF(left, top + dash * height, width, 0.28 * height), _COLORS[current])

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", help="only spans with these labels, comma-separated")
     p.add_argument("--include-suggestions", action="store_true", help="also export suggested (not yet accepted) spans")
     p.add_argument("--force", action="store_true", help="brat, and spacy exports split into a folder: overwrite files in the folder OUT that no earlier export wrote, or that were edited since (each is named); other files are never touched")
+    p.add_argument("--dedupe", action="store_true", help="write the spans inside exact copies of a sentence once: the first copy with spans keeps them, later copies are written without")
     p.set_defaults(handler=cmd_export)
 
     p = verbs.add_parser("validate", help="check files without importing; every problem with file and line")
@@ -200,10 +201,13 @@ def cmd_export(args) -> int:
             strict=args.strict,
             force=args.force,
             progress=_progress("exporting"),
+            dedupe=args.dedupe,
         )
     for problem in report.problems:
         print(f"annotator: warning: {problem}", file=sys.stderr)
     line = f"exported {report.documents} document(s) with {report.spans} span(s) to {args.out}"
+    if args.dedupe:
+        line += f"; {report.deduped} span(s) inside exact copies of sentences left out (--dedupe)"
     if report.not_carried:
         line += f"; {report.not_carried} thing(s) the format cannot carry (listed above)"
     print(line)

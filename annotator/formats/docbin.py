@@ -360,7 +360,18 @@ def _training_doc(doc, spans: list[Span], log: ExportLog):
     placed = placed_on_tokens(doc, sdoc, spans, log)
     sdoc.spans["sc"] = [found for _, found in placed]
     sdoc.ents, _ = non_overlapping([found for _, found in placed])
+    _unannotated(sdoc, doc.meta.get("duplicates") or ())
     extras = [[sp.start, sp.end, sp.label, span_extras(sp)] for sp, _ in placed if span_extras(sp)]
     sdoc.user_data[KEY] = {"meta": export_meta(doc), "spans": extras}
     log.spans += len(placed)
     return sdoc
+
+
+def _unannotated(sdoc, duplicates) -> None:
+    """Tokens of a copy whose spans export --dedupe left out: missing NER annotation (spaCy's
+    training ignores them), not O (no entity), which would teach the copy's entities away."""
+    taken = {i for ent in sdoc.ents for i in range(ent.start, ent.end)}
+    missing = [sdoc.char_span(d["start"], d["end"], alignment_mode="contract") for d in duplicates if d.get("deduped")]
+    missing = [m for m in missing if m is not None and len(m) and not taken.intersection(range(m.start, m.end))]
+    if missing:
+        sdoc.set_ents([], missing=missing, default="unmodified")

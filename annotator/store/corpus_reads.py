@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
-from sqlalchemy import func, select
+import orjson
+
+from sqlalchemy import func, select, text
 
 from annotator.core.model import Document, Span, State, Status
 from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, span_of
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
+
+
+# The export's "duplicates": per document, its sentences with copies as a JSON list (built by
+# SQLite: a row per document, not per sentence). With dedupe, "deduped" marks a sentence whose
+# earlier exact copy (same normalized text) has spans to write; the first copy with spans is
+# found once per text (GROUP BY), not once per copy.
+_KEEPERS = """WITH keepers AS (
+  SELECT s.text_hash AS hash, min(s.document_id * 4294967296 + s.start) AS first
+  FROM sentences AS s {joins}
+  WHERE s.group_id IS NOT NULL {where} AND EXISTS (
+    SELECT 1 FROM spans AS sp JOIN labels AS l ON l.id = sp.label_id
+    WHERE sp.document_id = s.document_id AND sp.start >= s.start AND sp.start < s."end" AND sp."end" <= s."end"
+      AND sp.state IN (SELECT value FROM json_each(:states)) {labels})
+  GROUP BY s.text_hash) """
+_COPIED = """SELECT s.document_id, json_group_array({entry}) FROM sentences AS s {joins}
+WHERE s.group_id IS NOT NULL {where} GROUP BY s.document_id ORDER BY s.document_id"""
+_ENTRY = """json_object('start', s.start, 'end', s."end", 'group', s.group_id)"""
+_DEDUPED = (
+    "CASE WHEN k.first < s.document_id * 4294967296 + s.start THEN json_object('start', s.start, 'end', s.\"end\", "
+    "'group', s.group_id, 'deduped', json('true')) ELSE " + _ENTRY + " END"
+)
 
 
 class CorpusReads:
@@ -19,11 +44,12 @@ class CorpusReads:
         statuses: Iterable[str] | None = None,
         labels: Iterable[str] | None = None,
         states: Iterable[State] = (State.ACCEPTED,),
+        documents: Iterable[int] | None = None,
     ) -> Iterator[tuple[Document, list[Span]]]:
         """Stream documents in id order with their spans; memory stays flat.
 
         Two cursors walk documents and spans in the same order and are merged, so
-        no document's spans are looked up one query at a time.
+        no document's spans are looked up one query at a time. ``documents``: only these ids.
         """
         docs = select(*DOCUMENT_COLUMNS).order_by(DocumentRow.id)
         spans = (
@@ -39,6 +65,9 @@ class CorpusReads:
             spans = spans.where(DocumentRow.status.in_(wanted))
         if labels is not None:
             spans = spans.where(LabelRow.name.in_(list(labels)))
+        if documents is not None:  # one JSON parameter: a split's 80,000 ids are past SQLite's variable limit
+            among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
+            docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(DocumentRow.id.in_(among))
         # Plain column rows, not ORM entities: this loop is the export's hot path.
         with self._read() as s_docs, self._read() as s_spans:
             span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
@@ -49,6 +78,40 @@ class CorpusReads:
                     doc_spans.append(span_of(pending))
                     pending = next(span_rows, None)
                 yield document_of(row), doc_spans
+
+    def iter_document_copies(
+        self,
+        statuses: Iterable[str] | None = None,
+        documents: Iterable[int] | None = None,
+        dedupe_states: Iterable[State] | None = None,
+        labels: Iterable[str] | None = None,
+    ) -> Iterator[tuple[int, list[dict]]]:
+        """``(document_id, [{"start", "end", "group"}, ...])`` for every document with copied
+        sentences, in id order (streamed, to merge with iter_export), sentences in text order.
+        With ``dedupe_states``, ``"deduped": true`` marks a sentence whose earlier exact copy,
+        among these documents, has spans of those states (and ``labels``) inside it."""
+        params, where = {}, ""
+        if statuses:
+            params["statuses"] = json.dumps([Status(st).value for st in statuses])
+            where += " AND d.status IN (SELECT value FROM json_each(:statuses))"
+        if documents is not None:
+            params["ids"] = json.dumps(sorted(set(documents)))
+            where += " AND d.id IN (SELECT value FROM json_each(:ids))"
+        joins = "JOIN documents AS d ON d.id = s.document_id" if where else ""
+        sql = _COPIED.format(entry=_ENTRY, joins=joins, where=where)
+        if dedupe_states is not None:
+            params["states"] = json.dumps([State(st).value for st in dedupe_states])
+            only = ""
+            if labels is not None:
+                params["labels"], only = json.dumps(list(labels)), " AND l.name IN (SELECT value FROM json_each(:labels))"
+            keepers = _KEEPERS.format(joins=joins, where=where, labels=only)
+            joins += " LEFT JOIN keepers AS k ON k.hash = s.text_hash"
+            sql = keepers + _COPIED.format(entry=_DEDUPED, joins=joins, where=where)
+        with self._read() as s:
+            for doc_id, entries in s.connection().exec_driver_sql(sql, params):
+                copies = orjson.loads(entries)
+                copies.sort(key=itemgetter("start"))  # the index gives text order; SQLite does not promise it
+                yield doc_id, copies
 
     def stats(self) -> dict:
         with self._read() as s:

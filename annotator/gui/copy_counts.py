@@ -27,7 +27,7 @@ HEADER_TIP = "Sentences with copies in other articles (or repeated in this one);
 WIDEST = "999 ≠99"
 DISAGREE_INK = "#b91c1c"
 BUILDING = "…"
-RECHECK_LIMIT = 20  # documents edited at once (learned suggestions, say): more, and the corpus is checked again
+RECHECK_LIMIT = 200  # documents edited at once (learned or projected suggestions): more, and the corpus is checked again
 COLUMN = 3
 Groups = dict[int, tuple[int, ...]]  # disagreeing group id -> the documents of its sentences
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip,
 
 from annotator.core.model import Span, State
 from annotator.gui.colors import tint
+from annotator.gui.copy_marks import CopyMarks
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.label_tags import LabelTag
 from annotator.gui.offsets import OffsetMap
@@ -58,6 +59,7 @@ class ArticleView(QPlainTextEdit):
         self._colors: dict[str, str] = {}
         self.tokens: Callable[[], Tokens | None] = lambda: None
         self._tag_layer = LabelTagLayer(self, self._highlighter, lambda: self._offsets)
+        self.copy_marks = CopyMarks(self, lambda: self._offsets)  # sentences with copies (gui/copies_in_window.py loads them)
         self.cursorPositionChanged.connect(self._follow_caret)
         self.verticalScrollBar().valueChanged.connect(self._tag_layer.ensure_room)  # before the new blocks are painted
         self.set_label_names_shown(True)
@@ -74,6 +76,7 @@ class ArticleView(QPlainTextEdit):
     def show_document(self, text: str, spans: list[Span]) -> None:
         self._text = text
         self._offsets = OffsetMap.of(text)
+        self.copy_marks.clear()  # the old article's; the new ones are loaded once it is shown
         self._spans = SpanIndex(spans)
         self._highlighter.load(self._offsets, spans)
         blocked = self.blockSignals(True)  # the caret reset must not pick a span
@@ -236,6 +239,7 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
+        self.copy_marks.paint(event.rect())
         self._tag_layer.paint(event.rect(), self._colors)
         if self._current is not None:
             paint_frame(self, self._offsets, self._current.start, self._current.end)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import DocumentSummary, Status
+from annotator.gui.copy_counts import HEADER_TIP, WIDEST, CopyCounts
 from annotator.gui.display import TOOLTIP, shown
 from annotator.store import Store
 
@@ -21,7 +22,7 @@ KEEP_PAGES = 20
 STATUS_TEXT = {Status.NEW: "new", Status.IN_PROGRESS: "in progress", Status.DONE: "done", Status.SKIPPED: "skipped"}
 STATUS_INK = {Status.NEW: "#6b7280", Status.IN_PROGRESS: "#1d4ed8", Status.DONE: "#15803d", Status.SKIPPED: "#a16207"}
 DAMAGED, DAMAGED_INK = "damaged", "#b91c1c"  # a row edited by hand into values the app never writes
-COLUMNS = ("Title", "Status", "Spans")
+COLUMNS = ("Title", "Status", "Spans", "Copies")
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -32,6 +33,7 @@ class DocumentListModel(QAbstractTableModel):
         self.text: str | None = None
         self._count = store.count_documents()
         self._pages: dict[int, list[DocumentSummary]] = {}
+        self.copies = CopyCounts(store, self)  # the Copies column: counted for the whole corpus, then kept
 
     def set_filter(self, status: str | None, text: str | None) -> None:
         self.status, self.text = status or None, text or None
@@ -46,6 +48,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def forget(self, doc_id: int) -> None:
         """A document changed: drop its cached page and repaint its row."""
+        self.copies.spans_changed(doc_id)  # its sentences may agree or disagree with their copies now
         for number, rows in list(self._pages.items()):
             for i, row in enumerate(rows):
                 if row.id == doc_id:
@@ -84,6 +87,8 @@ class DocumentListModel(QAbstractTableModel):
             return COLUMNS[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == 2:
             return "Accepted spans, + suggestions waiting for review"
+        if role == Qt.ItemDataRole.ToolTipRole and section == 3:
+            return HEADER_TIP
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -93,6 +98,8 @@ class DocumentListModel(QAbstractTableModel):
         if row is None:
             return None
         column = index.column()
+        if column == 3:
+            return self.copies.data(row.id, role)
         problems = getattr(row, "problems", ())  # a DamagedSummary
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(DAMAGED_INK if problems else STATUS_INK[row.status])) if column == 1 else None
@@ -156,6 +163,8 @@ class DocumentList(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, table.fontMetrics().horizontalAdvance("in progress") + 20)
         header.resizeSection(2, table.fontMetrics().horizontalAdvance("9999 +999") + 16)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(3, table.fontMetrics().horizontalAdvance(WIDEST) + 16)
         header.setHighlightSections(False)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         return table

@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import AnnotationError, Status
 from annotator.gui.article_view import ArticleView
+from annotator.gui.copies_in_window import CopiesInWindow
+from annotator.gui.copies_panel import CopiesPanel
+from annotator.gui.copy_review import CopyReview
 from annotator.gui.display import LABEL, ElidedLabel, StatusBar, shown
 from annotator.gui.document_list import DocumentList
 from annotator.gui.editor import Editor
@@ -51,6 +54,8 @@ SHORTCUTS = [
     ("Ctrl+D / Ctrl+K", "mark the document done / skipped"),
     ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
     ("Ctrl+Shift+A / Ctrl+Shift+R", "accept / reject all suggestions in the document"),
+    ("Ctrl+J / Ctrl+Shift+J", "next / previous copy of the sentence at the caret (Copies in the side panel; click one to go there)"),
+    ("Ctrl+Shift+D", "copies that disagree: list them, open one, make one copy like another (Review menu)"),
     ("Ctrl+Shift+P", "pre-annotate with spaCy (in the background; Cancel in the status bar)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (history is kept per document); redo also retries edits not saved yet"),
     ("Ctrl+I", "import files (in the background; Cancel leaves the database as it was)"),
@@ -84,6 +89,7 @@ class MainWindow(QMainWindow):
         self.palette = LabelPalette()
         self.span_panel = SpanPanel(self.editor)
         self.document_panel = DocumentPanel(self.editor)
+        self.copies_panel = CopiesPanel()
         self.progress = QLabel()
         self.busy = QProgressBar(maximumWidth=180, visible=False)
         self.splitter = self._layout()
@@ -92,6 +98,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.progress)
         self.suggestions = Suggestions(self)  # Review menu: pre-annotate, learn from my spans
+        self.copies = CopiesInWindow(self)  # marks, the Copies box, next-copy keys, index build of older databases
+        self.copy_review = CopyReview(self)  # Review menu: copies that disagree
         self.load_labels()
         self._update_progress()
         self._restore()
@@ -115,6 +123,7 @@ class MainWindow(QMainWindow):
         panel.setContentsMargins(4, 8, 8, 8)
         panel.addWidget(self.palette)
         panel.addWidget(self.span_panel)
+        panel.addWidget(self.copies_panel)
         panel.addWidget(self.document_panel)
         panel.addStretch(1)
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
@@ -209,6 +218,7 @@ class MainWindow(QMainWindow):
             return
         self.title.set_full_text(document.title)
         self.document_panel.show_document(document)
+        self.copies.show_document(document.id)
         self.view.tokens = lambda: self.tokens.get(document.id, document.text)
         QTimer.singleShot(0, lambda: self.tokens.prefetch(document.id, document.text))
         if self.documents.current_id() != doc_id:
@@ -217,6 +227,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Show what other programs (the CLI, a pre-annotation run) stored meanwhile."""
+        self.copies.reload()
         self.documents.apply_filter()
         self.load_labels()
         self._update_progress()
@@ -340,7 +351,7 @@ class MainWindow(QMainWindow):
         """First run: share the width between list, article and panel by the window's size."""
         if not self._panes_sized:
             width = self.width()
-            side, documents = max(290, width // 5), max(260, width * 22 // 100)
+            side, documents = max(290, width // 5), max(260, width * 22 // 100) + self.documents.table.columnWidth(3)  # + Copies
             self.splitter.setSizes([documents, width - documents - side, side])
             self._panes_sized = True
         super().showEvent(event)
@@ -377,5 +388,6 @@ class MainWindow(QMainWindow):
         if getattr(self, "import_run", None) is not None:  # closing cancels an import: it rolls back
             self.import_run.job.stop()
         self.suggestions.stop()
+        self.copies.stop()
         self.tokens.close()
         super().closeEvent(event)

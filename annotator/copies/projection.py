@@ -48,6 +48,12 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"  # a human decided at that place in the copy
     REMOVED = "removed"  # a pending suggestion of the copy withdrawn
     UNPLACED = "no place"  # the copy lacks that part of the sentence
+    UNREACHED = "not reached"  # copies past MAX_COPIES of one sentence, in the window
+
+
+# Copies of one sentence an edit in the window proposes in: a sentence repeated 54,000 times
+# (a 3 MB line) must not stall the window; `annotator project` reaches every copy.
+MAX_COPIES = 1000
 
 
 _STORED = {PROPOSED: Outcome.PROPOSED, ALREADY: Outcome.ALREADY, DECIDED: Outcome.SKIPPED, REMOVED: Outcome.REMOVED}
@@ -72,14 +78,19 @@ class ProjectionResult:
     copies: list[CopyOutcome] = field(default_factory=list)
     added: list[Span] = field(default_factory=list)  # suggestions stored (ids, for undo and the view)
     removed: list[Span] = field(default_factory=list)  # pending suggestions deleted, as they were (for undo)
+    unreached: int = 0  # copies past the limit
 
     def counts(self) -> Counter:
-        return Counter(c.outcome for c in self.copies)
+        counts = Counter(c.outcome for c in self.copies)
+        if self.unreached:
+            counts[Outcome.UNREACHED] += self.unreached
+        return counts
 
     def absorb(self, other: ProjectionResult) -> None:
         self.copies += other.copies
         self.added += other.added
         self.removed += other.removed
+        self.unreached += other.unreached
 
 
 @dataclass(frozen=True)
@@ -91,16 +102,16 @@ class _Mapped:
     sentence: tuple[int, int] = (0, 0)  # the copy's sentence in its document
 
 
-def project(store, doc_id: int, changes: Sequence[Change]) -> ProjectionResult:
-    """Propose ``changes`` (made to document ``doc_id``) in every copy of their sentences, in one
-    store transaction. Changes outside a sentence with copies do nothing."""
-    sentences = store.sentence_copies(doc_id, [(c.start, c.end) for c in changes]) if changes else []
+def project(store, doc_id: int, changes: Sequence[Change], limit: int | None = MAX_COPIES) -> ProjectionResult:
+    """Propose ``changes`` (made to document ``doc_id``) in every copy of their sentences (the
+    first ``limit`` of each), in one store transaction. Changes outside a sentence with copies do nothing."""
+    sentences = store.sentence_copies(doc_id, [(c.start, c.end) for c in changes], limit) if changes else []
     if not sentences:
         return ProjectionResult()
     proposals, withdrawals, unplaced = _places(doc_id, sentences, changes)
     proposals = _checked(store, proposals)
     written = store.write_projection([m.place for m in proposals], [m.place for m in withdrawals])
-    result = ProjectionResult(unplaced, written.added, written.removed)
+    result = ProjectionResult(unplaced, written.added, written.removed, sum(x.more for x in sentences))
     for m, outcome in zip([*withdrawals, *proposals], written.outcomes):
         kind = Outcome.MARKED if outcome == PROPOSED and m.marks else _STORED[outcome]
         result.copies.append(CopyOutcome(m.place.doc_id, m.place.start, m.place.end, m.place.label, kind, m.origin, m.marks, m.text))
@@ -211,6 +222,7 @@ _WHY = {
     Outcome.MARKED: " (stored; text differs or off token boundaries)",
     Outcome.SKIPPED: " (a human decided there)",
     Outcome.UNPLACED: " (the copy lacks that part)",
+    Outcome.UNREACHED: f" (past the first {MAX_COPIES:,} copies of a sentence; `annotator project` reaches them)",
 }
 
 
@@ -238,7 +250,7 @@ def project_accepted(store, statuses: Sequence[str] = (), progress=None, cancell
         if cancelled is not None and cancelled():
             break
         spans = store.spans(doc_id, [State.ACCEPTED])
-        result = project(store, doc_id, [Change(sp.start, sp.end, sp.label) for sp in spans])
+        result = project(store, doc_id, [Change(sp.start, sp.end, sp.label) for sp in spans], limit=None)
         origins = {c.origin for c in result.copies}
         report.documents += bool(origins)
         report.spans += len(origins)

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Source, Span, State
+from annotator.store.copy_index import sliced
 from annotator.store.rows import SPAN_INSERT_COLUMNS, now, span_of, span_row, span_values
 from annotator.store.schema import DocumentRow, SpanRow
 from annotator.store.suggestion_rules import Taken
@@ -49,9 +50,8 @@ _HOLDING = text(
     "(SELECT id FROM sentences WHERE document_id = :doc AND start <= json_extract(p.value, '$[0]') ORDER BY start DESC LIMIT 1) "
     "WHERE s.\"end\" >= json_extract(p.value, '$[1]') AND s.group_id IS NOT NULL"
 )
-_MEMBERS = (  # the sentences of some groups; text read as bytes: a row edited by hand may hold a BLOB
-    'SELECT s.group_id, s.id, s.document_id, s.start, s."end", CAST(substr(d.text, s.start + 1, s."end" - s.start) AS BLOB) '
-    "FROM sentences AS s JOIN documents AS d ON d.id = s.document_id WHERE s.group_id IN ({groups}) ORDER BY s.id"
+_MEMBERS = (  # the sentences of some groups (texts read by copy_index.sliced: each document once)
+    'SELECT s.group_id, s.id, s.document_id, s.start, s."end" FROM sentences AS s WHERE s.group_id IN ({groups}) ORDER BY s.id'
 )
 _SLICES = text(
     "SELECT substr(d.text, json_extract(w.value, '$[1]') + 1, json_extract(w.value, '$[2]') - json_extract(w.value, '$[1]')) "
@@ -76,6 +76,7 @@ class Copied:
     end: int
     text: str
     copies: tuple[CopyPlace, ...]
+    more: int = 0  # copies past the limit, left out
 
 
 def _text(value) -> str:
@@ -107,22 +108,30 @@ def _decided(span: Span) -> bool:
 class Projections:
     """Mixed into Store; uses its ``_read`` and ``_write`` sessions and ``_ensure_labels``."""
 
-    def sentence_copies(self, doc_id: int, places: Sequence[tuple[int, int]]) -> list[Copied]:
+    def sentence_copies(self, doc_id: int, places: Sequence[tuple[int, int]], limit: int | None = None) -> list[Copied]:
         """The document's sentences that hold these ``(start, end)`` places and have copies, in
-        order, with their copies: only their groups are read (Store.document_copies reads every
-        copied sentence of the document, with similarities: 0.6 s for 1,500 of them)."""
+        order, with their copies (the first ``limit`` of each): only their groups are read, and
+        each document's text once (Store.document_copies computes similarities too)."""
         with self._read() as s:
             holding = _holding(s, doc_id, places)
             if not holding:
                 return []
+            own = {sentence_id for sentence_id, _ in holding}
             groups = ",".join(str(int(g)) for g in {g for _, g in holding})
-            members: dict[int, list[tuple[int, CopyPlace]]] = {}  # group -> (sentence id, copy)
+            members: dict[int, list[tuple]] = {}  # group -> rows (sentence id, doc, start, end)
+            sizes: dict[int, int] = {}
             for group, sentence_id, *place in s.execute(text(_MEMBERS.format(groups=groups))):
-                members.setdefault(group, []).append((sentence_id, CopyPlace(*place[:3], _text(place[3]))))
+                sizes[group] = sizes.get(group, 0) + 1
+                kept = members.setdefault(group, [])
+                if limit is None or len(kept) <= limit or sentence_id in own:
+                    kept.append((sentence_id, *place))
+            texts = sliced(s, [row for rows in members.values() for row in rows])
         found = []
         for sentence_id, group in holding:
-            own = next(x for i, x in members[group] if i == sentence_id)
-            found.append(Copied(own.start, own.end, own.text, tuple(x for i, x in members[group] if i != sentence_id)))
+            rows = members[group]
+            mine = next(r for r in rows if r[0] == sentence_id)
+            copies = [CopyPlace(r[1], r[2], r[3], texts[r[0]][0]) for r in rows if r[0] != sentence_id][:limit]
+            found.append(Copied(mine[2], mine[3], texts[sentence_id][0], tuple(copies), sizes[group] - 1 - len(copies)))
         return sorted(found, key=lambda x: x.start)
 
     def has_copies(self, doc_id: int, places: Sequence[tuple[int, int]]) -> bool:

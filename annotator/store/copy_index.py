@@ -33,6 +33,7 @@ from annotator.sentences.similarity import similarity
 from annotator.store.schema import CopyIndexRow, DocumentRow, SentenceRow
 
 MAX_CANDIDATES = 20
+_NORMS_KEPT = 100_000  # candidate texts kept between documents (~15 MB), then forgotten
 MAX_BUCKET = 32
 
 
@@ -135,6 +136,7 @@ class CopyIndexer:
         self.hasher = MinHasher(self.settings.num_perm)
         self.next_id = session.execute(select(func.coalesce(func.max(SentenceRow.id), 0))).scalar_one() + 1
         self.sentences = self.linked = 0
+        self._norms: dict[int, str] = {}  # normalized texts of candidates read so far (popular ones recur)
 
     def add(self, documents: Iterable[tuple[int, str]]) -> None:
         done = []
@@ -215,8 +217,11 @@ class CopyIndexer:
             shared.pop(x.id, None)
             if shared:
                 candidates[x.id] = sorted(shared, key=lambda c: (-shared[c], c))[:MAX_CANDIDATES]
-        wanted = {c for found in candidates.values() for c in found if c not in texts}
-        texts.update((i, normalize(t)) for i, t in self._texts(wanted).items())
+        wanted = {c for found in candidates.values() for c in found if c not in texts and c not in self._norms}
+        if len(self._norms) > _NORMS_KEPT:
+            self._norms.clear()
+        self._norms.update((i, normalize(t)) for i, t in self._texts(wanted).items())
+        texts = {**texts, **{c: self._norms[c] for found in candidates.values() for c in found if c not in texts}}
         result = {}
         for x in fresh:
             found = {c for c in candidates.get(x.id, ()) if similarity(x.norm, texts[c]) >= settings.threshold}
@@ -302,8 +307,12 @@ def _readable(raw: bytes | None) -> str:
         return ""
 
 
+_CACHE_KB = 65536  # page cache while a batch is indexed (as a bulk import has): inserts into a large
+# band table at random keys otherwise read and spill pages one by one
+
+
 def build_pending(session_factory: Callable, progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None, batch: int = 50) -> int:
+                  cancelled: Callable[[], bool] | None = None, batch: int = 200) -> int:
     """Index the documents not in the index yet, ``batch`` per short write transaction.
 
     ``session_factory()`` is a context manager giving a write session. Returns how many
@@ -319,7 +328,12 @@ def build_pending(session_factory: Callable, progress: Callable[[int, int], None
             rows = s.execute(_PENDING, {"limit": batch}).all()
             if not rows:
                 break
-            CopyIndexer(s).add([(i, _readable(raw)) for i, raw in rows])
+            connection = s.connection()
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{_CACHE_KB}")  # the band B-tree's pages stay in memory
+            try:
+                CopyIndexer(s).add([(i, _readable(raw)) for i, raw in rows])
+            finally:
+                connection.exec_driver_sql("PRAGMA cache_size=-2000")
         done += len(rows)
         if progress is not None:
             progress(min(done, total), total)

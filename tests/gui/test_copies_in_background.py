@@ -40,11 +40,11 @@ def test_closing_stops_the_build_and_the_next_start_goes_on(window_on, tmp_path,
     shutil.copy(FIXTURE, tmp_path / "old.db")
     store = Store(tmp_path / "old.db")
     wire = "The minister said on Monday that talks on the treaty would resume in Geneva next week."
-    wires = [(f"Wire {i}", f"Wire {i}.\n{wire}") for i in range(120)]
+    wires = [(f"Wire {i}", f"Wire {i}.\n{wire}") for i in range(420)]  # more than one batch of build_pending (200)
     store.add_documents([(Document(None, title, text, content_hash=content_hash(text)), []) for title, text in wires])
-    store.rebuild_copy_index(store.copy_settings(), cancelled=lambda: True)  # forget the index: all 122 pending, as after the upgrade
+    store.rebuild_copy_index(store.copy_settings(), cancelled=lambda: True)  # forget the index: all 422 pending, as after the upgrade
     total = store.pending_copy_index()
-    assert total == 122
+    assert total == 422
     real = Store.build_copy_index
 
     def paused(self, progress=None, cancelled=None):

@@ -128,11 +128,17 @@ def examples(truth: Truth, pairs: list[frozenset], count: int) -> list[str]:
     return lines
 
 
-def misses(truth: Truth, true: set[frozenset], found: set[frozenset], threshold: float, count: int) -> list[str]:
-    """The missed (copy, parent) pairs that were similar enough: what the index should have found."""
-    missed = [frozenset((c, p)) for c, p in truth.parent.items() if p in truth.family and frozenset((c, p)) not in found
-              and similarity(truth.norm[c], truth.norm[p]) >= threshold]
-    return examples(truth, sorted(missed, key=sorted), count)
+def misses(truth: Truth, found: set[frozenset], settings: CopySettings, count: int) -> dict[str, list[str]]:
+    """Examples of missed (copy, parent) pairs that were similar enough, by why the index missed them."""
+    bands, result = Bands(settings), {"sharing no LSH band key": [], "sharing a band key (cut by the caps)": []}
+    for copy, parent in sorted(truth.parent.items()):
+        pair = frozenset((copy, parent))
+        if parent not in truth.family or pair in found or similarity(truth.norm[copy], truth.norm[parent]) < settings.threshold:
+            continue
+        why = "sharing a band key (cut by the caps)" if bands.shared(truth.norm[copy], truth.norm[parent]) else "sharing no LSH band key"
+        if len(result[why]) < count:
+            result[why] += examples(truth, [pair], 1)
+    return result
 
 
 def main() -> int:
@@ -167,8 +173,9 @@ def main() -> int:
     print(f"all pairs: {len(true):,} true, {len(found):,} found, {hits:,} both: recall {recall:.4f}, precision {precision:.4f}")
     if false:
         print("  false pairs, e.g.:", *examples(truth, false, args.examples), sep="\n")
-    if missed := misses(truth, true, found, settings.threshold, args.examples):
-        print("  similar enough but not found, e.g.:", *missed, sep="\n")
+    for why, lines in misses(truth, found, settings, args.examples).items():
+        if lines:
+            print(f"  similar enough but not found, {why}, e.g.:", *lines, sep="\n")
     ok = recall >= 0.95 and precision >= 0.99
     print(f"summary: recall {recall:.4f} (target >= 0.95), precision {precision:.4f} (target >= 0.99) -> {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1

@@ -21,6 +21,7 @@ def isolated_home(tmp_path_factory, monkeypatch):
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
     return home
 
 

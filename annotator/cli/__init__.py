@@ -26,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     parser.add_argument("--self-test", action="store_true", help="check this install end to end on a throwaway database, then exit")
     parser.add_argument("--db", type=Path, help="database file (default: $ANNOTATOR_DB or the user data folder)")
+    parser.add_argument(
+        "--annotator", metavar="NAME",
+        help="whose spans, statuses and notes a command reads and writes (default: $ANNOTATOR_NAME, else the name saved in the window, else 'default')",
+    )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
     p = verbs.add_parser("import", help="import files and folders: .txt, Prodigy/doccano .jsonl, brat, .spacy, CoNLL")

@@ -6,9 +6,11 @@ import sys
 
 
 def _store(args):
+    """The database of ``--db`` (or the default one), seen as the annotator the user is."""
+    from annotator.identity import current_name
     from annotator.workspace import open_store
 
-    return open_store(args.db)
+    return open_store(args.db, current_name(getattr(args, "annotator", None)))
 
 
 def _progress(action: str):

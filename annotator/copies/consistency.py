@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import text
 
 from annotator.core.model import Source, Span, State
 from annotator.sentences.groups import CopyGroup, SentenceCopy
@@ -119,22 +118,11 @@ class AcceptedSpans:
         return [(s.start - copy.start, s.end - copy.start, s.label) for s in self.inside(copy)]
 
 
-# Accepted spans wholly inside a sentence with copies, in group order: one streamed query
-# merged with store.copy_groups (same order), instead of a read per document or sentence.
-# A read the Store does not offer (yet): it belongs in store/copy_reads.py.
-_GROUP_SPANS = text(  # CROSS JOIN: sentences first (in group order), each one's spans by index range
-    'SELECT s.group_id, s.document_id, s.start, sp.start, sp."end", l.name FROM sentences AS s '
-    "CROSS JOIN spans AS sp ON sp.document_id = s.document_id AND sp.start >= s.start AND sp.start < s.\"end\" "
-    "AND sp.\"end\" <= s.\"end\" AND sp.state = 'accepted' JOIN labels AS l ON l.id = sp.label_id "
-    "WHERE s.group_id IS NOT NULL ORDER BY s.group_id, s.id"
-)
-
-
 def _marks_by_group(store) -> Iterator[tuple[int, dict[tuple[int, int], list[Mark]]]]:
     """(group, {(doc_id, sentence start): its spans' marks}) for the groups with spans, in order."""
-    with store._read() as s:  # noqa: SLF001 - see _GROUP_SPANS
+    with closing(store.spans_in_groups()) as rows:
         current, marks = None, {}
-        for group, doc, sentence, start, end, label in s.execute(_GROUP_SPANS.execution_options(yield_per=2000)):
+        for group, doc, sentence, start, end, label in rows:
             if group != current and marks:
                 yield current, marks
                 marks = {}

@@ -151,6 +151,7 @@ class Document:
     note: str = ""
     created_at: str | None = None
     updated_at: str | None = None
+    annotator: str = ""  # whose status and note these are ("": the store's annotator)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.annotators import canonical_annotator
 from annotator.core.model import (
     AnnotationError,
     Document,
@@ -102,8 +103,14 @@ def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: 
         provenance=provenance,
         state=_state(raw.get("state", "accepted")),
         note=note,
-        annotator=_string(raw, "annotator"),
+        annotator=_annotator(raw),
     )
+
+
+def _annotator(raw: dict) -> str:
+    """The span's annotator as stored (white space collapsed); "" when it names nobody."""
+    value = _string(raw, "annotator")
+    return canonical_annotator(value) if value.strip() else ""
 
 
 def _state(value: Any) -> State:

@@ -13,7 +13,7 @@ the database (documents by hash, their stored spans) is read per batch, not for 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, update
@@ -23,7 +23,7 @@ from annotator.core.labels import palette_color
 from annotator.core.model import Document, Label, Span, State, Status
 from annotator.store.copy_index import CopyIndexer
 from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
-from annotator.store.schema import DocumentRow, LabelRow, SpanRow
+from annotator.store.schema import DocumentRow, DocumentStateRow, LabelRow, SpanRow
 
 _PARAMS = 500  # SQLite caps the parameters of one statement
 # Rows go through the driver as tuples: SQLAlchemy's per-row parameter handling was a third
@@ -37,6 +37,7 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
 
 _INSERT_DOCUMENTS = _insert("documents", DOCUMENT_INSERT_COLUMNS)
 _INSERT_SPANS = _insert("spans", SPAN_INSERT_COLUMNS)
+_INSERT_STATES = _insert("document_states", ("document_id", "annotator", "status", "note", "updated_at"))
 _STATE = SPAN_INSERT_COLUMNS.index("state")
 _DECIDED = (State.ACCEPTED, State.REJECTED)
 
@@ -63,6 +64,7 @@ class AddResult:
     repeated_spans: int = 0  # exact repeats within the input (same text, offsets, label), merged
     present_spans: int = 0  # spans the database already held before this import
     labels_created: list[str] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)  # the layers the records' spans went to
     conflicts: list[Conflict] = field(default_factory=list)
 
 
@@ -72,21 +74,27 @@ class _Target:
 
     id: int
     title: str
-    status: str
-    note: str
-    spans: dict[tuple[int, int, int], list] = field(default_factory=dict)  # key -> [state, record, span id or None]
+    states: dict[str, tuple[str, str]] = field(default_factory=dict)  # annotator -> (status, note), stored or given first
+    spans: dict[tuple[str, int, int, int], list] = field(default_factory=dict)  # (annotator, start, end, label id) -> [state, record, span id or None]
     records: int = 0
     # Accepted spans as sorted (start, end, label id, record), built when a second record of the
     # text arrives, so overlaps between records are found by bisection, not a pass over the text.
-    accepted: list[tuple[int, int, int, int]] | None = None
+    accepted: list[tuple[str, int, int, int, int]] | None = None
     longest: int = 0
 
 
 class BulkWriter:
     """Adds records inside one open write transaction (see Store.bulk_import)."""
 
-    def __init__(self, session: Session, label_ids: dict[str, int], stamp: str, batch_size: int = 1000) -> None:
+    def __init__(
+        self, session: Session, label_ids: dict[str, int], stamp: str, annotators: Callable[[Iterable[str]], dict[str, str]],
+        annotator: str, batch_size: int = 1000,
+    ) -> None:
+        """``annotators`` gives each name its stored spelling (making new ones); ``annotator`` is
+        the layer of spans and statuses that name nobody (the importer's)."""
         self.s, self.label_ids, self.stamp, self.batch_size = session, label_ids, stamp, batch_size
+        self._annotators, self.annotator = annotators, annotator
+        self._names: dict[str, str] = {"": annotator}  # a record's name -> the layer (stored spelling)
         self.next_id = session.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
         # Spans with an id from here on were written by this import: what a later batch reads
         # back of an older document is then told apart from what the database held before.
@@ -137,9 +145,19 @@ class BulkWriter:
 
     # -- records ----------------------------------------------------------------
 
+    def _ensure_names(self, doc: Document, spans: list[Span]) -> None:
+        names = {sp.annotator for sp in spans} | {doc.annotator}
+        if new := names - self._names.keys():
+            self._names.update(self._annotators(new))
+        for name in names:
+            if self._names[name] not in self.result.annotators:
+                self.result.annotators.append(self._names[name])
+
     def add(self, doc: Document, spans: list[Span], path: str = "") -> None:
-        """Buffer one record; ``path`` names its input in conflict reports."""
+        """Buffer one record; ``path`` names its input in conflict reports. Spans go to the layer
+        of their ``annotator`` (the importer's when empty), the status and note to ``doc.annotator``'s."""
         self._ensure_labels(spans)
+        self._ensure_names(doc, spans)
         self._batch.append((doc, spans, path or doc.source_path))
         self._batch_spans += len(spans)
         if len(self._batch) >= self.batch_size or self._batch_spans >= 50 * self.batch_size:
@@ -150,18 +168,18 @@ class BulkWriter:
             return
         targets = self._stored_targets({doc.content_hash for doc, _, _ in self._batch})
         new_docs, new_texts, decided = [], [], []
+        new_states: dict[tuple[int, str], tuple[str, str]] = {}
         new_spans: dict[tuple, list] = {}  # (document id, key) -> row, so a later decision can retarget it
         for doc, spans, path in self._batch:
             self._records += 1
             target = targets.get(doc.content_hash)
             if target is None:
-                target = targets[doc.content_hash] = _Target(self.next_id, doc.title, str(doc.status), doc.note)
+                target = targets[doc.content_hash] = _Target(self.next_id, doc.title)
                 new_docs.append(document_row(doc, self.next_id, self.stamp))
                 new_texts.append((self.next_id, doc.text))
                 self.result.added.append(self.next_id)
                 self.next_id += 1
-            else:
-                self._compare_fields(target, doc, path)
+            self._take_state(target, doc, path, new_states)
             target.records += 1
             before = len(new_spans) + len(decided)
             accepted = [key for span in spans if (key := self._merge_span(target, span, path, new_spans, decided))]
@@ -175,6 +193,9 @@ class BulkWriter:
             self._copies().add(new_texts)
         if new_spans:
             self.s.connection().exec_driver_sql(_INSERT_SPANS, [tuple(row) for row in new_spans.values()])
+        if new_states:
+            rows = [(doc_id, who, status, note, self.stamp) for (doc_id, who), (status, note) in new_states.items()]
+            self.s.connection().exec_driver_sql(_INSERT_STATES, rows)
         for span_id, state in decided:
             self.s.execute(update(SpanRow).where(SpanRow.id == span_id).values(state=state, updated_at=self.stamp))
         self.result.spans += len(new_spans)
@@ -185,30 +206,35 @@ class BulkWriter:
         """The documents of this batch already in the database (older, or earlier batches), with their spans."""
         found: dict[str, _Target] = {}
         ordered = sorted(hashes)
-        columns = (DocumentRow.content_hash, DocumentRow.id, DocumentRow.title, DocumentRow.status, DocumentRow.note)
+        columns = (DocumentRow.content_hash, DocumentRow.id, DocumentRow.title)
         for i in range(0, len(ordered), _PARAMS):
-            for digest, doc_id, title, status, note in self.s.execute(select(*columns).where(DocumentRow.content_hash.in_(ordered[i : i + _PARAMS]))):
-                found[digest] = _Target(doc_id, title, status, note)
+            for digest, doc_id, title in self.s.execute(select(*columns).where(DocumentRow.content_hash.in_(ordered[i : i + _PARAMS]))):
+                found[digest] = _Target(doc_id, title)
         by_id = {t.id: t for t in found.values()}
         ids = sorted(by_id)
-        query = select(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.state, SpanRow.id)
+        query = select(SpanRow.document_id, SpanRow.annotator, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.state, SpanRow.id)
+        states = select(DocumentStateRow.document_id, DocumentStateRow.annotator, DocumentStateRow.status, DocumentStateRow.note)
         for i in range(0, len(ids), _PARAMS):
-            for doc_id, start, end, label_id, state, span_id in self.s.execute(query.where(SpanRow.document_id.in_(ids[i : i + _PARAMS]))):
+            chunk = ids[i : i + _PARAMS]
+            for doc_id, who, start, end, label_id, state, span_id in self.s.execute(query.where(SpanRow.document_id.in_(chunk))):
                 target = by_id[doc_id]
                 target.records = 1  # what is stored counts as the first record of the text
                 record = 0 if span_id < self.first_new_span_id else -1  # 0: stored before; -1: this import, an earlier batch
-                target.spans[(start, end, label_id)] = [State(state), record, span_id]
+                target.spans[(who, start, end, label_id)] = [State(state), record, span_id]
+            for doc_id, who, status, note in self.s.execute(states.where(DocumentStateRow.document_id.in_(chunk))):
+                by_id[doc_id].states[who] = (status, note)
         for target in found.values():
             target.records = max(target.records, 1)
         return found
 
     def _merge_span(self, target: _Target, span: Span, path: str, new_spans: dict, decided: list) -> tuple | None:
         """Merge one span into its document; returns its key when this record made it an accepted span."""
-        key = (span.start, span.end, self.label_ids[span.label])
+        who = self._names[span.annotator]
+        key = (who, span.start, span.end, self.label_ids[span.label])
         held = target.spans.get(key)
         if held is None:
             target.spans[key] = [span.state, self._records, None]
-            new_spans[(target.id, key)] = span_row(span, target.id, key[2], self.stamp)
+            new_spans[(target.id, key)] = span_row(span, target.id, key[3], self.stamp, who)
             return key if span.state == State.ACCEPTED else None
         state, record, span_id = held
         if record == 0:
@@ -229,12 +255,20 @@ class BulkWriter:
         )
         return None
 
-    def _compare_fields(self, target: _Target, doc: Document, path: str) -> None:
-        """A record that sets a status or note other than the document's is reported (a plain text sets neither)."""
-        fields = (("status", target.status, str(doc.status), doc.status != Status.NEW), ("note", target.note, doc.note, bool(doc.note)))
+    def _take_state(self, target: _Target, doc: Document, path: str, new_states: dict) -> None:
+        """The record's status and note become its annotator's when that annotator has none for
+        the document yet; one that differs from what they have is reported (a plain text sets neither)."""
+        if doc.status == Status.NEW and not doc.note:
+            return
+        who = self._names[doc.annotator]
+        held = target.states.get(who)
+        if held is None:
+            target.states[who] = new_states[(target.id, who)] = (Status(doc.status).value, doc.note)
+            return
+        fields = (("status", held[0], str(doc.status), doc.status != Status.NEW), ("note", held[1], doc.note, bool(doc.note)))
         differ = [name for name, mine, theirs, given in fields if given and mine != theirs]
         if differ:
-            kept = f"status {target.status}" if "status" in differ else "the first note"
+            kept = f"status {held[0]}" if "status" in differ else "the first note"
             self.result.conflicts.append(Conflict(path, target.id, target.title, f"records of this text disagree on {' and '.join(differ)}; kept {kept}"))
 
     def _report_overlaps(self, target: _Target, path: str, fresh: list[tuple[int, int, int]]) -> None:
@@ -243,15 +277,15 @@ class BulkWriter:
         if target.accepted is None:
             fresh_keys = set(fresh)
             target.accepted = sorted((*key, held[1]) for key, held in target.spans.items() if held[0] == State.ACCEPTED and key not in fresh_keys)
-            target.longest = max((end - start for start, end, _, _ in target.accepted), default=0)
+            target.longest = max((end - start for _, start, end, _, _ in target.accepted), default=0)
         clashes = []
-        for start, end, label_id in fresh:
-            # Only spans starting in (start - longest, end) can overlap [start, end).
-            low, high = bisect_left(target.accepted, (start - target.longest,)), bisect_left(target.accepted, (end,))
-            clashes += [((s, e, l), (start, end, label_id)) for s, e, l, r in target.accepted[low:high] if e > start and r != current]
+        for who, start, end, label_id in fresh:
+            # Only spans of the same layer starting in (start - longest, end) can overlap [start, end).
+            low, high = bisect_left(target.accepted, (who, start - target.longest)), bisect_left(target.accepted, (who, end))
+            clashes += [((s, e, l), (start, end, label_id)) for _, s, e, l, r in target.accepted[low:high] if e > start and r != current]
         for key in fresh:
             insort(target.accepted, (*key, current))
-            target.longest = max(target.longest, key[1] - key[0])
+            target.longest = max(target.longest, key[2] - key[1])
         if clashes:
             names = {i: n for n, i in self.label_ids.items()}
             shown = "; ".join(f"{names[a[2]]} {a[0]}-{a[1]} vs {names[b[2]]} {b[0]}-{b[1]}" for a, b in clashes[:3])

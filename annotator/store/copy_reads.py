@@ -17,6 +17,14 @@ _GROUPED = (
     'SELECT s.group_id, s.id, s.document_id, s.start, s."end", s.text_hash FROM sentences AS s '
     "WHERE s.group_id IS NOT NULL {where} ORDER BY s.group_id, s.id"
 )
+# Accepted spans wholly inside a sentence with copies, in group order: one streamed query
+# merged with copy_groups (same order), instead of a read per document or sentence.
+_GROUP_SPANS = text(  # CROSS JOIN: sentences first (in group order), each one's spans by index range
+    'SELECT s.group_id, s.document_id, s.start, sp.start, sp."end", l.name FROM sentences AS s '
+    "CROSS JOIN spans AS sp ON sp.document_id = s.document_id AND sp.annotator = :annotator "
+    "AND sp.start >= s.start AND sp.start < s.\"end\" AND sp.\"end\" <= s.\"end\" AND sp.state = 'accepted' "
+    "JOIN labels AS l ON l.id = sp.label_id WHERE s.group_id IS NOT NULL ORDER BY s.group_id, s.id"
+)
 _CHUNK_ROWS = 5000  # sentences whose texts are read together, each document's text once
 
 
@@ -134,6 +142,12 @@ class CopyReads:
                 select(SentenceRow.group_id, SentenceRow.document_id).where(SentenceRow.group_id.is_not(None)).distinct()
             ).all()
         return components(pairs)
+
+    def spans_in_groups(self) -> Iterator[tuple[int, int, int, int, int, str]]:
+        """``(group, doc_id, sentence start, span start, span end, label)`` of the store's annotator's
+        accepted spans inside grouped sentences, in group order (streamed; read to the end or closed)."""
+        with self._read() as s:
+            yield from s.execute(_GROUP_SPANS.execution_options(yield_per=2000), {"annotator": self.annotator})
 
     def pending_copy_index(self) -> int:
         """How many documents wait to be indexed (a database made before the index)."""

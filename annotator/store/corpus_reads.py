@@ -11,7 +11,8 @@ import orjson
 from sqlalchemy import func, select, text
 
 from annotator.core.model import Document, Span, State, Status
-from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, span_of
+from annotator.store.layers import document_columns, state_column
+from annotator.store.rows import SPAN_COLUMNS, document_of, span_of
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
 
@@ -24,7 +25,7 @@ _KEEPERS = """WITH keepers AS (
   FROM sentences AS s {joins}
   WHERE s.group_id IS NOT NULL {where} AND EXISTS (
     SELECT 1 FROM spans AS sp JOIN labels AS l ON l.id = sp.label_id
-    WHERE sp.document_id = s.document_id AND sp.start >= s.start AND sp.start < s."end" AND sp."end" <= s."end"
+    WHERE sp.document_id = s.document_id AND sp.annotator = :me AND sp.start >= s.start AND sp.start < s."end" AND sp."end" <= s."end"
       AND sp.state IN (SELECT value FROM json_each(:states)) {labels})
   GROUP BY s.text_hash) """
 _COPIED = """SELECT s.document_id, json_group_array({entry}) FROM sentences AS s {joins}
@@ -45,24 +46,29 @@ class CorpusReads:
         labels: Iterable[str] | None = None,
         states: Iterable[State] = (State.ACCEPTED,),
         documents: Iterable[int] | None = None,
+        annotators: Iterable[str] | None = None,
     ) -> Iterator[tuple[Document, list[Span]]]:
         """Stream documents in id order with their spans; memory stays flat.
 
         Two cursors walk documents and spans in the same order and are merged, so
         no document's spans are looked up one query at a time. ``documents``: only these ids.
+        ``annotators``: the layers whose spans are read (each Span keeps its ``annotator``);
+        None: the store's annotator's. Statuses and notes are the first named annotator's.
         """
-        docs = select(*DOCUMENT_COLUMNS).order_by(DocumentRow.id)
+        layers = [self.annotator] if annotators is None else list(annotators)
+        whose = layers[0] if layers else self.annotator
+        docs = select(*document_columns(whose)).order_by(DocumentRow.id)
         spans = (
             select(*SPAN_COLUMNS)
             .join(LabelRow, SpanRow.label_id == LabelRow.id)
             .join(DocumentRow, SpanRow.document_id == DocumentRow.id)
-            .where(SpanRow.state.in_([State(st).value for st in states]))
+            .where(SpanRow.state.in_([State(st).value for st in states]), SpanRow.annotator.in_(layers))
             .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
         )
         if statuses:
             wanted = [Status(st).value for st in statuses]
-            docs = docs.where(DocumentRow.status.in_(wanted))
-            spans = spans.where(DocumentRow.status.in_(wanted))
+            docs = docs.where(state_column(whose, "status").in_(wanted))
+            spans = spans.where(state_column(whose, "status").in_(wanted))
         if labels is not None:
             spans = spans.where(LabelRow.name.in_(list(labels)))
         if documents is not None:  # one JSON parameter: a split's 80,000 ids are past SQLite's variable limit
@@ -77,7 +83,9 @@ class CorpusReads:
                 while pending is not None and pending.document_id == row.id:
                     doc_spans.append(span_of(pending))
                     pending = next(span_rows, None)
-                yield document_of(row), doc_spans
+                doc = document_of(row)
+                doc.annotator = whose
+                yield doc, doc_spans
 
     def iter_document_copies(
         self,
@@ -93,13 +101,16 @@ class CorpusReads:
         params, where = {}, ""
         if statuses:
             params["statuses"] = json.dumps([Status(st).value for st in statuses])
-            where += " AND d.status IN (SELECT value FROM json_each(:statuses))"
+            params["me"] = self.annotator
+            where += (" AND coalesce((SELECT st.status FROM document_states AS st WHERE st.document_id = d.id AND st.annotator = :me), 'new')"
+                      " IN (SELECT value FROM json_each(:statuses))")
         if documents is not None:
             params["ids"] = json.dumps(sorted(set(documents)))
             where += " AND d.id IN (SELECT value FROM json_each(:ids))"
         joins = "JOIN documents AS d ON d.id = s.document_id" if where else ""
         sql = _COPIED.format(entry=_ENTRY, joins=joins, where=where)
         if dedupe_states is not None:
+            params["me"] = self.annotator
             params["states"] = json.dumps([State(st).value for st in dedupe_states])
             only = ""
             if labels is not None:
@@ -118,6 +129,7 @@ class CorpusReads:
             rows = s.execute(
                 select(LabelRow.name, SpanRow.state, func.count())
                 .join(SpanRow, SpanRow.label_id == LabelRow.id)
+                .where(SpanRow.annotator == self.annotator)
                 .group_by(LabelRow.name, SpanRow.state)
             ).all()
         spans: dict[str, dict[str, int]] = {}

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
-HEAD_REVISION = "0003_copy_index"
+HEAD_REVISION = "0004_annotators"
 BUSY_TIMEOUT_MS = 10_000
 
 

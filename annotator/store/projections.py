@@ -37,7 +37,7 @@ _NEAR = text(
     'SELECT s.start, s."end", l.name, s.source, s.state, s.note, s.annotator, s.provenance, s.id, s.document_id, '
     "s.created_at, s.updated_at FROM json_each(:ranges) AS r "
     "JOIN spans AS s ON s.document_id = json_extract(r.value, '$[0]') "
-    "AND s.start < json_extract(r.value, '$[2]') AND s.\"end\" > json_extract(r.value, '$[1]') "
+    "AND s.annotator = :annotator AND s.start < json_extract(r.value, '$[2]') AND s.\"end\" > json_extract(r.value, '$[1]') "
     "JOIN labels AS l ON l.id = s.label_id"
 )
 _INSERT = "INSERT INTO spans (id, {}) VALUES ({})".format(  # through the driver: rows as tuples (see store.bulk)
@@ -153,7 +153,7 @@ class Projections:
         if not proposals and not withdrawals:
             return result
         with self._write() as s:
-            near = _near(s, [*withdrawals, *proposals])
+            near = _near(s, [*withdrawals, *proposals], self._me(s))
             result.outcomes += [self._withdraw(s, place, near, result) for place in withdrawals]
             result.outcomes += self._propose(s, proposals, near, result)
         return result
@@ -197,7 +197,10 @@ class Projections:
         first = s.execute(select(func.coalesce(func.max(SpanRow.id), 0))).scalar_one() + 1
         for i, span in enumerate(spans):
             span.id = first + i
-        s.connection().exec_driver_sql(_INSERT, [(sp.id, *span_row(sp, sp.document_id, label_ids[sp.label], stamp)) for sp in spans])
+        me = self._me(s)
+        for span in spans:
+            span.annotator = me
+        s.connection().exec_driver_sql(_INSERT, [(sp.id, *span_row(sp, sp.document_id, label_ids[sp.label], stamp, me)) for sp in spans])
         return spans
 
     def undo_projection(self, added: Iterable[int], removed: Iterable[Span]) -> tuple[list[tuple[int, int]], list[Span]]:
@@ -227,14 +230,14 @@ def _holding(s: Session, doc_id: int, places: Sequence[tuple[int, int]]) -> set[
     return {tuple(row) for row in rows}
 
 
-def _near(s: Session, places: list[Place]) -> dict[int, dict[tuple, Span]]:
-    """The stored spans around the places: doc_id -> (start, end, label) -> span."""
+def _near(s: Session, places: list[Place], annotator: str) -> dict[int, dict[tuple, Span]]:
+    """The annotator's stored spans around the places: doc_id -> (start, end, label) -> span."""
     ranges: dict[int, list[int]] = {}
     for p in places:
         low_high = ranges.setdefault(p.doc_id, [p.start, p.end])
         low_high[0], low_high[1] = min(low_high[0], p.start), max(low_high[1], p.end)
     found: dict[int, dict[tuple, Span]] = {doc_id: {} for doc_id in ranges}
-    rows = s.execute(_NEAR, {"ranges": json.dumps([[doc_id, lo, hi] for doc_id, (lo, hi) in ranges.items()])})
+    rows = s.execute(_NEAR, {"ranges": json.dumps([[doc_id, lo, hi] for doc_id, (lo, hi) in ranges.items()]), "annotator": annotator})
     for row in rows:
         span = span_of(row)
         found[span.document_id][(span.start, span.end, span.label)] = span

@@ -15,18 +15,18 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-DOCUMENT_INSERT_COLUMNS = (
-    "id", "title", "text", "text_length", "source_path", "content_hash", "meta", "status", "note", "created_at", "updated_at",
-)
+DOCUMENT_INSERT_COLUMNS = ("id", "title", "text", "text_length", "source_path", "content_hash", "meta", "created_at", "updated_at")
 
 
 def document_row(doc: Document, doc_id: int, stamp: str) -> tuple:
-    """The values of DOCUMENT_INSERT_COLUMNS (bulk inserts go through the driver)."""
+    """The values of DOCUMENT_INSERT_COLUMNS (bulk inserts go through the driver); the status
+    and note are an annotator's (document_states)."""
     meta = json.dumps(doc.meta, ensure_ascii=False) if doc.meta else "{}"
-    return (doc_id, doc.title, doc.text, len(doc.text), doc.source_path, doc.content_hash, meta, Status(doc.status).value, doc.note, stamp, stamp)
+    return (doc_id, doc.title, doc.text, len(doc.text), doc.source_path, doc.content_hash, meta, stamp, stamp)
 
 
 def span_values(span: Span, doc_id: int, label_id: int, stamp: str) -> dict:
+    """The row of a span whose ``annotator`` is its layer's stored name."""
     return {
         "document_id": doc_id,
         "start": span.start,
@@ -47,12 +47,13 @@ SPAN_INSERT_COLUMNS = (
 )
 
 
-def span_row(span: Span, doc_id: int, label_id: int, stamp: str) -> list:
+def span_row(span: Span, doc_id: int, label_id: int, stamp: str, annotator: str) -> list:
     """The values of SPAN_INSERT_COLUMNS, as a list (bulk inserts go through the driver)."""
-    return [doc_id, span.start, span.end, label_id, str(span.source), str(span.state), span.note, span.annotator, span.provenance, stamp, stamp]
+    return [doc_id, span.start, span.end, label_id, str(span.source), str(span.state), span.note, annotator, span.provenance, stamp, stamp]
 
 
-DOCUMENT_COLUMNS = [c for c in DocumentRow.__table__.c if c.name != "text_length"]
+# Without status and note: those are an annotator's (store.layers.document_columns adds them).
+DOCUMENT_COLUMNS = [c for c in DocumentRow.__table__.c if c.name not in ("text_length", "copies_indexed")]
 _span = SpanRow.__table__.c
 # In Span's field order, so that span_of builds each Span in one positional call: opening a
 # document with 20,000 spans is dominated by this conversion.

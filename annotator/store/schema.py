@@ -34,15 +34,38 @@ class DocumentRow(Base):
     copies_indexed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 1 once its sentences are in the copy index
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     meta: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
-    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
-    note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
     __table_args__ = (
-        CheckConstraint(_one_of("status", STATUSES), name="ck_documents_status"),
         CheckConstraint("length(text) > 0", name="ck_documents_text"),
         Index("ix_documents_length", "id", "text_length"),  # the span triggers read text_length through it
         Index("ix_documents_copies_pending", "id", sqlite_where=sql_text("copies_indexed = 0")),
+    )
+
+
+class AnnotatorRow(Base):
+    """Someone who annotates: their spans are their layer, their statuses and notes their own."""
+
+    __tablename__ = "annotators"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)  # as first written; spans refer to it
+    key: Mapped[str] = mapped_column(Text, unique=True)  # casefolded: one annotator per key
+    created_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="ck_annotators_name"),)
+
+
+class DocumentStateRow(Base):
+    """An annotator's status and note of a document (absent: new, no note)."""
+
+    __tablename__ = "document_states"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    annotator: Mapped[str] = mapped_column(ForeignKey("annotators.name", onupdate="CASCADE", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        CheckConstraint(_one_of("status", STATUSES), name="ck_document_states_status"),
+        Index("ix_document_states_annotator", "annotator", "status"),
+        {"sqlite_with_rowid": False},
     )
 
 
@@ -70,7 +93,7 @@ class SpanRow(Base):
     source: Mapped[str] = mapped_column(String(16), default="human")
     state: Mapped[str] = mapped_column(String(10), default="accepted")
     note: Mapped[str] = mapped_column(Text, default="")
-    annotator: Mapped[str] = mapped_column(Text, default="")
+    annotator: Mapped[str] = mapped_column(ForeignKey("annotators.name", onupdate="CASCADE", ondelete="RESTRICT"))
     provenance: Mapped[str] = mapped_column(Text, default="")  # another tool's own source value ("en_core_web_lg")
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
@@ -78,7 +101,8 @@ class SpanRow(Base):
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_spans_offsets"),
         CheckConstraint(_one_of("source", SOURCES), name="ck_spans_source"),
         CheckConstraint(_one_of("state", STATES), name="ck_spans_state"),
-        UniqueConstraint("document_id", "start", "end", "label_id", name="uq_spans_position"),
+        # One layer per annotator: two people may mark the same span with the same label.
+        UniqueConstraint("document_id", "annotator", "start", "end", "label_id", name="uq_spans_position"),
         Index("ix_spans_label", "label_id"),
     )
 

@@ -17,6 +17,7 @@ from sqlalchemy import delete, exc, func, insert, or_, select, update
 from sqlalchemy import LargeBinary, case, cast  # the document list's reads (summaries, document)
 from sqlalchemy.orm import Session
 
+from annotator.core.annotators import DEFAULT_ANNOTATOR, canonical_annotator
 from annotator.core.labels import default_labels
 from annotator.core.model import (
     AnnotationError,
@@ -33,6 +34,7 @@ from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.copy_reads import CopyReads
 from annotator.store.corpus_reads import CorpusReads
 from annotator.store.labels import Labels
+from annotator.store.layers import Layers, document_columns, state_column
 from annotator.store.projections import Projections
 from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_sqlite_engine, current_revision, migrate
 from annotator.store.rows import (
@@ -48,7 +50,7 @@ from annotator.store.rows import (
     status_of,
     summary_of,
 )
-from annotator.store.schema import DocumentRow, LabelRow, SpanRow
+from annotator.store.schema import DocumentRow, DocumentStateRow, LabelRow, SpanRow
 from annotator.store.suggestions import Suggestions
 
 Progress = Callable[[int, int], None]
@@ -82,15 +84,21 @@ def _big_page_cache(s: Session) -> Iterator[None]:
         conn.exec_driver_sql("PRAGMA cache_size=-2000")
 
 
-class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
-    """One annotator database file."""
+class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
+    """One annotator database file, seen as one annotator (``annotator``: whose spans,
+    statuses and notes it reads and writes by default)."""
 
-    def __init__(self, path: Path | str, *, readonly: bool | None = None, pragmas: dict[str, object] | None = None) -> None:
+    def __init__(
+        self, path: Path | str, *, annotator: str = DEFAULT_ANNOTATOR, readonly: bool | None = None, pragmas: dict[str, object] | None = None,
+    ) -> None:
         """Open (creating and migrating as needed) the database at ``path``.
 
         ``readonly=None`` opens read-only when the file or its folder cannot be written
         (SQLite's WAL needs to create files next to the database); ``self.readonly`` says so.
         """
+        self.annotator = canonical_annotator(annotator)
+        self._annotator_stored = False
+        self.created_annotators: list[str] = []
         self.path = Path(path).expanduser().resolve()
         if not self.path.parent.is_dir():
             raise DatabaseError(f"{self.path}: folder {self.path.parent} does not exist")
@@ -109,6 +117,8 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
             self.engine.dispose()
             raise
         self._identity = _identity(self.path)
+        with self._read() as s:  # the spelling first stored ("Alice" for "alice")
+            self.annotator = self._stored_name(s, self.annotator) or self.annotator
         self.created = revision is None
         if self.created:
             self.save_labels(default_labels())
@@ -165,7 +175,7 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
         """One write transaction for a whole import: records added through the writer land
         all together or not at all (an exception inside the block rolls everything back)."""
         with self._write() as s, _big_page_cache(s):
-            writer = BulkWriter(s, self._label_ids(s), now())
+            writer = BulkWriter(s, self._label_ids(s), now(), lambda names: self._ensure_annotators(s, names), self._me(s))
             yield writer
             writer.flush()
 
@@ -186,7 +196,7 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
         read as rows.Damaged / DamagedMeta values (rows.damage_of names them), not refused."""
         with self._read() as s:
             try:
-                row = s.execute(select(*DOCUMENT_COLUMNS).where(DocumentRow.id == doc_id)).one_or_none()
+                row = s.execute(select(*document_columns(self.annotator)).where(DocumentRow.id == doc_id)).one_or_none()
             except exc.OperationalError as error:  # "Could not decode to UTF-8 column ..."
                 if "decode" not in str(error.orig):
                     raise
@@ -199,22 +209,24 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
         table = DocumentRow.__table__.c
         columns = [table.id]
         for name in BYTES_COLUMNS:
-            columns += [cast(table[name], LargeBinary).label(name), func.typeof(table[name]).label(f"{name}_type")]
+            column = state_column(self.annotator, name) if name in ("status", "note") else table[name]
+            columns += [cast(column, LargeBinary).label(name), func.typeof(column).label(f"{name}_type")]
         row = s.execute(select(*columns).where(DocumentRow.id == doc_id)).one_or_none()
         if row is None:
             raise AnnotationError(f"no document {doc_id}")
         return document_of_bytes(row)
 
     def document_ids(self, status: Status | str | None = None) -> list[int]:
+        """Every document's id, or those the store's annotator gave ``status``."""
         with self._read() as s:
             query = select(DocumentRow.id).order_by(DocumentRow.id)
             if status:
-                query = query.where(DocumentRow.status == Status(status))
+                query = query.where(state_column(self.annotator, "status") == Status(status).value)
             return list(s.execute(query).scalars())
 
     def _filtered(self, query, status: str | None, text: str | None):
         if status:
-            query = query.where(DocumentRow.status == Status(status))
+            query = query.where(state_column(self.annotator, "status") == Status(status).value)
         if text:
             # SQLite's LIKE ignores ASCII case; autoescape keeps % and _ literal.
             query = query.where(or_(DocumentRow.title.contains(text, autoescape=True), DocumentRow.text.contains(text, autoescape=True)))
@@ -226,54 +238,53 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
 
     def summaries(self, status: str | None = None, text: str | None = None, offset: int = 0, limit: int = -1) -> list[DocumentSummary]:
         """A page of the document list, in id order, without loading texts."""
-        accepted = (
-            select(func.count()).where(SpanRow.document_id == DocumentRow.id, SpanRow.state == State.ACCEPTED).scalar_subquery()
-        )
-        suggested = (
-            select(func.count()).where(SpanRow.document_id == DocumentRow.id, SpanRow.state == State.SUGGESTED).scalar_subquery()
-        )
+        mine = (SpanRow.document_id == DocumentRow.id, SpanRow.annotator == self.annotator)
+        accepted = select(func.count()).where(*mine, SpanRow.state == State.ACCEPTED).scalar_subquery()
+        suggested = select(func.count()).where(*mine, SpanRow.state == State.SUGGESTED).scalar_subquery()
         # Titles are read cut (a list row never needs more) and, like the status, as bytes: a
         # column edited by hand into a BLOB, NULL or bytes that are not UTF-8 marks its row
         # damaged (rows.summary_of) instead of stopping the list.
         title = cast(func.substr(DocumentRow.title, 1, SUMMARY_TITLE_CHARS + 1), LargeBinary)
         meta = DocumentRow.meta
         sound_meta = case((meta == "{}", 1), (func.typeof(meta) != "text", 0), (func.json_valid(meta) == 0, 0), else_=func.json_type(meta) == "object")
+        note = state_column(self.annotator, "note")
         query = select(
-            DocumentRow.id, title, func.typeof(DocumentRow.title), cast(DocumentRow.status, LargeBinary), accepted, suggested,
-            sound_meta, func.typeof(DocumentRow.text), func.typeof(DocumentRow.note),
+            DocumentRow.id, title, func.typeof(DocumentRow.title), cast(state_column(self.annotator, "status"), LargeBinary), accepted, suggested,
+            sound_meta, func.typeof(DocumentRow.text), func.typeof(note),
         )
         query = self._filtered(query, status, text).order_by(DocumentRow.id).offset(offset).limit(limit)
         with self._read() as s:
             return [summary_of(*row) for row in s.execute(query)]
 
     def status_counts(self) -> dict[Status, int]:
-        """Documents per status; rows with a status the app does not know are not counted here
-        (count_documents counts them)."""
+        """Documents per status the store's annotator gave them (no row: new); rows with a
+        status the app does not know are not counted here (count_documents counts them)."""
+        column = DocumentStateRow.status
         with self._read() as s:
-            rows = s.execute(select(cast(DocumentRow.status, LargeBinary), func.count()).group_by(DocumentRow.status)).all()
+            total = s.execute(select(func.count(DocumentRow.id))).scalar_one()
+            rows = s.execute(
+                select(cast(column, LargeBinary), func.count()).where(DocumentStateRow.annotator == self.annotator).group_by(column)
+            ).all()
         counts = {status: 0 for status in Status}
         for raw, n in rows:
+            total -= n
             status = status_of(raw.decode("utf-8", "replace") if raw is not None else None)
             if isinstance(status, Status):
                 counts[status] += n
+        counts[Status.NEW] += total
         return counts
 
-    def set_status(self, doc_id: int, status: Status | str) -> Status:
-        """Set a document's status; returns the previous one (for undo)."""
-        return Status(self._set_document_field(doc_id, "status", Status(status).value))
+    def set_status(self, doc_id: int, status: Status | str) -> Status | str:
+        """Set the store's annotator's status of a document; returns the previous one (for undo;
+        a status edited by hand into something unknown comes back as that text)."""
+        with self._write() as s:
+            previous = self._set_state(s, doc_id, "status", Status(status).value)
+        return status_of(previous)
 
     def set_document_note(self, doc_id: int, note: str) -> str:
-        """Set a document's note; returns the previous one (for undo)."""
-        return self._set_document_field(doc_id, "note", check_note(note))
-
-    def _set_document_field(self, doc_id: int, name: str, value: str) -> str:
-        column = DocumentRow.__table__.c[name]
-        with self._write() as s:  # only the one column: the row's text may be a megabyte
-            previous = s.execute(select(column).where(DocumentRow.id == doc_id)).scalar_one_or_none()
-            if previous is None:
-                raise AnnotationError(f"no document {doc_id}")
-            s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values({name: value, "updated_at": now()}))
-            return previous
+        """Set the store's annotator's note of a document; returns the previous one (for undo)."""
+        with self._write() as s:
+            return self._set_state(s, doc_id, "note", check_note(note))
 
     def document_row(self, doc_id: int, status: str | None = None, text: str | None = None) -> int | None:
         """Position of a document in the filtered, id-ordered list; None when filtered out."""
@@ -285,11 +296,12 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
 
     # -- spans ------------------------------------------------------------------
 
-    def spans(self, doc_id: int, states: Iterable[State] | None = None) -> list[Span]:
+    def spans(self, doc_id: int, states: Iterable[State] | None = None, annotator: str | None = None) -> list[Span]:
+        """A document's spans in the store's annotator's layer (or ``annotator``'s)."""
         query = (
             select(*SPAN_COLUMNS)
             .join(LabelRow, SpanRow.label_id == LabelRow.id)
-            .where(SpanRow.document_id == doc_id)
+            .where(SpanRow.document_id == doc_id, SpanRow.annotator == (self.annotator if annotator is None else self._named(annotator)))
             .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
         )
         if states is not None:
@@ -312,9 +324,11 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
     def add_span(self, doc_id: int, span: Span) -> Span:
         """Store one span (checked against the text); returns it with id and timestamps.
 
-        A span with an ``id`` is put back under that id (undo of a delete).
+        A span with an ``id`` is put back under that id (undo of a delete). It goes to the layer
+        of ``span.annotator``, or the store's annotator's when that is empty.
         """
         with self._write() as s:
+            who = self._ensure_annotators(s, [span.annotator])[span.annotator] if span.annotator else self._me(s)
             length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == doc_id)).scalar_one_or_none()
             if length is None:
                 raise AnnotationError(f"no document {doc_id}")
@@ -322,12 +336,13 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
             label_id = self._ensure_labels(s, [span.label])[1][span.label]
             clash = s.execute(
                 select(SpanRow.id).where(
-                    SpanRow.document_id == doc_id, SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id
+                    SpanRow.document_id == doc_id, SpanRow.annotator == who,
+                    SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id,
                 )
             ).scalar_one_or_none()
             if clash is not None:
                 raise AnnotationError(f"a {span.label} span at {span.start}-{span.end} already exists")
-            row = span_values(span, doc_id, label_id, now())
+            row = span_values(replace(span, annotator=who), doc_id, label_id, now())
             if span.id is not None:
                 row["id"] = span.id
                 row["created_at"] = span.created_at or row["created_at"]
@@ -347,6 +362,8 @@ class Store(Labels, CorpusReads, CopyReads, Projections, Suggestions):
             length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == before.document_id)).scalar_one()
             check_offsets(after.start, after.end, length)
             _, label_ids = self._ensure_labels(s, [after.label])
+            if "annotator" in changes:
+                after.annotator = self._ensure_annotators(s, [after.annotator])[after.annotator]
             values = {
                 "label_id": label_ids[after.label],
                 "state": State(after.state).value,

@@ -97,6 +97,9 @@ class Suggestions:
         if not names:
             return result
         label_ids = self._suggestion_label_ids(names)
+        if not self._annotator_stored:
+            with self._write() as s:
+                self._me(s)
         with self._translate(), self.engine.connect() as conn:  # one connection: data_version is per connection
             for i in range(0, len(items), DOCUMENTS_PER_PLAN):
                 if cancelled and cancelled():
@@ -121,7 +124,7 @@ class Suggestions:
         with conn.begin():  # a read: one snapshot, no write lock
             version = _data_version(conn)  # first: a commit after it is seen as a change, never missed
             lengths = dict(conn.execute(select(DocumentRow.id, DocumentRow.text_length).where(DocumentRow.id.in_(ids))).all())
-            seen = _stored_spans(conn, lengths.keys())
+            seen = _stored_spans(conn, lengths.keys(), self.annotator)
         plan, stamp = _Plan(version), now()
         for doc_id, spans in items:
             if doc_id not in lengths:
@@ -139,7 +142,7 @@ class Suggestions:
                     setattr(result, reason, getattr(result, reason) + 1)
                     continue
                 taken.add_suggestion(sp.start, sp.end, label_id)
-                rows.append(span_values(sp, doc_id, label_id, stamp) | {"state": State.SUGGESTED.value})
+                rows.append(span_values(sp, doc_id, label_id, stamp) | {"state": State.SUGGESTED.value, "annotator": self.annotator})
         return plan
 
     def _write_plan(self, conn: Connection, plan: _Plan, result: SuggestionResult, cancelled: Callable[[], bool] | None) -> None:
@@ -158,7 +161,7 @@ class Suggestions:
             try:
                 with conn.begin():  # BEGIN IMMEDIATE: the write lock, for this chunk only
                     if _data_version(conn) != plan.version:  # another connection wrote since the spans were read
-                        chunk = _recheck(conn, plan, chunk, result)
+                        chunk = _recheck(conn, plan, chunk, result, self.annotator)
                     rows = [row for _, row in chunk]
                     ids = list(conn.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars()) if rows else []
             finally:
@@ -200,7 +203,7 @@ def _data_version(conn: Connection) -> int:
     return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
 
 
-def _recheck(conn: Connection, plan: _Plan, chunk: list[tuple[int, dict]], result: SuggestionResult) -> list[tuple[int, dict]]:
+def _recheck(conn: Connection, plan: _Plan, chunk: list[tuple[int, dict]], result: SuggestionResult, annotator: str) -> list[tuple[int, dict]]:
     """Inside the write: the rows of ``chunk`` that still pass, given what other connections
     stored or changed since the plan's read (a document deleted meanwhile loses its rows).
 
@@ -217,7 +220,7 @@ def _recheck(conn: Connection, plan: _Plan, chunk: list[tuple[int, dict]], resul
     longest = dict(conn.execute(
         select(SpanRow.document_id, func.max(SpanRow.end - SpanRow.start)).where(SpanRow.document_id.in_(ids)).group_by(SpanRow.document_id)
     ).all())
-    window = select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.source, SpanRow.state)
+    window = select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.source, SpanRow.state).where(SpanRow.annotator == annotator)
     changed: dict[int, Taken] = {}
     for doc_id in alive:
         low, high = bounds[doc_id]
@@ -237,10 +240,11 @@ def _recheck(conn: Connection, plan: _Plan, chunk: list[tuple[int, dict]], resul
     return kept
 
 
-def _stored_spans(conn: Connection, doc_ids: Iterable[int]) -> dict[int, set[_Row]]:
+def _stored_spans(conn: Connection, doc_ids: Iterable[int], annotator: str) -> dict[int, set[_Row]]:
+    """The annotator's spans of the documents (a suggestion is weighed against their layer only)."""
     found: dict[int, set[_Row]] = {}
     query = select(SpanRow.document_id, SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label_id, SpanRow.source, SpanRow.state)
-    for doc_id, *row in conn.execute(query.where(SpanRow.document_id.in_(list(doc_ids)))):
+    for doc_id, *row in conn.execute(query.where(SpanRow.document_id.in_(list(doc_ids)), SpanRow.annotator == annotator)):
         found.setdefault(doc_id, set()).add(tuple(row))
     return found
 

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
-from annotator.copies.consistency import _GROUP_SPANS, AcceptedSpans, alike_plan, differences, disagreement_counts, disagreements
+from annotator.copies.consistency import AcceptedSpans, alike_plan, differences, disagreement_counts, disagreements
 from annotator.core.model import Document, Source, Span, State, Status
 from annotator.core.text import content_hash, title_of
 from annotator.sentences.groups import SentenceCopy
+from annotator.store.copy_reads import _GROUP_SPANS
 from conftest import SEEDS
 
 TRUMP = "Trump said on Monday"
@@ -169,9 +170,9 @@ def test_the_span_read_is_linear_sentences_in_group_order_each_ones_spans_by_ind
     repeated 10,000 times; this plan 0.06 s)."""
     seeds(store)
     with sqlite3.connect(store.path) as db:
-        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + str(_GROUP_SPANS))]
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + str(_GROUP_SPANS), {"annotator": store.annotator})]
     assert plan[0].startswith("SEARCH s USING INDEX ix_sentences_group")
-    assert any(step.startswith("SEARCH sp USING INDEX") and "document_id=? AND start>? AND start<?" in step for step in plan)
+    assert any(step.startswith("SEARCH sp USING INDEX") and "document_id=? AND annotator=? AND start>? AND start<?" in step for step in plan)
     assert not any("TEMP B-TREE" in step for step in plan)
 
 

@@ -40,7 +40,7 @@ def answer(spans, view="ner_manual", result="accept", annotator="news-alice", **
 def rows(store):
     """Every stored span as (start, end, label, source, provenance, state, annotator)."""
     out = []
-    for _, spans in store.iter_export(states=tuple(State)):
+    for _, spans in store.iter_export(states=tuple(State), annotators=[layer.name for layer in store.annotators()]):
         out += [(s.start, s.end, s.label, s.source, s.provenance, s.state, s.annotator) for s in spans]
     return sorted(out)
 
@@ -65,9 +65,9 @@ def test_prodigy_free_text_source_is_kept_as_provenance_and_exported_back(store,
     report = import_paths(store, [src])
     assert report.added == 1 and report.warnings == []
     assert rows(store) == [
-        (*TRUMP, "PERSON", Source.MODEL, "en_core_web_lg", State.ACCEPTED, ""),
-        (*PUTIN, "PERSON", Source.PATTERN, "patterns.jsonl", State.ACCEPTED, ""),
-        (*G20, "EVENT", Source.HUMAN, "", State.ACCEPTED, ""),
+        (*TRUMP, "PERSON", Source.MODEL, "en_core_web_lg", State.ACCEPTED, "default"),
+        (*PUTIN, "PERSON", Source.PATTERN, "patterns.jsonl", State.ACCEPTED, "default"),
+        (*G20, "EVENT", Source.HUMAN, "", State.ACCEPTED, "default"),
     ]
     out = tmp_path / "out.jsonl"
     export(store, out, "jsonl")

@@ -72,7 +72,7 @@ def longest_string_shown(window) -> int:
 def huge_record(n: int) -> dict:
     return {
         "text": TEXT,
-        "spans": [{"start": 0, "end": 13, "label": "L" * n, "note": "n" * n, "source": "s" * n, "annotator": "a" * n}],
+        "spans": [{"start": 0, "end": 13, "label": "L" * n, "note": "n" * n, "source": "s" * n, "annotator": "a" * 100}],
         "meta": {"title": "T" * n, "note": "d" * n},
     }
 
@@ -147,13 +147,13 @@ def test_window_starts_on_a_database_holding_a_million_character_title(open_wind
 # -- 3. rows edited by hand ------------------------------------------------------------------
 
 DAMAGE = {  # document id -> (SQL that damages its row, what the list tooltip must say)
-    1: ("UPDATE documents SET status = 'bogus' WHERE id = 1", "status 'bogus' is not one of"),
+    1: ("UPDATE document_states SET status = 'bogus' WHERE document_id = 1", "status 'bogus' is not one of"),
     2: ("UPDATE documents SET meta = '{broken' WHERE id = 2", "meta is not a JSON object"),
     3: ("UPDATE documents SET meta = '[1, 2]' WHERE id = 3", "meta is not a JSON object"),
     4: ("UPDATE documents SET title = x'00ff41' WHERE id = 4", "title is a BLOB"),
     5: ("UPDATE documents SET title = NULL WHERE id = 5", "title is NULL"),
     6: ("UPDATE documents SET title = CAST(x'41ff42' AS TEXT) WHERE id = 6", "title is not valid UTF-8"),
-    7: ("UPDATE documents SET note = NULL WHERE id = 7", "note is NULL"),
+    7: ("UPDATE document_states SET note = NULL WHERE document_id = 7", "note is NULL"),
     8: ("UPDATE documents SET title = 42 WHERE id = 8", None),  # TEXT affinity stores '42': a sound row
 }
 HEALTHY = 9
@@ -161,17 +161,21 @@ HEALTHY = 9
 
 def damaged_store(path) -> Store:
     """Documents 1-9, each with a span; rows 1-8 then edited by hand as DAMAGE says (the status
-    CHECK and the NOT NULLs are dropped from the schema first, as a hand edit would)."""
+    CHECK and the NOT NULLs are dropped from the schema first, as a hand edit would). The status
+    of 1 and the note of 7 are the default annotator's rows of document_states."""
     texts = [f"Document {i}: Angela Merkel met Emmanuel Macron in Berlin." for i in range(1, HEALTHY + 1)]
     with Store(path) as store:
         store.add_documents([(Document(None, f"Doc {i + 1}", t, content_hash=content_hash(t)), [Span(12, 25, "PERSON")]) for i, t in enumerate(texts)])
+        store.set_status(1, "done")
+        store.set_document_note(7, "a note")
     db = sqlite3.connect(path)
-    sql = db.execute("SELECT sql FROM sqlite_schema WHERE name = 'documents'").fetchone()[0]
-    loose = sql.replace("CONSTRAINT ck_documents_status CHECK (status IN ('new', 'in_progress', 'done', 'skipped')), ", "")
-    loose = loose.replace("title TEXT NOT NULL", "title TEXT").replace("note TEXT NOT NULL", "note TEXT")
-    assert loose != sql
     db.execute("PRAGMA writable_schema = ON")
-    db.execute("UPDATE sqlite_schema SET sql = ? WHERE name = 'documents'", (loose,))
+    for table, loosen in (("documents", ("title TEXT NOT NULL", "title TEXT")), ("document_states", ("note TEXT NOT NULL", "note TEXT"))):
+        sql = db.execute("SELECT sql FROM sqlite_schema WHERE name = ?", (table,)).fetchone()[0]
+        loose = sql.replace("CONSTRAINT ck_document_states_status CHECK (status IN ('new', 'in_progress', 'done', 'skipped')), ", "")
+        loose = loose.replace(*loosen)
+        assert loose != sql, table
+        db.execute("UPDATE sqlite_schema SET sql = ? WHERE name = ?", (loose, table))
     db.commit()
     db.close()
     db = sqlite3.connect(path)

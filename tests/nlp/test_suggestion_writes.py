@@ -41,7 +41,7 @@ def write_now(path, sql: str, *params) -> None:
 
 HUMAN_SPAN = (
     'INSERT INTO spans (document_id, start, "end", label_id, source, state, note, annotator, provenance, created_at, updated_at) '
-    "VALUES (?, ?, ?, (SELECT id FROM labels WHERE name = 'PERSON'), 'human', 'accepted', '', '', '', 'x', 'x')"
+    "VALUES (?, ?, ?, (SELECT id FROM labels WHERE name = 'PERSON'), 'human', 'accepted', '', 'default', '', 'x', 'x')"
 )
 
 

@@ -68,7 +68,8 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
         "insert into spans (document_id,start,\"end\",label_id,source,state,note,annotator,created_at,updated_at) values (1,0,999,1,'human','accepted','','','','')",
         "insert into spans (document_id,start,\"end\",label_id,source,state,note,annotator,created_at,updated_at) values (1,0,3,1,'robot','accepted','','','','')",
         "insert into spans (document_id,start,\"end\",label_id,source,state,note,annotator,created_at,updated_at) values (77,0,3,1,'human','accepted','','','','')",
-        "update documents set status = 'finished'",
+        "insert into document_states (document_id, annotator, status, note, updated_at) values (1, 'default', 'finished', '', '')",
+        "insert into document_states (document_id, annotator, status, note, updated_at) values (1, 'nobody', 'done', '', '')",
         "insert into labels (name,color,hotkey,description,position) values ('X','red',null,'',0)",
     ],
 )

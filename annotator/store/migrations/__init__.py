@@ -27,8 +27,17 @@ def head() -> str:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run the migrations in one transaction, with foreign keys off: a table other tables refer
+    to (documents) is rebuilt by copy, drop and rename, and a drop with them on would cascade
+    into the spans. They are checked before the commit (env.py) and turned on again after."""
     config = _config()
     with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
-        connection.commit()
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction: inside one it is ignored
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+            connection.commit()
+        finally:
+            connection.rollback()
+            raw.execute("PRAGMA foreign_keys=ON")

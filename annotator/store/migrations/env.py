@@ -8,3 +8,6 @@ connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:  # raised inside the transaction: nothing of the migration is kept
+        raise RuntimeError(f"the migration would leave {len(broken)} rows referring to missing rows (first: {broken[0]})")

@@ -1,0 +1,208 @@
+"""Annotators and their layers (a Store mixin): who is known, each one's spans, statuses and notes.
+
+A store reads and writes one annotator's layer by default (``Store(path, annotator=...)``);
+the reads here look at several layers at once (agreement, comparison, export of all layers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from annotator.core.annotators import annotator_key, canonical_annotator
+from annotator.core.model import AnnotationError, Document, Span, State, Status
+from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, now, span_of
+from annotator.store.schema import AnnotatorRow, DocumentRow, DocumentStateRow, LabelRow, SpanRow
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatorLayer:
+    """An annotator with what their layer holds."""
+
+    name: str
+    spans: int  # accepted spans
+    documents: int  # documents with at least one of their spans or a status of theirs
+    done: int  # documents they marked done
+
+
+def state_column(annotator: str, name: str):
+    """An annotator's status or note of each document (a correlated subquery on documents),
+    "new" / "" where they have no row."""
+    column = DocumentStateRow.__table__.c[name]
+    found = select(column).where(DocumentStateRow.document_id == DocumentRow.id, DocumentStateRow.annotator == annotator)
+    return func.coalesce(found.scalar_subquery(), "new" if name == "status" else "")
+
+
+def document_columns(annotator: str) -> list:
+    """The columns document_of reads, the status and note being ``annotator``'s."""
+    return [*DOCUMENT_COLUMNS, state_column(annotator, "status").label("status"), state_column(annotator, "note").label("note")]
+
+
+class Layers:
+    """Mixed into Store; uses its ``_read`` / ``_write`` sessions and ``annotator``."""
+
+    annotator: str
+
+    def _stored_name(self, s: Session, name: str) -> str | None:
+        return s.execute(select(AnnotatorRow.name).where(AnnotatorRow.key == annotator_key(name))).scalar_one_or_none()
+
+    def _named(self, name: str):
+        """The stored spelling of ``name``, as a subquery (no annotator of that name: no rows)."""
+        return select(AnnotatorRow.name).where(AnnotatorRow.key == annotator_key(name)).scalar_subquery()
+
+    def _ensure_annotators(self, s: Session, names: Iterable[str]) -> dict[str, str]:
+        """Each name -> the spelling stored (the row is made for a new one); ``self.created_annotators``
+        collects the names this store added."""
+        found = {}
+        for name in set(names):
+            stored = self._stored_name(s, name)
+            if stored is None:
+                stored = canonical_annotator(name)
+                s.execute(insert(AnnotatorRow).values(name=stored, key=annotator_key(stored), created_at=now()))
+                self.created_annotators.append(stored)
+            found[name] = stored
+        return found
+
+    def _me(self, s: Session) -> str:
+        """The store's annotator, stored on its first write (opening a database writes nothing)."""
+        if not self._annotator_stored:
+            self.annotator = self._ensure_annotators(s, [self.annotator])[self.annotator]
+            self._annotator_stored = True
+        return self.annotator
+
+    def use_annotator(self, name: str) -> str:
+        """Read and write as ``name`` from now on (the window's "change annotator"); the spelling stored."""
+        name = canonical_annotator(name)
+        with self._read() as s:
+            self.annotator = self._stored_name(s, name) or name
+        self._annotator_stored = False
+        return self.annotator
+
+    def add_annotator(self, name: str) -> str:
+        """The annotator named so (made if new); their spelling as stored."""
+        with self._write() as s:
+            return self._ensure_annotators(s, [name])[name]
+
+    def rename_annotator(self, old: str, new: str) -> str:
+        """Give a layer another name (its spans, statuses and notes follow); refused when the new
+        name is another annotator's. Returns the new name as stored."""
+        with self._write() as s:
+            stored = self._stored_name(s, old)
+            if stored is None:
+                raise AnnotationError(f"no annotator {old!r}")
+            new = canonical_annotator(new)
+            taken = self._stored_name(s, new)
+            if taken is not None and taken != stored:
+                raise AnnotationError(f"annotator {taken!r} exists: the layers of {stored!r} and {taken!r} would mix (merge them instead)")
+            s.execute(update(AnnotatorRow).where(AnnotatorRow.name == stored).values(name=new, key=annotator_key(new)))
+        if annotator_key(self.annotator) == annotator_key(stored):
+            self.annotator = new
+        return new
+
+    def annotators(self) -> list[AnnotatorLayer]:
+        """Every known annotator, by name, with what their layer holds."""
+        spans = (
+            select(SpanRow.annotator, func.count(), func.count(func.distinct(SpanRow.document_id)))
+            .where(SpanRow.state == State.ACCEPTED.value)
+            .group_by(SpanRow.annotator)
+        )
+        states = select(DocumentStateRow.annotator, DocumentStateRow.status, func.count()).group_by(DocumentStateRow.annotator, DocumentStateRow.status)
+        layers = (
+            select(SpanRow.annotator.label("a"), SpanRow.document_id.label("d"))
+            .union(select(DocumentStateRow.annotator, DocumentStateRow.document_id).where(DocumentStateRow.status != Status.NEW.value))
+            .subquery()
+        )
+        with self._read() as s:
+            names = list(s.execute(select(AnnotatorRow.name).order_by(AnnotatorRow.key)).scalars())
+            counted = {name: (n, docs) for name, n, docs in s.execute(spans)}
+            touched = dict(s.execute(select(layers.c.a, func.count()).group_by(layers.c.a)).all())
+            done: dict[str, int] = {}
+            for name, status, n in s.execute(states):
+                if status == Status.DONE.value:
+                    done[name] = n
+        return [AnnotatorLayer(name, counted.get(name, (0, 0))[0], touched.get(name, 0), done.get(name, 0)) for name in names]
+
+    def layers_with_spans(self) -> list[str]:
+        """The annotators with at least one span of any state, by name."""
+        with self._read() as s:
+            return sorted(s.execute(select(SpanRow.annotator).distinct()).scalars(), key=str.casefold)
+
+    def resolve_annotators(self, names: Iterable[str]) -> list[str]:
+        """The stored spellings of ``names``; an unknown one is refused, naming the known ones."""
+        with self._read() as s:
+            known = list(s.execute(select(AnnotatorRow.name)).scalars())
+            resolved = []
+            for name in names:
+                stored = self._stored_name(s, name)
+                if stored is None:
+                    raise AnnotationError(f"no annotator {name!r} in {self.path.name} (known: {', '.join(sorted(known, key=str.casefold))})")
+                resolved.append(stored)
+        return resolved
+
+    def layer_statuses(self, annotators: Iterable[str] | None = None) -> dict[int, dict[str, Status]]:
+        """Document id -> annotator -> status, for the rows that exist (absent: new)."""
+        query = select(DocumentStateRow.document_id, DocumentStateRow.annotator, DocumentStateRow.status)
+        if annotators is not None:
+            query = query.where(DocumentStateRow.annotator.in_(list(annotators)))
+        found: dict[int, dict[str, Status]] = {}
+        with self._read() as s:
+            for doc_id, name, status in s.execute(query.order_by(DocumentStateRow.document_id)):
+                try:
+                    found.setdefault(doc_id, {})[name] = Status(status)
+                except ValueError:  # a status edited by hand into something unknown: not a decision
+                    continue
+        return found
+
+    def iter_layers(
+        self,
+        annotators: Iterable[str],
+        documents: Iterable[int] | None = None,
+        states: Iterable[State] = (State.ACCEPTED,),
+        labels: Iterable[str] | None = None,
+    ) -> Iterator[tuple[Document, dict[str, list[Span]]]]:
+        """Documents in id order, each with every named annotator's spans (``[]`` for none);
+        two cursors merged, memory flat. The document's status and note are the store's annotator's."""
+        names = list(annotators)
+        docs = select(*document_columns(self.annotator)).order_by(DocumentRow.id)
+        spans = (
+            select(*SPAN_COLUMNS)
+            .join(LabelRow, SpanRow.label_id == LabelRow.id)
+            .where(SpanRow.annotator.in_(names), SpanRow.state.in_([State(st).value for st in states]))
+            .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
+        )
+        if labels is not None:
+            spans = spans.where(LabelRow.name.in_(list(labels)))
+        if documents is not None:  # one JSON parameter: past SQLite's variable limit
+            among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
+            docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(SpanRow.document_id.in_(among))
+        with self._read() as s_docs, self._read() as s_spans:
+            span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
+            pending = next(span_rows, None)
+            for row in s_docs.execute(docs.execution_options(yield_per=500)):
+                layers: dict[str, list[Span]] = {name: [] for name in names}
+                while pending is not None and pending.document_id <= row.id:
+                    if pending.document_id == row.id:
+                        layers[pending.annotator].append(span_of(pending))
+                    pending = next(span_rows, None)
+                yield document_of(row), layers
+
+    def _set_state(self, s: Session, doc_id: int, name: str, value: str) -> str:
+        """Set the store's annotator's status or note of a document; the previous value."""
+        me = self._me(s)
+        if s.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar_one_or_none() is None:
+            raise AnnotationError(f"no document {doc_id}")
+        row = s.execute(
+            select(DocumentStateRow.status, DocumentStateRow.note).where(DocumentStateRow.document_id == doc_id, DocumentStateRow.annotator == me)
+        ).one_or_none()
+        previous = {"status": Status.NEW.value, "note": ""} if row is None else {"status": row.status, "note": row.note}
+        values = {**previous, name: value, "updated_at": now()}
+        s.execute(
+            insert(DocumentStateRow)
+            .prefix_with("OR REPLACE")
+            .values(document_id=doc_id, annotator=me, **values)
+        )
+        return previous[name]

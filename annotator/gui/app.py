@@ -23,20 +23,23 @@ def run(db_path: Path | None, argv: list[str]) -> int:
     if display_missing():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
+    from annotator import identity
+    from annotator.core.model import AnnotationError
     from annotator.store import DatabaseError
     from annotator.workspace import open_store
 
     app = make_application(argv)
     try:
-        store = open_store(db_path)
-    except DatabaseError as error:
+        store = open_store(db_path, annotator=identity.current_name())
+    except (DatabaseError, AnnotationError) as error:  # AnnotationError: ANNOTATOR_NAME is blank
         print(f"annotator: {error}", file=sys.stderr)
         return 1
     from annotator.gui.main_window import MainWindow
 
     window = MainWindow(store, settings())
     window.show()
-    window.suggestions.first_run(store.created)  # a new database (the default one is seeded): suggest entities at once
+    # Ask the name on first start, then (a new database, the default one seeded) suggest entities in that layer.
+    window.annotator_name.first_start(then=lambda: window.suggestions.first_run(store.created))
     from annotator.gui import startup_probe
 
     if startup_probe.requested():  # ANNOTATOR_EXIT_AFTER_SHOWN=1, for bench/bench_bundle.py

@@ -22,6 +22,7 @@ class Editor(QObject):
     spans_edited = Signal(int)  # span set or states of this document changed
     message = Signal(str)  # something to tell the user in the status bar
     unsaved_changed = Signal(int, str)  # edits the DB refused for now, and why (0, "" when none)
+    opened = Signal(int)  # a document was shown (a comparison reads its layers)
 
     def __init__(self, store: Store, view: ArticleView, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,12 +49,18 @@ class Editor(QObject):
         self.document = document
         self.view.show_document(document.text, spans)
         self.undo_group.setActiveStack(self.stack(doc_id))
+        self.opened.emit(doc_id)
         return self.document
 
     def stack(self, doc_id: int) -> QUndoStack:
         if doc_id not in self._stacks:
             self._stacks[doc_id] = QUndoStack(self.undo_group)
         return self._stacks[doc_id]
+
+    def forget_history(self) -> None:
+        """Another layer is edited now (another annotator, the gold layer): the old steps belong to the old one."""
+        for stack in self._stacks.values():
+            stack.clear()
 
     def reload_spans(self) -> None:
         """Show the current document's spans as stored (e.g. after background pre-annotation)."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import AnnotationError, Status
+from annotator.gui.annotator_name import AnnotatorName
 from annotator.gui.article_view import ArticleView
 from annotator.gui.copies_in_window import CopiesInWindow
 from annotator.gui.copies_panel import CopiesPanel
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.suggestions = Suggestions(self)  # Review menu: pre-annotate, learn from my spans
         self.copies = CopiesInWindow(self)  # marks, the Copies box, next-copy keys, index build of older databases
         self.copy_review = CopyReview(self)  # Review menu: copies that disagree
+        self.annotator_name = AnnotatorName(self)  # File > Annotator…, the name in the status bar
         self.load_labels()
         self._update_progress()
         self._restore()

@@ -15,11 +15,12 @@ from annotator.store import Store
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
-    """Keep QSettings, the user data folder and the default DB inside tmp_path."""
+    """Keep QSettings, the user data folder, the saved name and the default DB inside tmp_path."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("ANNOTATOR_NAME", "default")  # a named annotator: no first-start dialog stops the window
 
 
 def make_store(path, articles: list[tuple[str, str, list[Span]]]) -> Store:

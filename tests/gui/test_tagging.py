@@ -117,6 +117,8 @@ def test_hotkey_works_with_caps_lock(open_window, store_factory):
 def test_the_panel_shows_where_a_span_came_from_and_who_marked_it(open_window, store_factory):
     mike = TEXT.index("Mike")
     span = Span(mike, mike + 11, "PERSON", Source.MODEL, State.SUGGESTED, annotator="alice", provenance="en_core_web_lg")
-    window = open_window(store_factory([("Putin", TEXT, [span])]))
+    store = store_factory([("Putin", TEXT, [span])])
+    store.use_annotator("alice")  # the window shows the layer of the store's annotator
+    window = open_window(store)
     click(window.view, mike + 3)
     assert window.span_panel.origin.text() == "suggestion · from model (en_core_web_lg) · by alice"

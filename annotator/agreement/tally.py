@@ -114,10 +114,9 @@ class PairTally:
         exact = exact_matched(la.lane_starts[a], la.lane_ends[a], lb.lane_starts[b], lb.lane_ends[b])
         partial_a = overlap_matched(la.lane_starts[a], la.lane_ends[a], lb.lane_starts[b], lb.lane_ends[b])
         partial_b = overlap_matched(lb.lane_starts[b], lb.lane_ends[b], la.lane_starts[a], la.lane_ends[a])
-        n = self.labels + 1
-        for row, (labels, chosen) in enumerate([(la.labels[a], None), (lb.labels[b], None), (la.labels[a], exact),
-                                                (la.labels[a], partial_a), (lb.labels[b], partial_b)]):
-            self.per_label[row] += np.bincount(labels if chosen is None else labels[chosen], minlength=n)
+        labels_a, labels_b = la.labels[a], lb.labels[b]
+        rows = (labels_a, labels_b, labels_a[exact], labels_a[partial_a], labels_b[partial_b])  # as per_label's rows
+        self.per_label += np.stack([np.bincount(x, minlength=self.labels + 1) for x in rows])
         self.fates[0] += np.bincount(la.fate[a], minlength=4)
         self.fates[1] += np.bincount(lb.fate[b], minlength=4)
         m = len(docs)

@@ -51,12 +51,10 @@ class ArticleView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)  # the text never changes; our undo lives in QUndoStack
         self.document().setDocumentMargin(18)
         self._highlighter = SpanHighlighter(self.document())
-        self._text = ""
-        self._offsets = OffsetMap.of("")
-        self._spans = SpanIndex()
+        self._text, self._offsets, self._spans = "", OffsetMap.of(""), SpanIndex()
         self._current: Span | None = None
-        self._hotkeys: dict[str, str] = {}
-        self._colors: dict[str, str] = {}
+        self._hotkeys, self._colors = {}, {}  # label names by key, colours by label name
+        self.overlays: list = []  # more painters over the text, each ``paint(area, offsets)`` (gui/compare_marks.py)
         self.tokens: Callable[[], Tokens | None] = lambda: None
         self._tag_layer = LabelTagLayer(self, self._highlighter, lambda: self._offsets)
         self.copy_marks = CopyMarks(self, lambda: self._offsets)  # sentences with copies (gui/copies_in_window.py loads them)
@@ -240,6 +238,8 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         self.copy_marks.paint(event.rect())
+        for overlay in self.overlays:
+            overlay.paint(event.rect(), self._offsets)
         self._tag_layer.paint(event.rect(), self._colors)
         if self._current is not None:
             paint_frame(self, self._offsets, self._current.start, self._current.end)

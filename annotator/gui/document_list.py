@@ -22,7 +22,8 @@ KEEP_PAGES = 20
 STATUS_TEXT = {Status.NEW: "new", Status.IN_PROGRESS: "in progress", Status.DONE: "done", Status.SKIPPED: "skipped"}
 STATUS_INK = {Status.NEW: "#6b7280", Status.IN_PROGRESS: "#1d4ed8", Status.DONE: "#15803d", Status.SKIPPED: "#a16207"}
 DAMAGED, DAMAGED_INK = "damaged", "#b91c1c"  # a row edited by hand into values the app never writes
-COLUMNS = ("Title", "Status", "Spans", "Copies")
+COLUMNS = ("Title", "Status", "Spans", "Copies", "Agreement")
+AGREEMENT = 4  # shown while comparing two annotators (gui/compare.py)
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -34,6 +35,9 @@ class DocumentListModel(QAbstractTableModel):
         self._count = store.count_documents()
         self._pages: dict[int, list[DocumentSummary]] = {}
         self.copies = CopyCounts(store, self)  # the Copies column: counted for the whole corpus, then kept
+        self.agreement: dict[int, float | None] | None = None  # document -> the compared pair's F1
+        self.by_agreement = False
+        self._sorted: list[DocumentSummary] | None = None  # the filtered list, lowest agreement first
 
     def set_filter(self, status: str | None, text: str | None) -> None:
         self.status, self.text = status or None, text or None
@@ -44,11 +48,32 @@ class DocumentListModel(QAbstractTableModel):
         self.beginResetModel()
         self._count = self.store.count_documents(self.status, self.text)
         self._pages.clear()
+        self._sorted = None
+        if self.by_agreement and self.agreement is not None:  # a sorted list is read whole (one query) and sorted here
+            self._sorted = sorted(self.store.summaries(self.status, self.text), key=self._agreement_order)
+            self._count = len(self._sorted)
         self.endResetModel()
+
+    def set_agreement(self, agreement: dict[int, float | None] | None) -> None:
+        """Each document's agreement of the compared pair (None: not comparing)."""
+        self.agreement = agreement
+        self.by_agreement = self.by_agreement and agreement is not None
+        self.refresh()
+
+    def sort_by_agreement(self, on: bool) -> None:
+        self.by_agreement = on and self.agreement is not None
+        self.refresh()
+
+    def _agreement_order(self, row: DocumentSummary) -> tuple:
+        value = self.agreement.get(row.id)
+        return (value is None, value if value is not None else 0.0, row.id)  # nothing to compare: last
 
     def forget(self, doc_id: int) -> None:
         """A document changed: drop its cached page and repaint its row."""
         self.copies.spans_changed(doc_id)  # its sentences may agree or disagree with their copies now
+        if self._sorted is not None:
+            self._forget_sorted(doc_id)
+            return
         for number, rows in list(self._pages.items()):
             for i, row in enumerate(rows):
                 if row.id == doc_id:
@@ -57,9 +82,19 @@ class DocumentListModel(QAbstractTableModel):
                     self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
                     return
 
+    def _forget_sorted(self, doc_id: int) -> None:
+        index = next((i for i, row in enumerate(self._sorted) if row.id == doc_id), None)
+        position = self.store.document_row(doc_id, self.status, self.text)
+        fresh = self.store.summaries(self.status, self.text, position, 1) if index is not None and position is not None else []
+        if fresh:
+            self._sorted[index] = fresh[0]
+            self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
+
     def summary(self, row: int) -> DocumentSummary | None:
         if not 0 <= row < self._count:
             return None
+        if self._sorted is not None:
+            return self._sorted[row]
         number = row // PAGE
         page = self._pages.get(number)
         if page is None:
@@ -70,6 +105,8 @@ class DocumentListModel(QAbstractTableModel):
         return page[offset] if offset < len(page) else None
 
     def row_of(self, doc_id: int) -> int | None:
+        if self._sorted is not None:
+            return next((i for i, row in enumerate(self._sorted) if row.id == doc_id), None)
         return self.store.document_row(doc_id, self.status, self.text)
 
     # -- Qt model ---------------------------------------------------------------
@@ -89,6 +126,8 @@ class DocumentListModel(QAbstractTableModel):
             return "Accepted spans, + suggestions waiting for review"
         if role == Qt.ItemDataRole.ToolTipRole and section == 3:
             return HEADER_TIP
+        if role == Qt.ItemDataRole.ToolTipRole and section == AGREEMENT:
+            return "Exact-span F1 of the two annotators compared (— where neither marked a span); click to sort, lowest first"
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -100,6 +139,9 @@ class DocumentListModel(QAbstractTableModel):
         column = index.column()
         if column == 3:
             return self.copies.data(row.id, role)
+        if column == AGREEMENT:
+            value = (self.agreement or {}).get(row.id)
+            return None if role == Qt.ItemDataRole.ForegroundRole else "—" if value is None else f"{value:.2f}"
         problems = getattr(row, "problems", ())  # a DamagedSummary
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(DAMAGED_INK if problems else STATUS_INK[row.status])) if column == 1 else None
@@ -165,6 +207,10 @@ class DocumentList(QWidget):
         header.resizeSection(2, table.fontMetrics().horizontalAdvance("9999 +999") + 16)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(3, table.fontMetrics().horizontalAdvance(WIDEST) + 16)
+        header.resizeSection(AGREEMENT, table.fontMetrics().horizontalAdvance("Agreement") + 16)
+        header.setSectionResizeMode(AGREEMENT, QHeaderView.ResizeMode.Fixed)
+        table.setColumnHidden(AGREEMENT, True)
+        header.sectionClicked.connect(self._header_clicked)
         header.setHighlightSections(False)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         return table
@@ -178,6 +224,25 @@ class DocumentList(QWidget):
         layout.setContentsMargins(8, 8, 4, 8)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+
+    def _header_clicked(self, section: int) -> None:
+        """The Agreement header sorts by it (lowest first); a second click goes back to id order."""
+        if section == AGREEMENT:
+            current = self.current_id()
+            self.model.sort_by_agreement(not self.model.by_agreement)
+            self.table.horizontalHeader().setSortIndicatorShown(self.model.by_agreement)
+            self.table.horizontalHeader().setSortIndicator(AGREEMENT, Qt.SortOrder.AscendingOrder)
+            if current is not None:
+                self.select_id(current, emit=False)
+
+    def show_agreement(self, agreement: dict[int, float | None] | None) -> None:
+        """Comparing: the Agreement column shows (``None``: hidden, id order again)."""
+        current = self.current_id()
+        self.model.set_agreement(agreement)
+        self.table.setColumnHidden(AGREEMENT, agreement is None)
+        self.table.horizontalHeader().setSortIndicatorShown(self.model.by_agreement)
+        if current is not None:
+            self.select_id(current, emit=False)
 
     def apply_filter(self) -> None:
         self._debounce.stop()

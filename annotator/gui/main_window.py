@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import AnnotationError, Status
 from annotator.gui.annotator_name import AnnotatorName
 from annotator.gui.article_view import ArticleView
+from annotator.gui.compare import CompareAnnotators
 from annotator.gui.copies_in_window import CopiesInWindow
 from annotator.gui.copies_panel import CopiesPanel
 from annotator.gui.copy_review import CopyReview
@@ -57,6 +58,7 @@ SHORTCUTS = [
     ("Ctrl+Shift+A / Ctrl+Shift+R", "accept / reject all suggestions in the document"),
     ("Ctrl+J / Ctrl+Shift+J", "next / previous copy of the sentence at the caret (Copies in the side panel; click one to go there)"),
     ("Ctrl+Shift+D", "copies that disagree: list them, open one, make one copy like another (Review menu)"),
+    ("Ctrl+Shift+C", "compare two annotators (Review menu); then Alt+1 / Alt+2 / Alt+3 / Alt+0 take A's version, B's, both or neither, Alt+A all agreements, Alt+↓ / Alt+↑ next / previous disagreement"),
     ("Ctrl+Shift+P", "pre-annotate with spaCy (in the background; Cancel in the status bar)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (history is kept per document); redo also retries edits not saved yet"),
     ("Ctrl+I", "import files (in the background; Cancel leaves the database as it was)"),
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.copies = CopiesInWindow(self)  # marks, the Copies box, next-copy keys, index build of older databases
         self.copy_review = CopyReview(self)  # Review menu: copies that disagree
         self.annotator_name = AnnotatorName(self)  # File > Annotator…, the name in the status bar
+        self.compare = CompareAnnotators(self)  # Review menu: compare two annotators into gold
         self.load_labels()
         self._update_progress()
         self._restore()

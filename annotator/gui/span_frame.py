@@ -18,12 +18,12 @@ def paint_frame(view: QPlainTextEdit, offsets: OffsetMap, start: int, end: int) 
     painter = QPainter(view.viewport())
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(FRAME_COLOR, 1.5))
-    for rect in _line_rects(view, offsets, qs, qe):
+    for rect in line_rects(view, offsets, qs, qe):
         painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
     painter.end()
 
 
-def _line_rects(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> list[QRectF]:
+def line_rects(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> list[QRectF]:
     """Viewport rectangles of Qt range ``qs``..``qe``, one for each line it covers."""
     rects = []
     offset = view.contentOffset()

@@ -72,3 +72,17 @@ def test_a_missing_or_foreign_file_is_refused_with_exit_1(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("not a database\n" * 100)
     code, _, err = merge(capsys, ours, tmp_path / "notes.txt")
     assert code == 1 and f"{tmp_path / 'notes.txt'}: cannot read the database (file is not a database)" in err
+
+
+def test_an_older_database_with_default_work_is_merged_as_someone(tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    ours, old = tmp_path / "a.db", tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "fixtures" / "schema_0003_copy_index.db", old)
+    make(ours, "default", [PARIS])
+    code, out, err = merge(capsys, ours, old, "--no-index")
+    assert code == 0 and "merge with --default-as NAME" in err
+    assert f"{old} has an older schema (0003_copy_index): merged from an upgraded copy; the file was not changed" in out
+    code, out, err = merge(capsys, tmp_path / "b.db", old, "--default-as", "Bob", "--no-index")
+    assert code == 0 and err == "" and "annotators added: Bob; labels added: none" in out

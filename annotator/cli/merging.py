@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from annotator.cli.common import _progress, _store
@@ -18,6 +19,8 @@ def add_verbs(verbs) -> None:
     )
     p.add_argument("other", type=Path, metavar="OTHER.db", help="the database to merge from (read only, never changed)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--default-as", metavar="NAME",
+                   help="OTHER's layer 'default' (work from before annotators were recorded) comes in as NAME's (default: into our 'default')")
     p.add_argument("--no-index", action="store_true",
                    help="leave the copy index of the new documents to `annotator index` or the window (default: built after the merge)")
     p.set_defaults(handler=cmd_merge)
@@ -27,7 +30,7 @@ def cmd_merge(args) -> int:
     from annotator.store.merge import merge_database
 
     with _store(args) as store:
-        report = merge_database(store, args.other)
+        report = merge_database(store, args.other, args.default_as)
         # The merge is committed first: the copy index is built after it, in short transactions of its
         # own; stopped midway, the rest stays pending for `annotator index` or the window.
         indexed = 0 if args.no_index else store.build_copy_index(_progress("indexing sentences"))
@@ -35,6 +38,8 @@ def cmd_merge(args) -> int:
     if args.json:
         print(json.dumps({**report.as_json(), "copy_index": {"indexed": indexed, "pending": pending}}, ensure_ascii=False))
         return 0
+    for warning in report.warnings:
+        print(f"annotator: warning: {warning}", file=sys.stderr)
     for line in _lines(report):
         print(line)
     if indexed:

@@ -41,18 +41,16 @@ from annotator.store.rows import now
 __all__ = ["MergeConflict", "MergeReport", "merge_database"]
 
 
-def merge_database(store, other: Path | str) -> MergeReport:
-    """Bring ``other`` into ``store``'s database in one transaction (see the module docstring)."""
+def merge_database(store, other: Path | str, default_as: str | None = None) -> MergeReport:
+    """Bring ``other`` into ``store``'s database in one transaction (see the module docstring);
+    ``default_as`` names the annotator whose layer OTHER's ``default`` becomes here."""
     other = Path(other).expanduser()
     _check_other(store, other)
     with _at_head(other) as (readable, migrated_from):
         report = MergeReport(str(other), migrated_from=migrated_from)
         with closing(_connection(store)) as con:
             _attach(con, other, readable)
-            try:
-                _in_transaction(con, store, other, report)
-            finally:
-                con.execute("DETACH DATABASE other")
+            _in_transaction(con, MergeSteps(con, report, now(), default_as), store.path, other)
     return report
 
 
@@ -123,19 +121,19 @@ def _attach(con: sqlite3.Connection, other: Path, readable: Path) -> None:
         raise DatabaseError(f"{other}: cannot read the database ({error}); nothing was merged") from None
 
 
-def _in_transaction(con: sqlite3.Connection, store, other: Path, report: MergeReport) -> None:
+def _in_transaction(con: sqlite3.Connection, steps: MergeSteps, ours: Path, other: Path) -> None:
     """Every step in one write transaction; any failure rolls all of it back, naming the file at fault."""
     try:
         con.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        raise DatabaseError(f"{store.path}: {error}; nothing was merged") from None
+        raise DatabaseError(f"{ours}: {error}; nothing was merged") from None
     try:
-        MergeSteps(con, report, now()).run()
+        steps.run()
         con.execute("COMMIT")
     except BaseException as error:
         con.execute("ROLLBACK")
         if isinstance(error, sqlite3.Error):
-            raise _translated(con, error, store.path, other) from None
+            raise _translated(con, error, ours, other) from None
         raise
 
 

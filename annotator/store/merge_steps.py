@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from annotator.core.annotators import annotator_key, canonical_annotator
+from annotator.core.annotators import DEFAULT_ANNOTATOR, annotator_key, canonical_annotator
 from annotator.store.database import DatabaseError
 
 _TEMP = (
@@ -58,6 +58,7 @@ class MergeReport:
     annotators_matched: dict[str, str] = field(default_factory=dict)  # their spelling -> ours, where they differ
     labels_added: list[str] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)  # the first CONFLICTS_SHOWN
+    warnings: list[str] = field(default_factory=list)
     migrated_from: str | None = None  # OTHER's older schema (merged from a migrated copy)
 
     @property
@@ -71,8 +72,11 @@ class MergeReport:
 class MergeSteps:
     """One merge inside an open write transaction of ``con``."""
 
-    def __init__(self, con: sqlite3.Connection, report: MergeReport, stamp: str) -> None:
+    def __init__(self, con: sqlite3.Connection, report: MergeReport, stamp: str, default_as: str | None = None) -> None:
+        """``default_as``: the annotator OTHER's layer ``default`` (work from before annotators
+        were recorded) comes in as, instead of ours."""
         self.con, self.report, self.stamp = con, report, stamp
+        self.default_as = canonical_annotator(default_as) if default_as else None
         self.source = Path(report.source).name  # how messages name OTHER
 
     def run(self) -> None:
@@ -90,16 +94,36 @@ class MergeSteps:
     def _annotators(self) -> None:
         ours = dict(self.con.execute("SELECT key, name FROM main.annotators"))
         pairs = []
-        for (theirs,) in self.con.execute("SELECT name FROM other.annotators ORDER BY name"):
-            key = annotator_key(theirs)
+        for (theirs,) in self.con.execute("SELECT name FROM other.annotators ORDER BY name").fetchall():
+            name = self._renamed(theirs)
+            key = annotator_key(name)
             if key not in ours:
-                ours[key] = canonical_annotator(theirs)
+                ours[key] = canonical_annotator(name)
                 self.con.execute("INSERT INTO main.annotators (name, key, created_at) VALUES (?, ?, ?)", (ours[key], key, self.stamp))
                 self.report.annotators_added.append(ours[key])
             elif ours[key] != theirs:
                 self.report.annotators_matched[theirs] = ours[key]
             pairs.append((theirs, ours[key]))
         self.con.executemany("INSERT INTO temp.merge_annotators VALUES (?, ?)", pairs)
+
+    def _renamed(self, theirs: str) -> str:
+        if annotator_key(theirs) != DEFAULT_ANNOTATOR:
+            return theirs
+        if self.default_as is not None:
+            return self.default_as
+        if self._used("other", theirs) and self._used("main", DEFAULT_ANNOTATOR):
+            self.report.warnings.append(
+                f"both databases hold work in the layer {DEFAULT_ANNOTATOR!r} (made before annotators were recorded): "
+                f"it was merged into one layer; to keep {self.source}'s apart, merge with --default-as NAME"
+            )
+        return theirs
+
+    def _used(self, schema: str, name: str) -> bool:
+        """The layer holds a span or a status there."""
+        return self._one(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.spans WHERE annotator = ?) OR EXISTS (SELECT 1 FROM {schema}.document_states WHERE annotator = ?)",
+            name, name,
+        )[0] == 1
 
     def _labels(self) -> None:
         ours = {name: (label_id, color) for label_id, name, color in self.con.execute("SELECT id, name, color FROM main.labels")}

@@ -167,6 +167,27 @@ def test_an_older_schema_is_merged_from_a_migrated_copy_and_left_as_it_was(ours,
         assert statuses == [Status.NEW, Status.IN_PROGRESS, Status.NEW]
 
 
+def test_two_default_layers_are_not_mixed_silently(tmp_path):
+    ours, other = tmp_path / "ours.db", tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema_0003_copy_index.db", other)
+    with Store(ours) as store:  # our own work from before annotators were recorded, on the same article
+        first = store.add_documents([(doc(sqlite3.connect(other).execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]), [])]).added[0]
+        store.add_span(first, Span(0, 5, "ORG"))
+    report = merged(ours, other, annotator="default")
+    assert report.warnings == [
+        "both databases hold work in the layer 'default' (made before annotators were recorded): it was merged into one layer; "
+        "to keep old.db's apart, merge with --default-as NAME"
+    ]
+    apart = tmp_path / "apart.db"
+    with Store(apart) as store:
+        store.add_documents([(doc(PARIS), [Span(0, 5, "GPE")])])
+        report = merge_database(store, other, default_as="Bob")
+    assert report.warnings == [] and report.annotators_added == ["Bob"]
+    with Store(apart, annotator="Bob") as bob:
+        assert {layer.name: layer.spans for layer in bob.annotators()} == {"Bob": 1, "default": 1}  # the old accepted span is Bob's
+        assert [(d.status, d.note) for d in map(bob.document, bob.document_ids()[1:])] == [(Status.IN_PROGRESS, ""), (Status.NEW, "second seed")]
+
+
 def test_a_newer_schema_is_refused_and_nothing_written(ours, theirs):
     with sqlite3.connect(theirs) as con:
         con.execute("UPDATE alembic_version SET version_num = '0099_future'")

@@ -6,7 +6,9 @@ documents, spans and statuses go across with ``INSERT ... SELECT`` through small
 
 - Documents are matched by content hash; new ones are added pending the copy index
   (``copies_indexed = 0``: ``build_copy_index``, the window or ``annotator index`` take them up).
-- Annotators are matched by key (casefolded name); our spelling wins.
+- Annotators are matched by key (casefolded name); our spelling wins. OTHER's ``default`` layer
+  (work from before annotators were recorded) joins ours unless ``default_as`` names whose it is;
+  when both hold work in it, the report warns.
 - Labels are matched by name; a new one comes with its colour, description and hotkey (the
   hotkey only if ours is free); the same name with another colour keeps ours (a conflict).
 - A span already in the same layer (document, annotator, start, end, label) is not copied; if

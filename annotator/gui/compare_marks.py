@@ -1,7 +1,8 @@
 """A comparison drawn over the article (Review > Compare annotators): the gold layer is the
-view's own spans; over them, each undecided disagreement's spans as lines, A's under the
-text and B's over it, agreements not yet in gold as a dashed line under the text, and a
-frame around each undecided disagreement (solid around the one the keys decide).
+view's own spans; over them, each undecided disagreement's spans as lines under the text,
+A's blue above B's orange (a line over the text reads as the line above's), agreements
+not yet in gold as a dashed green line, a pale red wash on each undecided disagreement
+and a red frame around the one the keys decide.
 
 Painted after Qt drew the text, like the copy marks: nothing enters the character formats,
 so the gold spans' fills and label tags stay as they are. Only marks on screen are painted.
@@ -17,15 +18,16 @@ from annotator.gui.adjudication import Comparison, Disagreement
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.span_frame import line_rects
 
-A_COLOR, B_COLOR = QColor("#1d4ed8"), QColor("#c2410c")  # blue under the text, orange over it
+A_COLOR, B_COLOR = QColor("#1d4ed8"), QColor("#c2410c")  # blue, orange
 AGREED_COLOR, OPEN_COLOR = QColor("#15803d"), QColor("#b91c1c")
+OPEN_WASH = QColor(239, 68, 68, 40)  # pale: black text stays readable on any label fill
 _PENS = {
-    "a": QPen(A_COLOR, 2.5),
-    "b": QPen(B_COLOR, 2.5),
-    "agreed": QPen(AGREED_COLOR, 1.5, Qt.PenStyle.DashLine),
-    "open": QPen(OPEN_COLOR, 1.0, Qt.PenStyle.DotLine),
+    "a": QPen(A_COLOR, 3.0),
+    "b": QPen(B_COLOR, 3.0),
+    "agreed": QPen(AGREED_COLOR, 2.0, Qt.PenStyle.DashLine),
     "current": QPen(OPEN_COLOR, 2.0),
 }
+_ORDER = {"open": 0, "agreed": 1, "a": 2, "b": 2, "current": 3}  # washes under lines under the frame
 
 
 class CompareMarks:
@@ -42,7 +44,7 @@ class CompareMarks:
                 if not item.decided:
                     marks += [(s.start, s.end, "a") for s in item.a] + [(s.start, s.end, "b") for s in item.b]
                     marks.append((item.start, item.end, "current" if item == current else "open"))
-        self._marks, self.current = marks, current
+        self._marks, self.current = sorted(marks, key=lambda mark: _ORDER[mark[2]]), current
         self._view.viewport().update()
 
     def marks(self) -> list[tuple[int, int, str]]:
@@ -61,13 +63,16 @@ class CompareMarks:
             qs, qe = offsets.to_qt_range(start, end)
             if qe < low or qs > high:
                 continue
-            painter.setPen(_PENS[kind])
+            painter.setPen(_PENS.get(kind, Qt.PenStyle.NoPen))
             for rect in line_rects(view, offsets, qs, qe):
                 if not rect.intersects(visible):
                     continue
-                if kind in ("open", "current"):
-                    painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
+                if kind == "open":
+                    painter.fillRect(rect, OPEN_WASH)
                     continue
-                y = rect.top() + 1.5 if kind == "b" else rect.bottom() - 1.5
+                if kind == "current":
+                    painter.drawRoundedRect(rect.adjusted(-3, -2, 3, 2), 3, 3)
+                    continue
+                y = rect.bottom() - (5.5 if kind == "a" else 1.5)  # two lines under the text, A's above B's
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         painter.end()

@@ -36,8 +36,8 @@ class ChooseDialog(QDialog):
         for combo in (self.a, self.b):
             for layer in layers:
                 combo.addItem(f"{shown(layer.name, LABEL)} — {layer.spans:,} spans, {layer.done:,} done", layer.name)
-        richest = sorted(range(len(layers)), key=lambda i: -layers[i].spans)  # the two biggest layers first
-        first, second = (pair if pair else [layers[i].name for i in (richest + richest)[:2]]) if layers else ("", "")
+        marked = [layer.name for layer in layers if layer.spans] or [layer.name for layer in layers]
+        first, second = pair or (marked * 2 + ["", ""])[:2]  # the first two layers with spans, by name
         self.a.setCurrentIndex(max(self.a.findData(first), 0))
         self.b.setCurrentIndex(max(self.b.findData(second), 0))
         self.problem = QLabel()
@@ -46,8 +46,8 @@ class ChooseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(WrappedLabel(f"Both versions show on the open document; your decisions make the “{GOLD}” layer."))
-        form.addRow("A (under the text):", self.a)
-        form.addRow("B (over the text):", self.b)
+        form.addRow("A (blue line):", self.a)
+        form.addRow("B (orange line):", self.b)
         form.addRow(self.problem)
         form.addRow(self.buttons)
         for combo in (self.a, self.b):

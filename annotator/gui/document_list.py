@@ -22,7 +22,7 @@ KEEP_PAGES = 20
 STATUS_TEXT = {Status.NEW: "new", Status.IN_PROGRESS: "in progress", Status.DONE: "done", Status.SKIPPED: "skipped"}
 STATUS_INK = {Status.NEW: "#6b7280", Status.IN_PROGRESS: "#1d4ed8", Status.DONE: "#15803d", Status.SKIPPED: "#a16207"}
 DAMAGED, DAMAGED_INK = "damaged", "#b91c1c"  # a row edited by hand into values the app never writes
-COLUMNS = ("Title", "Status", "Spans", "Copies", "Agreement")
+COLUMNS = ("Title", "Status", "Spans", "Copies", "F1")
 AGREEMENT = 4  # shown while comparing two annotators (gui/compare.py)
 
 
@@ -127,7 +127,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and section == 3:
             return HEADER_TIP
         if role == Qt.ItemDataRole.ToolTipRole and section == AGREEMENT:
-            return "Exact-span F1 of the two annotators compared (— where neither marked a span); click to sort, lowest first"
+            return "Agreement: exact-span F1 of the two annotators compared (— where neither marked a span); click to sort, lowest first"
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -207,7 +207,7 @@ class DocumentList(QWidget):
         header.resizeSection(2, table.fontMetrics().horizontalAdvance("9999 +999") + 16)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(3, table.fontMetrics().horizontalAdvance(WIDEST) + 16)
-        header.resizeSection(AGREEMENT, table.fontMetrics().horizontalAdvance("Agreement") + 16)
+        header.resizeSection(AGREEMENT, table.fontMetrics().horizontalAdvance("0.00") + 16)
         header.setSectionResizeMode(AGREEMENT, QHeaderView.ResizeMode.Fixed)
         table.setColumnHidden(AGREEMENT, True)
         header.sectionClicked.connect(self._header_clicked)

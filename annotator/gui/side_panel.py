@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.annotators import DEFAULT_ANNOTATOR
 from annotator.core.model import Document, Label, Span, State, Status
 from annotator.gui.display import LABEL, LINE, WrappedLabel, shown
 from annotator.gui.document_list import STATUS_TEXT
@@ -177,4 +178,5 @@ def origin_text(span: Span, state: str) -> str:
     text = f"{state} · from {span.source.value}"
     if span.provenance:
         text += f" ({shown(span.provenance, LABEL)})"  # free text of another tool, any length
-    return text + (f" · by {shown(span.annotator, LABEL)}" if span.annotator else "")
+    named = span.annotator and span.annotator != DEFAULT_ANNOTATOR  # "default": nobody was named
+    return text + (f" · by {shown(span.annotator, LABEL)}" if named else "")

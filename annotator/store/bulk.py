@@ -146,8 +146,8 @@ class BulkWriter:
     # -- records ----------------------------------------------------------------
 
     def _ensure_names(self, doc: Document, spans: list[Span]) -> None:
-        names = {sp.annotator for sp in spans} | {doc.annotator}
-        if new := names - self._names.keys():
+        names = dict.fromkeys([*(sp.annotator for sp in spans), doc.annotator])  # in input order (see _ensure_annotators)
+        if new := [name for name in names if name not in self._names]:
             self._names.update(self._annotators(new))
         for name in names:
             if self._names[name] not in self.result.annotators:

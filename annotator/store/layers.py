@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import case, exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.core.annotators import annotator_key, canonical_annotator
@@ -33,8 +33,9 @@ def state_column(annotator: str, name: str):
     """An annotator's status or note of each document (a correlated subquery on documents),
     "new" / "" where they have no row."""
     column = DocumentStateRow.__table__.c[name]
-    found = select(column).where(DocumentStateRow.document_id == DocumentRow.id, DocumentStateRow.annotator == annotator)
-    return func.coalesce(found.scalar_subquery(), "new" if name == "status" else "")
+    mine = (DocumentStateRow.document_id == DocumentRow.id, DocumentStateRow.annotator == annotator)
+    # Not coalesce: a row's NULL (edited by hand) must reach rows.Damaged, not read as no row.
+    return case((exists().where(*mine), select(column).where(*mine).scalar_subquery()), else_=literal("new" if name == "status" else ""))
 
 
 def document_columns(annotator: str) -> list:
@@ -58,7 +59,7 @@ class Layers:
         """Each name -> the spelling stored (the row is made for a new one); ``self.created_annotators``
         collects the names this store added."""
         found = {}
-        for name in set(names):
+        for name in dict.fromkeys(names):  # in the order given: of "Bob" and "bob", the first written is kept
             stored = self._stored_name(s, name)
             if stored is None:
                 stored = canonical_annotator(name)
@@ -156,6 +157,17 @@ class Layers:
                 except ValueError:  # a status edited by hand into something unknown: not a decision
                     continue
         return found
+
+    def iter_layer_states(self, annotators: Iterable[str]) -> Iterator[tuple[int, str, str, str]]:
+        """``(document id, annotator, status, note)`` of the named annotators' rows, streamed in
+        document order (to merge with iter_layers: the export of every layer)."""
+        query = (
+            select(DocumentStateRow.document_id, DocumentStateRow.annotator, DocumentStateRow.status, DocumentStateRow.note)
+            .where(DocumentStateRow.annotator.in_(list(annotators)))
+            .order_by(DocumentStateRow.document_id, DocumentStateRow.annotator)
+        )
+        with self._read() as s:
+            yield from s.execute(query.execution_options(yield_per=2000))
 
     def iter_layers(
         self,

@@ -72,7 +72,7 @@ def longest_string_shown(window) -> int:
 def huge_record(n: int) -> dict:
     return {
         "text": TEXT,
-        "spans": [{"start": 0, "end": 13, "label": "L" * n, "note": "n" * n, "source": "s" * n, "annotator": "a" * 100}],
+        "spans": [{"start": 0, "end": 13, "label": "L" * n, "note": "n" * n, "source": "s" * n}],
         "meta": {"title": "T" * n, "note": "d" * n},
     }
 

@@ -46,7 +46,7 @@ def test_edits_go_through_while_learning_decides(qtbot, open_window, store_facto
         con = sqlite3.connect(store.path, timeout=0, isolation_level=None)  # no busy wait: fails if the lock is held
         try:
             con.execute("BEGIN IMMEDIATE")
-            con.execute("UPDATE documents SET note = 'written meanwhile' WHERE id = ?", (other,))
+            con.execute("UPDATE documents SET title = 'written meanwhile' WHERE id = ?", (other,))
             con.execute("COMMIT")
         finally:
             con.close()
@@ -56,6 +56,6 @@ def test_edits_go_through_while_learning_decides(qtbot, open_window, store_facto
     finally:
         go_on.set()
     qtbot.waitUntil(lambda: not window.suggestions.learning_jobs, timeout=30000)
-    assert store.document(other).note == "written meanwhile"
+    assert store.document(other).title == "written meanwhile"
     learned = [s for s in store.spans(other) if s.source == Source.PATTERN]
     assert learned and all(s.state == State.SUGGESTED for s in learned)

@@ -250,14 +250,14 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
 
 
 _UNSAFE = re.compile(r"[^\w.-]+")
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 def file_name(doc, taken: set[str]) -> str:
     """The document's source file stem, safe on every OS and unique (case-insensitively) in the folder."""
     stem = Path(doc.source_path.replace("\\", "/")).stem if doc.source_path else ""
     stem = _UNSAFE.sub("_", stem).strip("._")[:100]
-    if not stem or stem.lower() in _RESERVED:
+    if not stem or stem.lower() in RESERVED_NAMES:
         stem = f"doc-{doc.id:06d}" if not stem else f"{stem}_"
     name = stem if stem.lower() not in taken else f"{stem}-{doc.id}"
     while name.lower() in taken:  # a source really named like "<stem>-<id>"

@@ -15,10 +15,16 @@ Prodigy keeps one record per answer, so a text comes back several times: the imp
 them into one document. ``relations`` cannot be kept yet: reported per record.
 Writes ``{"text", "tokens", "spans", "meta", "answer"}``; spans carry ``token_start`` and
 ``token_end`` (inclusive, as Prodigy has it) when they fall on token boundaries.
+
+Annotators: every span carries its ``annotator`` and ``meta.annotator`` says whose status and note
+the record holds. The prodigy format also writes ``_annotator_id`` / ``_session_id`` as Prodigy
+names a session (see session_annotator), the output file's name standing for the dataset; read
+back, they name the record's annotator when ``meta.annotator`` does not.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +37,7 @@ from annotator.formats.records import (
     LabelScheme,
     ReadOptions,
     Record,
+    annotator_named,
     build_spans,
     describe,
     document_with_meta,
@@ -74,6 +81,7 @@ def parse_record(data: Any, source_path: str, known: frozenset[str] | None = Non
     if not isinstance(raw_spans, list):
         raise AnnotationError(f"\"spans\" must be a list, got {json_type(raw_spans)}")
     doc = document_with_meta(text, meta, source_path)
+    doc.annotator = doc.annotator or session_annotator(data, source_path)
     spans, errors = build_spans(raw_spans, text, offset_map(text), known)
     answer = data.get("answer")
     if answer not in (None, "accept", *_NOT_ACCEPTED):
@@ -100,6 +108,35 @@ def is_binary(data: dict, raw_spans: list) -> bool:
     return len(raw_spans) == 1 and isinstance(raw_spans[0], dict) and "score" in raw_spans[0]
 
 
+# An unnamed Prodigy session is named after the time it started: it names no one.
+_UNNAMED_SESSION = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
+
+
+def session_annotator(data: dict, source_path: str) -> str:
+    """The annotator a Prodigy record names in ``_annotator_id`` / ``_session_id``; "" for no one.
+
+    Prodigy (v1.7+, "Multi-user sessions" in its README, support.prodi.gy/t/1644) records an
+    answer given at ``/?session=alex`` on the dataset ``ner_person`` as ``ner_person-alex`` in
+    both keys; published db-out files hold e.g. ``"handover_db-user1"``. An unnamed session holds
+    the time it started (``"2024-02-06_10-17-19"``). Where ``_annotator_id`` is the bare name and
+    ``_session_id`` ends with it, the name is taken as is. Otherwise the dataset is cut off: the
+    file's own name when the id starts with it (``prodigy db-out ner_person > ner_person.jsonl``),
+    else everything up to the last "-".
+    """
+    given, session = data.get("_annotator_id"), data.get("_session_id")
+    value = given if isinstance(given, str) and given.strip() else session
+    if not isinstance(value, str) or not value.strip() or _UNNAMED_SESSION.match(value.strip()):
+        return ""
+    value = value.strip()
+    if isinstance(session, str) and session != value and session.endswith(f"-{value}"):
+        return annotator_named(value, "_annotator_id")
+    dataset = f"{Path(source_path).stem}-"
+    if value.startswith(dataset) and len(value) > len(dataset):
+        return annotator_named(value[len(dataset):], "_annotator_id")
+    _, dash, name = value.rpartition("-")
+    return annotator_named(name if dash and name else value, "_annotator_id")
+
+
 def _relations(data: dict) -> list[str]:
     relations = data.get("relations")
     if not relations:
@@ -117,8 +154,10 @@ def _refuse_doccano(data: dict) -> None:
 # -- writing ------------------------------------------------------------------
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, tokens: bool = True) -> None:
-    write_lines(out, (_logged(record(doc, spans, tokens, log), log) for doc, spans in items))
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, tokens: bool = True, sessions: bool = True) -> None:
+    """``sessions``: write Prodigy's ``_annotator_id`` / ``_session_id`` (the output's name as the dataset)."""
+    dataset = Path(out).stem if sessions else None
+    write_lines(out, (_logged(record(doc, spans, tokens, log, dataset), log) for doc, spans in items))
     scheme.write_sidecar(out, labels)
 
 
@@ -128,8 +167,8 @@ def _logged(data: dict, log: ExportLog) -> dict:
     return data
 
 
-def record(doc: Document, spans: list[Span], tokens: bool = False, log: ExportLog | None = None) -> dict[str, Any]:
-    """The export record of one document. Every span carries its own text."""
+def record(doc: Document, spans: list[Span], tokens: bool = False, log: ExportLog | None = None, dataset: str | None = None) -> dict[str, Any]:
+    """The export record of one document. Every span carries its own text and annotator."""
     meta = {k: v for k, v in export_meta(doc).items() if k != ANSWER_KEY}  # written as "answer" below
     answer = doc.meta.get(ANSWER_KEY) if doc.status == Status.SKIPPED and doc.meta.get(ANSWER_KEY) in _NOT_ACCEPTED else "accept"
     out: dict[str, Any] = {"text": doc.text}
@@ -137,6 +176,8 @@ def record(doc: Document, spans: list[Span], tokens: bool = False, log: ExportLo
     if tokens:
         out["tokens"] = _add_token_indices(doc, spans, span_records, log)
     out.update(spans=span_records, meta=meta, answer=answer)
+    if dataset is not None and doc.annotator:  # Prodigy's shape for a named session
+        out["_annotator_id"] = out["_session_id"] = f"{dataset}-{doc.annotator}"
     return out
 
 
@@ -148,6 +189,8 @@ def _span_record(text: str, span: Span) -> dict[str, Any]:
         "text": text[span.start : span.end],
         "source": source_value(span),
     }
+    if span.annotator:
+        out["annotator"] = span.annotator
     if span.state != State.ACCEPTED:
         out["state"] = str(span.state)
     if span.note:

@@ -103,25 +103,20 @@ def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: 
         provenance=provenance,
         state=_state(raw.get("state", "accepted")),
         note=note,
-        annotator=_annotator(raw),
+        annotator=annotator_named(raw.get("annotator")),
     )
 
 
-def _annotator(raw: dict) -> str:
-    """The span's annotator as stored (white space collapsed); "" when it names nobody."""
-    value = _string(raw, "annotator")
+def annotator_named(value: Any, what: str = "span annotator") -> str:
+    """The annotator a field names (white space collapsed); "" when it names nobody."""
+    value = value or ""
+    if not isinstance(value, str):
+        raise AnnotationError(f"{what} must be a string, got {json_type(value)}")
     return canonical_annotator(value) if value.strip() else ""
 
 
 def _state(value: Any) -> State:
     return _STATES[value] if isinstance(value, str) and value in _STATES else _enum(State, value, "state")
-
-
-def _string(raw: dict, key: str) -> str:
-    value = raw.get(key) or ""
-    if not isinstance(value, str):
-        raise AnnotationError(f"span {key} must be a string, got {json_type(value)}")
-    return value
 
 
 _PATTERN_HINTS = (".jsonl", ".json", "pattern", "matcher", "ruler")
@@ -209,15 +204,24 @@ def dedupe_spans(spans: list[Span]) -> list[Span]:
 
 
 def document_fields(doc: Document, meta: dict) -> None:
-    """Apply status and note carried in a record's meta (a re-imported export keeps them)."""
+    """Apply status, note and whose they are, carried in a record's meta (a re-imported export keeps them)."""
     if "status" in meta:
         doc.status = _enum(Status, meta.pop("status"), "meta.status")
     doc.note = check_note(meta.pop("note", "") or "", "meta.note")
+    doc.annotator = annotator_named(meta.pop("annotator", ""), "meta.annotator")
+
+
+def owned_spans(doc: Document, spans: list[Span], default: str = "") -> None:
+    """Spans that name nobody belong to whoever the record names (else ``default``, a name
+    the input's file or folder gave); "" left means the importing annotator's layer."""
+    doc.annotator = doc.annotator or default
+    for span in spans:
+        span.annotator = span.annotator or doc.annotator
 
 
 # Keys of an export's "meta" that describe the document row itself, not free metadata;
 # "duplicates" (its sentences with copies) is the exporting database's index, rewritten by every export.
-_OWN_META = ("doc_id", "title", "source", "status", "note", "duplicates")
+_OWN_META = ("doc_id", "title", "source", "status", "note", "annotator", "duplicates")
 
 
 def text_of(data: dict) -> str:
@@ -245,15 +249,18 @@ def document_with_meta(text: str, meta: dict, source_path: str, extra: dict | No
     check_title(title)
     free = {**(extra or {}), **{k: v for k, v in meta.items() if k not in _OWN_META}}
     doc = build_document(text, source_path=str(meta.get("source") or source_path), title=title, meta=free)
-    document_fields(doc, {k: meta[k] for k in ("status", "note") if k in meta})
+    document_fields(doc, {k: meta[k] for k in ("status", "note", "annotator") if k in meta})
     return doc
 
 
 def export_meta(doc: Document) -> dict[str, Any]:
-    """The ``meta`` of an export record: the document's fields, then its free metadata."""
+    """The ``meta`` of an export record: the document's fields (``annotator``: whose status and
+    note these are), then its free metadata."""
     meta: dict[str, Any] = {"doc_id": doc.id, "title": doc.title, "source": doc.source_path, "status": str(doc.status)}
     if doc.note:
         meta["note"] = doc.note
+    if doc.annotator:
+        meta["annotator"] = doc.annotator
     meta.update({k: v for k, v in doc.meta.items() if k not in meta})
     return meta
 
@@ -325,6 +332,7 @@ def describe(text: str, span: Span) -> str:
 __all__ = [
     "ExportLog",
     "LabelScheme",
+    "annotator_named",
     "ReadOptions",
     "Record",
     "TextError",
@@ -346,4 +354,5 @@ __all__ = [
     "looks_like_doccano",
     "not_carried",
     "offset_map",
+    "owned_spans",
 ]

@@ -6,6 +6,12 @@ read so that every problem is reported, then the transaction rolls back and noth
 written. A killed import leaves nothing, and a re-run completes it. Records of a text that
 is already a document (from this input or an earlier import) are merged into it: see
 store.bulk.
+
+Each span goes to the layer of the annotator it names, else of the annotator its record names
+(``meta.annotator``, Prodigy's ``_annotator_id``), else of the one its file or folder names
+(``annotator_per_file``: doccano's per-user export files ``alice.jsonl``; ``annotator_per_folder``:
+``OUT/alice/*.ann``), else the importing annotator's. Annotators new to the database are created
+and reported.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.model import AnnotationError
 from annotator.core.problems import InputError, Problem
 from annotator.formats import module
-from annotator.formats.records import LabelScheme, ReadOptions, Record
+from annotator.formats.records import LabelScheme, ReadOptions, Record, annotator_named, owned_spans
 from annotator.store.bulk import AddResult
 from annotator.store.service import Progress, Store
 from annotator.transfer.inputs import Input, Inputs
@@ -36,6 +43,9 @@ class ImportReport:
     present_spans: int = 0  # spans already stored before
     conflicts: int = 0  # disagreements between records of one text (listed in warnings)
     labels_created: list[str] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)  # the layers the spans and statuses went to
+    annotators_created: list[str] = field(default_factory=list)  # ... those new to the database
+    importer: str = ""  # the importing annotator (spans naming no one go to their layer)
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # problems of the input left out (skip_invalid)
 
@@ -64,6 +74,10 @@ class ImportReport:
             parts.append(f"{self.skipped_records:,} invalid record(s) skipped")
         if self.labels_created:
             parts.append(f"new labels: {', '.join(self.labels_created)}")
+        if self.annotators and self.annotators != [self.importer]:
+            parts.append(f"annotators: {', '.join(self.annotators)}")
+        if self.annotators_created:
+            parts.append(f"new annotators: {', '.join(self.annotators_created)}")
         return "; ".join(parts)
 
 
@@ -92,17 +106,22 @@ def import_paths(
     follow_links: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    annotator_per_file: bool = False,
+    annotator_per_folder: bool = False,
 ) -> ImportReport:
     """Import files and folders; raises InputError (nothing written) on bad input.
 
     ``progress(files_done, files)`` is called after each input file; ``cancelled()`` is asked
     before each record is stored and raises ImportCancelled (nothing written) when it says so.
+    ``annotator_per_file`` / ``annotator_per_folder``: see the module docstring and path_annotator.
     """
     inputs = Inputs(paths, fmt, encoding, follow_links)
     total = inputs.count() if progress else 0
     report = ImportReport()
     errors: list[Problem] = []
     reached = 0
+    named_by = _path_names(inputs.paths, annotator_per_file, annotator_per_folder)
+    created = len(store.created_annotators)
     with store.bulk_import() as writer:
         for index, path, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict)):
             if cancelled is not None and cancelled():
@@ -115,12 +134,46 @@ def import_paths(
             elif isinstance(found, LabelScheme):
                 writer.add_scheme(found.labels)
             elif skip_invalid or not errors:  # after an error, read on only to report every problem
+                try:
+                    owned_spans(*found, named_by(path))
+                except AnnotationError as error:
+                    errors.append(Problem(str(path), str(error)))
+                    continue
                 writer.add(*found, path=str(path))
         if errors and not skip_invalid:
             raise InputError(errors)  # inside the transaction: it rolls back
     if progress:
         progress(total, total)
+    report.importer = store.annotator
+    # Those the input named (the importer's own layer, made on their first import, goes unsaid).
+    report.annotators_created = [name for name in store.created_annotators[created:] if name in writer.result.annotators and name != store.annotator]
     return _report(report, writer.result, errors)
+
+
+def _path_names(roots: list[Path], per_file: bool, per_folder: bool) -> Callable[[Path], str]:
+    """The annotator an input's path names ("" for none): its file name without the extension
+    (``per_file``), or the folder right below the folder named on the command line that holds
+    it (``per_folder``; a file directly in a named folder, or named itself: its folder's name)."""
+    if per_file and per_folder:
+        raise InputError([Problem("--annotator-per-file", "and --annotator-per-folder exclude each other: choose one")])
+
+    def named_by(path: Path) -> str:
+        if per_file:
+            name = path.stem
+        elif per_folder:
+            name = next((parts[0] for root in roots if len(parts := _below(path, root)) > 1), path.parent.name)
+        else:
+            return ""
+        return annotator_named(name, f"the annotator named by {'file' if per_file else 'folder'} {name!r}")
+
+    return named_by
+
+
+def _below(path: Path, root: Path) -> tuple[str, ...]:
+    try:
+        return path.relative_to(root).parts
+    except ValueError:
+        return ()
 
 
 def _report(report: ImportReport, result: AddResult, errors: list[Problem]) -> ImportReport:
@@ -128,6 +181,7 @@ def _report(report: ImportReport, result: AddResult, errors: list[Problem]) -> I
     report.repeated_spans, report.present_spans = result.repeated_spans, result.present_spans
     report.conflicts = len(result.conflicts)
     report.labels_created = sorted(result.labels_created)
+    report.annotators = sorted(result.annotators, key=str.casefold)
     report.warnings += [Problem(c.path, f"document {c.document_id} ({c.title!r}): {c.message}", warning=True) for c in result.conflicts]
     report.skipped = errors
     return report

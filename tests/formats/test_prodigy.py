@@ -76,7 +76,7 @@ def test_suggested_spans_keep_their_state(store, tmp_path):
     import_paths(store, [jsonl(tmp_path / "in.jsonl", {"text": "Paris and Rome"})])
     store.add_span(1, Span(10, 14, "GPE", source="model", state="suggested"))
     (line,), _ = exported(store, tmp_path, include_suggestions=True)
-    assert line["spans"][0] == {"start": 10, "end": 14, "label": "GPE", "text": "Rome", "source": "model", "state": "suggested", "token_start": 2, "token_end": 2}
+    assert line["spans"][0] == {"start": 10, "end": 14, "label": "GPE", "text": "Rome", "source": "model", "annotator": "default", "state": "suggested", "token_start": 2, "token_end": 2}
 
 
 def test_bad_answer_and_doccano_lines_are_refused_with_their_line(store, tmp_path):

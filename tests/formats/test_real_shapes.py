@@ -28,12 +28,13 @@ def span(where, label, **extra):
     return {"start": start, "end": end, "label": label, "text": TEXT[start:end], **extra}
 
 
-def answer(spans, view="ner_manual", result="accept", annotator="news-alice", **extra):
-    """One Prodigy answer as ``db-out`` writes it (hashes, view, session and annotator ids)."""
+def answer(spans, view="ner_manual", result="accept", annotator="alice", **extra):
+    """One Prodigy answer as ``db-out`` writes it (hashes, view, session and annotator ids:
+    Prodigy names the session ``/?session=alice`` on the dataset ``ner_news`` "ner_news-alice")."""
     return {
         "text": TEXT, "_input_hash": -1402537870, "_task_hash": 1290472953, "spans": spans,
         "_view_id": view, "answer": result, "_timestamp": 1686123456,
-        "_annotator_id": f"news-{annotator}", "_session_id": f"news-{annotator}", **extra,
+        "_annotator_id": f"ner_news-{annotator}", "_session_id": f"ner_news-{annotator}", **extra,
     }
 
 
@@ -65,12 +66,12 @@ def test_prodigy_free_text_source_is_kept_as_provenance_and_exported_back(store,
     report = import_paths(store, [src])
     assert report.added == 1 and report.warnings == []
     assert rows(store) == [
-        (*TRUMP, "PERSON", Source.MODEL, "en_core_web_lg", State.ACCEPTED, "default"),
-        (*PUTIN, "PERSON", Source.PATTERN, "patterns.jsonl", State.ACCEPTED, "default"),
-        (*G20, "EVENT", Source.HUMAN, "", State.ACCEPTED, "default"),
+        (*TRUMP, "PERSON", Source.MODEL, "en_core_web_lg", State.ACCEPTED, "alice"),
+        (*PUTIN, "PERSON", Source.PATTERN, "patterns.jsonl", State.ACCEPTED, "alice"),
+        (*G20, "EVENT", Source.HUMAN, "", State.ACCEPTED, "alice"),
     ]
     out = tmp_path / "out.jsonl"
-    export(store, out, "jsonl")
+    export(store, out, "jsonl", annotators=["alice"])
     (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [s["source"] for s in line["spans"]] == ["en_core_web_lg", "patterns.jsonl", "human"]
 
@@ -78,9 +79,9 @@ def test_prodigy_free_text_source_is_kept_as_provenance_and_exported_back(store,
 def test_records_of_one_text_merge_into_one_document_and_a_rerun_is_a_no_op(store, tmp_path):
     src = jsonl(
         tmp_path / "dataset.jsonl",
-        answer([span(TRUMP, "PERSON"), span(PUTIN, "PERSON")], annotator="alice"),
-        answer([span(TRUMP, "PERSON"), span(G20, "EVENT")], annotator="bob"),  # Trump again: a repeat
-        answer([span(TRUMP, "PERSON"), span(TRUMP, "PERSON")], annotator="carol"),  # twice in one record
+        answer([span(TRUMP, "PERSON"), span(PUTIN, "PERSON")]),  # alice's answers in three sessions
+        answer([span(TRUMP, "PERSON"), span(G20, "EVENT")]),  # Trump again: a repeat
+        answer([span(TRUMP, "PERSON"), span(TRUMP, "PERSON")]),  # twice in one record
     )
     report = import_paths(store, [src])
     assert (report.added, report.merged, report.duplicates, report.spans, report.repeated_spans) == (1, 1, 1, 3, 3)
@@ -95,8 +96,8 @@ def test_records_of_one_text_merge_into_one_document_and_a_rerun_is_a_no_op(stor
 def test_disagreeing_records_are_reported_and_everything_kept(store, tmp_path):
     src = jsonl(
         tmp_path / "dataset.jsonl",
-        answer([span((0, 5), "PERSON"), span(PUTIN, "PERSON")], annotator="alice"),
-        answer([span((0, 5), "ORG"), span((39, 47), "PERSON")], annotator="bob"),
+        answer([span((0, 5), "PERSON"), span(PUTIN, "PERSON")]),  # alice, then alice again
+        answer([span((0, 5), "ORG"), span((39, 47), "PERSON")]),
     )
     report = import_paths(store, [src])
     assert report.added == 1 and report.spans == 4 and report.conflicts == 1
@@ -127,7 +128,7 @@ def test_binary_answers_decide_their_span_not_the_document(store, tmp_path):
 def test_manual_records_answered_reject_still_skip_the_document(store, tmp_path):
     import_paths(store, [jsonl(tmp_path / "m.jsonl", answer([span(TRUMP, "PERSON")], result="reject"))])
     (doc_id,) = store.document_ids()
-    assert store.document(doc_id).status == Status.SKIPPED
+    assert store.layer_statuses() == {doc_id: {"alice": Status.SKIPPED}}  # the answer is alice's
     assert [state for *_, state, _ in rows(store)] == [State.ACCEPTED]
 
 
@@ -231,7 +232,7 @@ def test_provenance_survives_every_lossless_format(store, tmp_path):
     expected = rows(store)
     for fmt, out in (("jsonl", "o.jsonl"), ("prodigy", "p.jsonl"), ("doccano", "d.jsonl"), ("spacy", "s.spacy")):
         (tmp_path / fmt).mkdir()
-        export(store, tmp_path / fmt / out, fmt)
+        export(store, tmp_path / fmt / out, fmt, annotators=["alice"])
         with type(store)(tmp_path / f"{fmt}.db") as again:
             import_paths(again, [tmp_path / fmt / out], fmt=None if fmt != "doccano" else "doccano")
             assert rows(again) == expected, fmt

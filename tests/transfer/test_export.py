@@ -55,7 +55,7 @@ def test_export_record_shape(store, tmp_path):
     assert line["answer"] == "accept"
     (span,) = line["spans"]
     assert "tokens" not in line  # the native export leaves tokens to --format prodigy
-    assert span == {"start": 0, "end": 15, "label": "PERSON", "text": "👩‍🔬 Marie Curie", "source": "human", "note": "with emoji"}
+    assert span == {"start": 0, "end": 15, "label": "PERSON", "text": "👩‍🔬 Marie Curie", "source": "human", "annotator": "default", "note": "with emoji"}
     assert line["meta"]["doc_id"] == 1 and line["meta"]["note"] == "checked" and line["meta"]["status"] == "new"
 
 

@@ -17,8 +17,9 @@ from annotator.agreement.tally import PairTally
 SPANS_A, SPANS_B, EXACT, PARTIAL_A, PARTIAL_B = range(5)
 
 
-def pair_figures(tally: PairTally, label_names: list[str], titles: dict[int, str], lowest: int) -> dict:
-    """Everything about one pair: counts, overall and per-label figures, confusion, lowest documents."""
+def pair_figures(tally: PairTally, label_names: list[str], titles) -> dict:
+    """Everything about one pair: counts, overall and per-label figures, confusion, lowest documents
+    (``titles(doc_ids)``: doc id -> title)."""
     totals = tally.per_label[:, 1:].sum(axis=1)
     labels = fold(tally.confusion, (np.arange(len(tally.confusion)) + 1) // 2, len(label_names) + 1)
     tagged = tally.confusion.copy()
@@ -39,7 +40,7 @@ def pair_figures(tally: PairTally, label_names: list[str], titles: dict[int, str
                           for side, row in zip(("a", "b"), tally.fates)},
         "per_label": _per_label(tally, labels, label_names),
         "confusion": _confusion(labels, label_names),
-        "lowest": _lowest(tally, titles, lowest),
+        "lowest": _lowest(tally, titles),
     }
 
 
@@ -87,17 +88,9 @@ def _confusion(labels: np.ndarray, label_names: list[str]) -> dict:
     }
 
 
-def _lowest(tally: PairTally, titles: dict[int, str], count: int) -> list[dict]:
-    """The documents with the lowest exact F1 (ties: by id); documents neither tagged are left out."""
-    if not tally.per_document or count <= 0:
-        return []
-    doc_ids, spans_a, spans_b, matched = np.concatenate(tally.per_document, axis=1)
-    some = (spans_a + spans_b) > 0
-    doc_ids, spans_a, spans_b, matched = doc_ids[some], spans_a[some], spans_b[some], matched[some]
-    f1 = 2 * matched / (spans_a + spans_b)
-    order = np.lexsort((doc_ids, f1))[:count]
-    return [
-        {"doc_id": int(doc_ids[i]), "title": titles.get(int(doc_ids[i]), ""), "f1_exact": float(f1[i]),
-         "spans_a": int(spans_a[i]), "spans_b": int(spans_b[i]), "matched_exact": int(matched[i])}
-        for i in order.tolist()
-    ]
+def _lowest(tally: PairTally, titles) -> list[dict]:
+    """The documents of lowest exact F1 (tally.lowest_documents), with their titles."""
+    doc_ids, spans_a, spans_b, matched = (row.tolist() for row in tally.lowest)
+    named = titles(doc_ids)
+    return [{"doc_id": d, "title": named[d], "f1_exact": 2 * m / (a + b), "spans_a": a, "spans_b": b, "matched_exact": m}
+            for d, a, b, m in zip(doc_ids, spans_a, spans_b, matched)]

@@ -28,12 +28,11 @@ def agreement(store, annotators: Iterable[str] | None = None, labels: Iterable[s
     wanted = None if all_documents else {Status(s) for s in statuses}
     counted = _counted(store.layer_statuses(names), names, wanted)
     unmarked = dict.fromkeys(names, wanted is None or Status.NEW in wanted)  # documents without a status row
-    pairs = [PairTally(a, b, len(label_names)) for a, b in combinations(names, 2)]
+    pairs = [PairTally(a, b, len(label_names), keep=max(lowest, 0)) for a, b in combinations(names, 2)]
     group = GroupTally(names, len(label_names)) if len(names) > 2 else None
     documents = None if all(unmarked.values()) else sorted(d for d, by in counted.items() if sum(by.values()) >= 2)
-    titles: dict[int, str] = {}
     if documents != []:
-        for batch in _batches(store, names, label_names, labels, documents, lambda d: counted.get(d, unmarked), titles):
+        for batch in _batches(store, names, label_names, labels, documents, lambda d: counted.get(d, unmarked)):
             for tally in (*pairs, *([group] if group else [])):
                 tally.add(batch)
     if not any(t.documents for t in pairs):
@@ -43,7 +42,7 @@ def agreement(store, annotators: Iterable[str] | None = None, labels: Iterable[s
         "documents_counted": _which(wanted),
         "labels": label_names if labels is not None else None,
         "lowest_by": "f1_exact",
-        "pairs": [pair_figures(t, label_names, titles, lowest) for t in pairs],
+        "pairs": [pair_figures(t, label_names, lambda ids: {d: store.document(d).title for d in ids}) for t in pairs],
         **({"all_annotators": {"annotators": names, "alpha_tokens": group.alpha(), "tokens": group.units}} if group else {}),
     }
 
@@ -66,10 +65,12 @@ def chosen_annotators(store, names: Iterable[str] | None) -> list[str]:
 
 
 def chosen_labels(store, labels: Iterable[str] | None) -> list[str]:
-    known = [label.name for label in store.labels()]
+    """The labels compared, by name (label numbers follow: a tie between spans of one extent
+    goes to the first name); an unknown one is refused."""
+    known = sorted(label.name for label in store.labels())
     if labels is None:
         return known
-    wanted = list(dict.fromkeys(labels))
+    wanted = sorted(set(labels))
     unknown = [name for name in wanted if name not in known]
     if unknown:
         raise AnnotationError(f"no label {', '.join(map(repr, unknown))} in this database (labels: {', '.join(known)})")
@@ -84,12 +85,11 @@ def _counted(statuses: dict[int, dict[str, Status]], names: list[str], wanted: s
 
 
 def _batches(store, names: list[str], label_names: list[str], labels, documents: list[int] | None,
-             counted, titles: dict[int, str]) -> Iterator[Batch]:
+             counted) -> Iterator[Batch]:
     """Batches of about BATCH_CHARS of text; ``counted(doc_id)``: annotator -> does it count."""
     numbers = {name: n for n, name in enumerate(label_names, start=1)}
     builder = BatchBuilder()
     for document, layers in store.iter_layers(names, documents=documents, labels=labels):
-        titles[document.id] = document.title
         spans = {name: [(s.start, s.end, numbers[s.label]) for s in found] for name, found in layers.items()}
         builder.add(document.id, token_bounds(document.text), len(document.text), spans, counted(document.id))
         if builder.chars >= BATCH_CHARS:

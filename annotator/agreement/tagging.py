@@ -4,8 +4,9 @@ Tokens are the window's: spaCy's rule-based English tokenizer, white-space token
 (annotator.nlp.tokens.Tokens). One annotator's spans tag the tokens as a CoNLL export would:
 - a token belongs to a span when they share a character: a span that cuts a token takes the
   whole token (the window snaps selections the same way); such spans are counted as snapped;
-- overlapping spans (after snapping) are resolved as the CoNLL export does: the first in text
-  order wins, the longer at one start; the others tag nothing and are counted as left out;
+- where spans share a token (after snapping), the first in text order wins, the longer at one
+  start (as in the CoNLL export), then the lower label number; the others tag nothing and are
+  counted as left out;
 - a span covering only white space tags nothing and is counted.
 Tags: O = 0; label number l (1..L) gives B-l = 2l - 1 and I-l = 2l.
 """
@@ -38,7 +39,7 @@ def iob_tags(token_starts: np.ndarray, token_ends: np.ndarray, starts: np.ndarra
     last = np.searchsorted(token_starts, ends, side="left") - 1  # last token starting before the end
     fate = np.full(len(starts), NO_TOKEN, dtype=np.int8)
     covering = np.flatnonzero(first <= last)
-    kept = covering[_first_of_overlaps(first[covering], last[covering], (labels[covering], -ends[covering], starts[covering]))]
+    kept = covering[_first_of_overlaps(first[covering], last[covering], np.lexsort((labels[covering], -ends[covering], starts[covering])))]
     fate[covering] = LEFT_OUT
     fate[kept] = TAGGED
     snapped = (token_starts[first[kept]] != starts[kept]) | (token_ends[last[kept]] != ends[kept])
@@ -51,11 +52,9 @@ def iob_tags(token_starts: np.ndarray, token_ends: np.ndarray, starts: np.ndarra
     return tags, fate
 
 
-def _first_of_overlaps(first: np.ndarray, last: np.ndarray, ties: tuple) -> np.ndarray:
-    """Indices of the token ranges kept: in text order (the longer first at one start, then by
-    ``ties``: characters, label), a range overlapping a kept one is left out (the CoNLL export's
-    rule, formats.tokenization.non_overlapping)."""
-    order = np.lexsort((*ties, -last, first))
+def _first_of_overlaps(first: np.ndarray, last: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Indices of the token ranges kept: taken in ``order`` (the spans' text order, so ``first``
+    never decreases), a range sharing a token with a kept one is left out."""
     f, l = first[order], last[order]
     clear = np.ones(len(f), dtype=bool)
     clear[1:] = f[1:] > np.maximum.accumulate(l)[:-1]  # past every earlier range: kept whatever came before

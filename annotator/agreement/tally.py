@@ -93,13 +93,15 @@ class PairTally:
     confusion: np.ndarray = field(init=False)  # IOB tag of A x IOB tag of B, over tokens
     per_label: np.ndarray = field(init=False)  # rows: spans A, B, exact matched, partial A, partial B
     fates: np.ndarray = field(init=False)  # rows A, B: spans tagged, snapped, left out, without token
-    per_document: list[np.ndarray] = field(default_factory=list)  # doc id, spans A, spans B, exact matched
+    keep: int = 10  # documents of lowest exact F1 kept
+    lowest: np.ndarray = field(init=False)  # rows: doc id, spans A, spans B, exact matched; a column a document
 
     def __post_init__(self) -> None:
         tags = 2 * self.labels + 1
         self.confusion = np.zeros((tags, tags), dtype=np.int64)
         self.per_label = np.zeros((5, self.labels + 1), dtype=np.int64)
         self.fates = np.zeros((2, 4), dtype=np.int64)
+        self.lowest = np.zeros((4, 0), dtype=np.int64)
 
     def add(self, batch: Batch) -> None:
         docs = batch.counted[self.a] & batch.counted[self.b]
@@ -121,7 +123,14 @@ class PairTally:
         self.fates[1] += np.bincount(lb.fate[b], minlength=4)
         m = len(docs)
         counts = [np.bincount(la.doc[a], minlength=m), np.bincount(lb.doc[b], minlength=m), np.bincount(la.doc[a][exact], minlength=m)]
-        self.per_document.append(np.stack([batch.doc_ids, *counts])[:, docs])
+        self.lowest = lowest_documents(np.concatenate([self.lowest, np.stack([batch.doc_ids, *counts])[:, docs]], axis=1), self.keep)
+
+
+def lowest_documents(rows: np.ndarray, keep: int) -> np.ndarray:
+    """The ``keep`` documents (columns of doc id, spans A, spans B, exact matched) of lowest exact
+    F1 = 2 matched / (spans A + spans B), ties by id; documents neither tagged are left out."""
+    rows = rows[:, rows[1] + rows[2] > 0]
+    return rows[:, np.lexsort((rows[0], 2 * rows[3] / (rows[1] + rows[2])))[:keep]]
 
 
 @dataclass(slots=True)

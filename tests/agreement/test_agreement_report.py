@@ -30,7 +30,8 @@ def opened(corpus: Corpus) -> Store:
 
 
 def token_strings(text: str, spans: set, labels=LABELS) -> list[str]:
-    """IOB tags as strings, from the reference tagger (spans in (start, -end, label) order)."""
+    """IOB tags as strings, from the reference tagger (a tie of one extent: the first label by name)."""
+    labels = sorted(labels)
     number = {name: i for i, name in enumerate(labels, start=1)}
     ordered = sorted(((s, e, number[label]) for s, e, label in spans), key=lambda x: (x[0], -x[1], x[2]))
     tags, _ = reference_tags(text, ordered)

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from annotator.agreement.tagging import LEFT_OUT, NO_TOKEN, SNAPPED, TAGGED, iob_tags, token_bounds
-from annotator.formats.tokenization import non_overlapping
 from annotator.nlp.tokens import Tokens
 from tests.conftest import SEEDS
 
@@ -26,23 +25,22 @@ def test_token_bounds_are_the_windows_tokens(text):
 
 
 def reference_tags(text: str, spans: list[tuple[int, int, int]]) -> tuple[list[int], list[int]]:
-    """Token by token: the tokens sharing a character with each span, the CoNLL export's rule for
-    overlaps on those token ranges (spans given in (start, -end, label) order), then B/I."""
+    """Token by token: spans taken in (start, -end, label) order, each tagging the tokens it shares
+    a character with unless one of them is tagged already (then it is left out)."""
     tokens = Tokens.of(text)
-    ranges, fate = [], [NO_TOKEN] * len(spans)
-    for i, (start, end, _) in enumerate(spans):
-        covered = [t for t in range(len(tokens)) if tokens.starts[t] < end and start < tokens.ends[t]]
-        if covered:
-            ranges.append((covered[0], covered[-1] + 1, i))
-    kept, left_out = non_overlapping(ranges, key=lambda r: (r[0], r[1]))
-    tags = [0] * len(tokens)
-    for first, stop, i in left_out:
-        fate[i] = LEFT_OUT
-    for first, stop, i in kept:
+    tags, fate = [0] * len(tokens), [NO_TOKEN] * len(spans)
+    for i in sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1], spans[i][2])):
         start, end, label = spans[i]
-        aligned = tokens.starts[first] == start and tokens.ends[stop - 1] == end
+        covered = [t for t in range(len(tokens)) if tokens.starts[t] < end and start < tokens.ends[t]]
+        if not covered:
+            continue
+        if any(tags[t] for t in covered):
+            fate[i] = LEFT_OUT
+            continue
+        aligned = tokens.starts[covered[0]] == start and tokens.ends[covered[-1]] == end
         fate[i] = TAGGED if aligned else SNAPPED
-        tags[first:stop] = [2 * label - 1] + [2 * label] * (stop - first - 1)
+        for t in covered:
+            tags[t] = 2 * label if t > covered[0] else 2 * label - 1
     return tags, fate
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import checking, copies, projecting, splitting
+from annotator.cli import agreement, annotators, checking, copies, merging, projecting, splitting
 from annotator.cli.common import _progress, _store
 from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true", help="import the valid inputs and list the invalid ones")
     p.add_argument("--follow-links", action="store_true", help="in folders, follow links to folders and to files outside the folder")
     p.add_argument("--strict", action="store_true", help="refuse input the annotator cannot keep (relations, discontinuous spans, ...)")
+    p.add_argument("--annotator-per-file", action="store_true", help="each file's name (without extension) is the annotator of its spans that name no one (doccano's per-user export: alice.jsonl)")
+    p.add_argument("--annotator-per-folder", action="store_true", help="the folder right below a named folder is the annotator of the files inside (brat: OUT/alice/*.ann)")
     p.set_defaults(handler=cmd_import)
 
     p = verbs.add_parser("export", help="export documents and spans: Prodigy/doccano JSONL, brat folder, .spacy, CoNLL")
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-suggestions", action="store_true", help="also export suggested (not yet accepted) spans")
     p.add_argument("--force", action="store_true", help="brat, and spacy exports split into a folder: overwrite files in the folder OUT that no earlier export wrote, or that were edited since (each is named); other files are never touched")
     p.add_argument("--dedupe", action="store_true", help="write the spans inside exact copies of a sentence once: the first copy with spans keeps them, later copies are written without")
+    p.add_argument("--annotator", metavar="NAME", default=argparse.SUPPRESS, help="export this annotator's layer: their spans and statuses")
+    p.add_argument("--all-annotators", action="store_true", help="export every annotator's layer, each span with its annotator (JSONL/Prodigy: a record per document and annotator; doccano: OUT/NAME.jsonl; brat: OUT/NAME/)")
     p.set_defaults(handler=cmd_export)
 
     p = verbs.add_parser("validate", help="check files without importing; every problem with file and line")
@@ -76,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, default=1, metavar="N", help="worker processes (default: 1)")
     p.set_defaults(handler=cmd_preannotate)
     for module in (copies, projecting, checking, splitting):  # copies of sentences (issue 11)
+        module.add_verbs(verbs)
+    for module in (annotators, agreement, merging):  # several annotators (issue 12)
         module.add_verbs(verbs)
     return parser
 
@@ -181,6 +187,8 @@ def cmd_import(args) -> int:
             skip_invalid=args.skip_invalid,
             follow_links=args.follow_links,
             progress=_progress("importing"),
+            annotator_per_file=args.annotator_per_file,
+            annotator_per_folder=args.annotator_per_folder,
         )
     for problem in report.warnings:
         print(f"annotator: warning: {problem}", file=sys.stderr)
@@ -192,9 +200,11 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from annotator.transfer.exporting import export
+    from annotator.transfer.layer_export import choose_layers
 
     labels = [name.strip() for name in args.labels.split(",") if name.strip()] if args.labels else None
     with _store(args) as store:
+        choice = choose_layers(store, args.annotator, args.all_annotators, args.include_suggestions)
         report = export(
             store,
             args.out,
@@ -206,10 +216,14 @@ def cmd_export(args) -> int:
             force=args.force,
             progress=_progress("exporting"),
             dedupe=args.dedupe,
+            annotators=choice.layers,
         )
     for problem in report.problems:
         print(f"annotator: warning: {problem}", file=sys.stderr)
-    line = f"exported {report.documents} document(s) with {report.spans} span(s) to {args.out}"
+    if choice.note:
+        print(f"annotator: note: {choice.note}", file=sys.stderr)
+    what = f"{report.documents} document(s)" if len(choice.layers) == 1 else f"{report.documents} record(s) of {', '.join(choice.layers)}"
+    line = f"exported {what} with {report.spans} span(s) to {args.out}"
     if args.dedupe:
         line += f"; {report.deduped} span(s) inside exact copies of sentences left out (--dedupe)"
     if report.not_carried:

@@ -25,6 +25,7 @@ def agreement(store, annotators: Iterable[str] | None = None, labels: Iterable[s
     """The figures of every pair of the annotators (default: all with a layer but gold), as JSON."""
     names = chosen_annotators(store, annotators)
     label_names = chosen_labels(store, labels)
+    only = None if labels is None else label_names  # the labels of the spans read
     wanted = None if all_documents else {Status(s) for s in statuses}
     counted = _counted(store.layer_statuses(names), names, wanted)
     unmarked = dict.fromkeys(names, wanted is None or Status.NEW in wanted)  # documents without a status row
@@ -32,7 +33,7 @@ def agreement(store, annotators: Iterable[str] | None = None, labels: Iterable[s
     group = GroupTally(names, len(label_names)) if len(names) > 2 else None
     documents = None if all(unmarked.values()) else sorted(d for d, by in counted.items() if sum(by.values()) >= 2)
     if documents != []:
-        for batch in _batches(store, names, label_names, labels, documents, lambda d: counted.get(d, unmarked)):
+        for batch in _batches(store, names, label_names, only, documents, lambda d: counted.get(d, unmarked)):
             for tally in (*pairs, *([group] if group else [])):
                 tally.add(batch)
     if not any(t.documents for t in pairs):
@@ -40,7 +41,7 @@ def agreement(store, annotators: Iterable[str] | None = None, labels: Iterable[s
     return {
         "annotators": names,
         "documents_counted": _which(wanted),
-        "labels": label_names if labels is not None else None,
+        "labels": only,
         "lowest_by": "f1_exact",
         "pairs": [pair_figures(t, label_names, lambda ids: {d: store.document(d).title for d in ids}) for t in pairs],
         **({"all_annotators": {"annotators": names, "alpha_tokens": group.alpha(), "tokens": group.units}} if group else {}),

@@ -97,9 +97,9 @@ def _tagging(p: dict) -> list[str]:
     for side in ("a", "b"):
         x = p["token_tagging"][side]
         if x["snapped"] or x["left_out_overlapping"] or x["no_token"]:
-            parts.append(f"{p[side]}: {x['snapped']} cut a token (the whole token counts), "
-                         f"{x['left_out_overlapping']} overlap another (not tagged), {x['no_token']} cover no token")
-    return [f"  spans off token boundaries: {'; '.join(parts)}"] if parts else []
+            parts.append(f"{p[side]}: {x['snapped']} span(s) cut a token (the whole token counts), "
+                         f"{x['left_out_overlapping']} overlap an earlier one (not tagged), {x['no_token']} cover no token")
+    return [f"  token tags: {'; '.join(parts)}"] if parts else []
 
 
 def _lowest(lowest: list[dict]) -> list[str]:
@@ -108,5 +108,5 @@ def _lowest(lowest: list[dict]) -> list[str]:
     lines = ["  documents of lowest exact F1:"]
     for d in lowest:
         title = d["title"] if len(d["title"]) <= 60 else d["title"][:59] + "…"
-        lines.append(f"    doc {d['doc_id']}  F1 {d['f1_exact']:.3f}  ({d['matched_exact']} of {d['spans_a']} / {d['spans_b']} spans)  {title}")
+        lines.append(f"    doc {d['doc_id']}  F1 {d['f1_exact']:.3f}  ({d['matched_exact']} span(s) in both; A {d['spans_a']}, B {d['spans_b']})  {title}")
     return lines

@@ -115,12 +115,15 @@ def _nothing_shared(store, names: list[str], wanted: set[Status] | None) -> str:
             f"{', '.join(names)} ({counts}); mark documents done (Ctrl+D), choose --status, or use --all-documents")
 
 
-def document_agreement(store, a: str, b: str, labels: Iterable[str] | None = None) -> dict[int, float | None]:
-    """Exact-match F1 of B against A in every document, whatever its status (the window's list):
-    2 * spans in both / (A's spans + B's spans); None where neither has a span. No tokens needed."""
+def document_agreement(store, a: str, b: str, labels: Iterable[str] | None = None,
+                       documents: Iterable[int] | None = None) -> dict[int, float | None]:
+    """Exact-match F1 of B against A in each document (default: all), whatever its status (the
+    window's list): 2 * spans in both / (A's spans + B's spans); None where neither has a span.
+    No tokens needed; the cost is reading the two layers' spans (a page of the list: ``documents``)."""
     a, b = store.resolve_annotators([a, b])
     found: dict[int, float | None] = {}
-    for document, layers in store.iter_layers([a, b], labels=None if labels is None else list(labels)):
+    only = None if labels is None else list(labels)
+    for document, layers in store.iter_layers([a, b], documents=documents, labels=only):
         spans_a = {(s.start, s.end, s.label) for s in layers[a]}
         spans_b = {(s.start, s.end, s.label) for s in layers[b]}
         total = len(spans_a) + len(spans_b)

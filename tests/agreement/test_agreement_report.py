@@ -167,11 +167,13 @@ def test_lowest_documents_and_the_windows_per_document_figure(corpus):
     with opened(corpus) as store:
         lowest = agreement(store, ["alice", "bob"], lowest=3)["pairs"][0]["lowest"]
         per_document = document_agreement(store, "Alice", "bob")
+        page = document_agreement(store, "alice", "bob", documents=corpus.doc_ids[3:7])
     expected = sorted(f1.items(), key=lambda x: (x[1], x[0]))[:3]
     assert [x["doc_id"] for x in lowest] == [d for d, _ in expected]
     assert [x["f1_exact"] for x in lowest] == pytest.approx([f for _, f in expected], abs=TOLERANCE)
     assert lowest[0]["title"].startswith("paragraph ")
     assert set(per_document) == set(corpus.doc_ids)  # every document, whatever its status
+    assert page == {d: per_document[d] for d in corpus.doc_ids[3:7]}
     for d in corpus.doc_ids:
         a, b = corpus.spans["alice"][d], corpus.spans["bob"][d]
         assert per_document[d] == pytest.approx(2 * len(a & b) / (len(a) + len(b)) if a or b else None)

@@ -119,13 +119,12 @@ def document_agreement(store, a: str, b: str, labels: Iterable[str] | None = Non
                        documents: Iterable[int] | None = None) -> dict[int, float | None]:
     """Exact-match F1 of B against A in each document (default: all), whatever its status (the
     window's list): 2 * spans in both / (A's spans + B's spans); None where neither has a span.
-    No tokens needed; the cost is reading the two layers' spans (a page of the list: ``documents``)."""
+    No tokens and no span read into Python: the store counts them (store.layer_match_counts)."""
     a, b = store.resolve_annotators([a, b])
+    wanted = store.document_ids() if documents is None else list(documents)
+    counts = store.layer_match_counts(a, b, labels=labels, documents=documents)
     found: dict[int, float | None] = {}
-    only = None if labels is None else list(labels)
-    for document, layers in store.iter_layers([a, b], documents=documents, labels=only):
-        spans_a = {(s.start, s.end, s.label) for s in layers[a]}
-        spans_b = {(s.start, s.end, s.label) for s in layers[b]}
-        total = len(spans_a) + len(spans_b)
-        found[document.id] = 2 * len(spans_a & spans_b) / total if total else None
+    for doc_id in wanted:
+        spans_a, spans_b, both = counts.get(doc_id, (0, 0, 0))
+        found[doc_id] = 2 * both / (spans_a + spans_b) if spans_a + spans_b else None
     return found

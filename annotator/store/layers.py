@@ -29,6 +29,16 @@ class AnnotatorLayer:
     done: int  # documents they marked done
 
 
+# A's spans each looked up in B's layer by the unique index (document_id, annotator, start, end, label_id).
+_MATCH_COUNTS = """SELECT document_id, sum(na), sum(nb), sum(hit) FROM (
+  SELECT x.document_id, 1 AS na, 0 AS nb, EXISTS (SELECT 1 FROM spans AS y WHERE y.document_id = x.document_id
+    AND y.annotator = :b AND y.start = x.start AND y."end" = x."end" AND y.label_id = x.label_id AND y.state = 'accepted') AS hit
+  FROM spans AS x WHERE x.annotator = :a AND x.state = 'accepted' {where}
+  UNION ALL
+  SELECT document_id, 0, 1, 0 FROM spans WHERE annotator = :b AND state = 'accepted' {where}
+) GROUP BY document_id ORDER BY document_id"""
+
+
 def state_column(annotator: str, name: str):
     """An annotator's status or note of each document (a correlated subquery on documents),
     "new" / "" where they have no row."""
@@ -169,6 +179,22 @@ class Layers:
         with self._read() as s:
             yield from s.execute(query.execution_options(yield_per=2000))
 
+    def layer_match_counts(self, a: str, b: str, labels: Iterable[str] | None = None,
+                           documents: Iterable[int] | None = None) -> dict[int, tuple[int, int, int]]:
+        """Per document with accepted spans of A or B: (A's spans, B's spans, spans in both with the
+        same offsets and label). One grouped query through the unique index, no span read into Python."""
+        params: dict = {"a": a, "b": b}
+        where = ""
+        if labels is not None:
+            params["labels"] = json.dumps(list(labels))
+            where += " AND label_id IN (SELECT l.id FROM labels AS l JOIN json_each(:labels) AS j ON l.name = j.value)"
+        if documents is not None:
+            params["ids"] = json.dumps(sorted(set(documents)))
+            where += " AND document_id IN (SELECT value FROM json_each(:ids))"
+        sql = _MATCH_COUNTS.format(where=where)
+        with self._read() as s:
+            return {doc_id: (na, nb, both) for doc_id, na, nb, both in s.connection().exec_driver_sql(sql, params)}
+
     def iter_layers(
         self,
         annotators: Iterable[str],
@@ -191,10 +217,11 @@ class Layers:
         if documents is not None:  # one JSON parameter: past SQLite's variable limit
             among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
             docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(SpanRow.document_id.in_(among))
+        # Through the connections, not the ORM sessions: the same rows for a third less time.
         with self._read() as s_docs, self._read() as s_spans:
-            span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
+            span_rows = iter(s_spans.connection().execute(spans.execution_options(yield_per=2000)))
             pending = next(span_rows, None)
-            for row in s_docs.execute(docs.execution_options(yield_per=500)):
+            for row in s_docs.connection().execute(docs.execution_options(yield_per=500)):
                 layers: dict[str, list[Span]] = {name: [] for name in names}
                 while pending is not None and pending.document_id <= row.id:
                     if pending.document_id == row.id:

@@ -19,22 +19,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from itertools import chain
 
+import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import extract
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.sentences.minhash import MinHasher, band_keys
 from annotator.sentences.normalize import normalize, shingles, words
 from annotator.sentences.segment import MAX_CHARS, sentence_spans
-from annotator.sentences.similarity import similarity
-from annotator.store.schema import CopyIndexRow, DocumentRow, SentenceRow
+from annotator.store.copy_memory import BuildMemory
+from annotator.store.schema import CopyIndexRow, DocumentRow
 
 MAX_CANDIDATES = 20
 _BANDS_HELD = 200_000  # band rows of a batch held in memory before they are written
-_NORMS_KEPT = 100_000  # candidate texts kept between documents (~15 MB), then forgotten
 MAX_BUCKET = 32
 
 
@@ -99,6 +102,12 @@ _WHOLE_TEXT_FROM = 4  # candidates in one document from which its text is read o
 _DOCUMENT = text("SELECT CAST(text AS BLOB), CAST(title AS BLOB) FROM documents WHERE id = :id")
 
 
+def last_sentence(s: Session) -> tuple[int, int] | None:
+    """(id, text hash) of the sentence row with the largest id."""
+    row = s.connection().exec_driver_sql("SELECT id, text_hash FROM sentences ORDER BY id DESC LIMIT 1").first()
+    return tuple(row) if row else None
+
+
 def document_text(s: Session, doc_id: int) -> tuple[str, str]:
     """A document's text and title read as UTF-8 bytes: a row damaged by hand (a BLOB title,
     bytes that are not UTF-8) is read with replacement characters, not refused."""
@@ -129,36 +138,46 @@ _INSERT_BANDS = "INSERT OR IGNORE INTO sentence_bands (band, sentence_id) VALUES
 class CopyIndexer:
     """Adds documents to the copy index inside the caller's write transaction."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, memory: BuildMemory | None = None) -> None:
+        """``memory``: what the earlier batches of a build kept (copy_memory); none, a fresh one."""
         self.s = session
         self.settings = stored_settings(session)
         if session.get(CopyIndexRow, 1) is None:
             save_settings(session, self.settings)
         self.hasher = MinHasher(self.settings.num_perm)
-        self.next_id = session.execute(select(func.coalesce(func.max(SentenceRow.id), 0))).scalar_one() + 1
+        self.last = last_sentence(session)
+        self.next_id = self.last[0] + 1 if self.last else 1
+        self.memory = memory or BuildMemory()
+        self.memory.check(self.last)
         self.sentences = self.linked = 0
-        self._norms: dict[int, str] = {}  # normalized texts of candidates read so far (popular ones recur)
         # Band rows of this batch, looked up in memory and written at its end in key order:
         # inserted document by document at random keys, a large band table's B-tree was read
         # and spilled page by page (10,000 articles: CPU time 0.65x a datasketch loop).
-        self._local: dict[int, list[int]] = defaultdict(list)
-        self._bands: list[tuple[int, int]] = []
+        self._local: dict[int, list[int]] = {}
+        self._bands: list[tuple[np.ndarray, list[int]]] = []  # per document: keys (texts x bands), text ids
+        self._held = 0  # band rows in self._bands
 
     def add(self, documents: Iterable[tuple[int, str]]) -> None:
         done = []
         for doc_id, doc_text in documents:
             self._index(doc_id, doc_text)
             done.append(doc_id)
-            if len(self._bands) > _BANDS_HELD:
+            if self._held > _BANDS_HELD:
                 self._write_bands()
         self._write_bands()
         if done:
             self.s.execute(update(DocumentRow).where(DocumentRow.id.in_(done)).values(copies_indexed=1))
+        self.memory.last = self.last
 
     def _write_bands(self) -> None:
         if self._bands:
-            self.s.connection().exec_driver_sql(_INSERT_BANDS, sorted(self._bands))
-        self._bands, self._local = [], defaultdict(list)
+            keys = np.concatenate([k.ravel() for k, _ in self._bands])
+            ids = np.repeat(np.concatenate([np.asarray(i, dtype=np.int64) for _, i in self._bands]), self.settings.bands)
+            order = np.lexsort((ids, keys))
+            self.s.connection().exec_driver_sql(_INSERT_BANDS, list(zip(keys[order].tolist(), ids[order].tolist())))
+            if self.memory.bands is not None:
+                self.memory.bands.add(keys)
+        self._bands, self._local, self._held = [], {}, 0
 
     # -- one document -------------------------------------------------------------
 
@@ -172,6 +191,7 @@ class CopyIndexer:
             by_hash[h].append(sentence_id)
         stored = self._first_of_hash(set(by_hash))  # before this document's rows exist
         self.s.connection().exec_driver_sql(_INSERT_SENTENCES, [(i, doc_id, start, end, h) for i, start, end, h in rows])
+        self.last = (rows[-1][0], rows[-1][3])
         self.sentences += len(rows)
         near = self._near([x for x in fresh if x.hash not in stored])
         clusters = []  # ids that must share a group: a text's copies here, its older copy, its near copies
@@ -216,37 +236,65 @@ class CopyIndexer:
             return {}
         settings = self.settings
         keys = band_keys(self.hasher.signatures([shingles(x.words) for x in fresh]), settings.bands, settings.rows)
-        buckets = self._buckets({int(k) for k in keys.ravel()})
-        local = self._local  # this batch's new texts by key (not written yet)
+        stored = keys.ravel() if self.memory.bands is None else keys.ravel()[self.memory.bands.may_hold(keys.ravel())]
+        buckets = self._buckets(set(stored.tolist()))
+        candidates = self._candidates(fresh, keys.tolist(), buckets)
         texts = {x.id: x.norm for x in fresh}
-        candidates: dict[int, list[int]] = {}
-        for x, row in zip(fresh, keys.tolist()):
-            shared: dict[int, int] = defaultdict(int)
-            for key in row:
-                for other in buckets.get(key, ()):
-                    shared[other] += 1
-                for other in local[key][:MAX_BUCKET]:
-                    shared[other] += 1
-                local[key].append(x.id)
-            shared.pop(x.id, None)
-            if shared:
-                candidates[x.id] = sorted(shared, key=lambda c: (-shared[c], c))[:MAX_CANDIDATES]
-        wanted = {c for found in candidates.values() for c in found if c not in texts and c not in self._norms}
-        if len(self._norms) > _NORMS_KEPT:
-            self._norms.clear()
-        self._norms.update((i, normalize(t)) for i, t in self._texts(wanted).items())
-        texts = {**texts, **{c: self._norms[c] for found in candidates.values() for c in found if c not in texts}}
+        texts.update(self._candidate_texts({c for found in candidates.values() for c in found if c not in texts}))
         result = {}
         for x in fresh:
-            found = {c for c in candidates.get(x.id, ()) if similarity(x.norm, texts[c]) >= settings.threshold}
-            if found:
+            if found := self._verified(x.norm, candidates.get(x.id, ()), texts):
                 result[x.id] = found
-        self._bands += [(k, x.id) for x, row in zip(fresh, keys.tolist()) for k in row]
+        self._bands.append((keys, [x.id for x in fresh]))
+        self._held += keys.size
         return result
+
+    def _candidates(self, fresh: list[_Sentence], keys: list[list[int]], buckets: dict[int, list[int]]) -> dict[int, list[int]]:
+        """Each new text's candidates: the ids sharing most of its band keys, stored ones
+        (``buckets``) and this batch's (``self._local``, which each text then joins)."""
+        local, stored = self._local, buckets.get
+        candidates = {}
+        for x, row in zip(fresh, keys):
+            lists = [stored(key, ()) for key in row]
+            for key in row:
+                batch = local.get(key)
+                if batch is None:
+                    local[key] = [x.id]
+                else:
+                    lists.append(batch[:MAX_BUCKET])
+                    batch.append(x.id)
+            shared = Counter(chain.from_iterable(lists))
+            shared.pop(x.id, None)
+            if len(shared) > MAX_CANDIDATES:  # the most shared keys first, then the oldest
+                ranked = sorted(shared)
+                ranked.sort(key=shared.__getitem__, reverse=True)  # stable: ties stay by id
+                candidates[x.id] = ranked[:MAX_CANDIDATES]
+            elif shared:
+                candidates[x.id] = list(shared)
+        return candidates
+
+    def _verified(self, norm: str, ids: list[int], texts: dict[int, str]) -> set[int]:
+        """The candidates whose Indel similarity to ``norm`` reaches the threshold (one rapidfuzz
+        call per sentence; score_cutoff lets it give up early on random LSH collisions, set
+        below the threshold since at it rapidfuzz 3.14 gave 0 for a pair at exactly 0.8)."""
+        if not ids:
+            return set()
+        threshold = self.settings.threshold
+        hits = extract(norm, [texts[c] for c in ids], scorer=Indel.normalized_similarity, score_cutoff=threshold - 0.01, limit=None)
+        return {ids[i] for _, score, i in hits if score >= threshold}
+
+    def _candidate_texts(self, ids: set[int]) -> dict[int, str]:
+        """Normalized texts of stored candidates: kept ones, the rest read (and then kept)."""
+        kept = self.memory.norms.texts
+        texts = {i: kept[i] for i in ids if i in kept}
+        read = [(i, normalize(t)) for i, t in self._texts(ids - texts.keys()).items()]
+        self.memory.norms.update(read)
+        texts.update(read)
+        return texts
 
     def _buckets(self, keys: set[int]) -> dict[int, list[int]]:
         rows = self._query(_BUCKETS, MAX_BUCKET, json.dumps(sorted(keys)))
-        return {key: [int(i) for i in ids.split(",")] for key, ids in rows if ids}
+        return {key: list(map(int, ids.split(","))) for key, ids in rows if ids}
 
     def _texts(self, ids: set[int]) -> dict[int, str]:
         if not ids:
@@ -319,6 +367,10 @@ def _readable(raw: bytes | None) -> str:
         return ""
 
 
+# The band filter is read from the table when the build is large next to it: reading a key
+# costs about a tenth of the lookups a pending document saves with it.
+_FILTER_FROM = 100  # sentences indexed per pending document, at most
+_SENTENCES_GUESS = 40  # indexed sentences per pending document (~5 KB news articles: 33)
 _CACHE_KB = 65536  # page cache while a batch is indexed (as a bulk import has): inserts into a large
 # band table at random keys otherwise read and spill pages one by one
 
@@ -330,9 +382,13 @@ def build_pending(session_factory: Callable, progress: Callable[[int, int], None
     ``session_factory()`` is a context manager giving a write session. Returns how many
     documents were indexed; cancelling keeps what is done (the rest stays pending).
     """
-    done = 0
+    done, memory = 0, BuildMemory()
     with session_factory() as s:
         total = s.execute(select(func.count()).select_from(DocumentRow).where(DocumentRow.copies_indexed == 0)).scalar_one()
+        last = last_sentence(s)
+        indexed = last[0] if last else 0  # sentences indexed so far (about: deleted ones leave gaps)
+        if total and indexed <= _FILTER_FROM * total:
+            memory.load_bands(s.connection(), last, stored_settings(s).bands * (indexed + _SENTENCES_GUESS * total))
     while done < total:
         if cancelled is not None and cancelled():
             break
@@ -343,7 +399,7 @@ def build_pending(session_factory: Callable, progress: Callable[[int, int], None
             connection = s.connection()
             connection.exec_driver_sql(f"PRAGMA cache_size=-{_CACHE_KB}")  # the band B-tree's pages stay in memory
             try:
-                CopyIndexer(s).add([(i, _readable(raw)) for i, raw in rows])
+                CopyIndexer(s, memory).add([(i, _readable(raw)) for i, raw in rows])
             finally:
                 connection.exec_driver_sql("PRAGMA cache_size=-2000")
         done += len(rows)

@@ -1,0 +1,94 @@
+"""What one copy index build keeps in memory from batch to batch (store.copy_index).
+
+build_pending indexes ``batch`` documents per write transaction; a CopyIndexer per batch
+forgot everything the previous batch had read. Kept here instead, each with a bound:
+- the normalized texts of candidate sentences: the first sentences of popular band keys
+  are candidates again and again (10,000 articles: 1.47 million texts read for 196,000
+  distinct ones when each batch started empty);
+- a Bloom filter of the band keys the table holds: five in six keys of a new sentence are
+  in no bucket, and telling so from a bit array costs far less than a B-tree search.
+
+What is kept describes the rows this build wrote. Another writer between two batches (an
+import indexing its documents, a deletion that frees the largest sentence ids for reuse)
+changes the last sentence row, and everything kept is forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import islice
+
+import numpy as np
+
+_TEXTS_KEPT = 200_000  # normalized candidate texts (~300 bytes each with the dict: ~60 MB at most)
+_FILTER_BITS = (16, 28)  # 2^16 .. 2^28 bits (8 KB .. 32 MB), ~16 bits per expected key
+_LOW = np.uint64((1 << 32) - 1)
+
+
+class TextCache:
+    """Sentence id -> normalized text, at most ``limit``; when full the older half goes (a
+    popular text dropped is read again once)."""
+
+    def __init__(self, limit: int = _TEXTS_KEPT) -> None:
+        self.limit = limit
+        self.texts: dict[int, str] = {}
+
+    def update(self, items: Iterable[tuple[int, str]]) -> None:
+        self.texts.update(items)
+        if len(self.texts) > self.limit:
+            for key in list(islice(self.texts, len(self.texts) - self.limit // 2)):
+                del self.texts[key]
+
+
+class BandFilter:
+    """The band keys written so far, as two bits each of a fixed bit array: a key it says
+    no to is in no bucket; a yes is checked in the table. False yeses: ~1 % at 16 bits per
+    key, ~10 % at 5 (the 2^28 bits hold 50 million keys)."""
+
+    def __init__(self, expected_keys: int) -> None:
+        low, high = _FILTER_BITS
+        bits = min(max(int(expected_keys * 16).bit_length(), low), high)
+        self.mask = np.uint64((1 << bits) - 1)
+        self.words = np.zeros(1 << (bits - 6), dtype=np.uint64)
+
+    def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = keys.view(np.uint64)  # band keys are well mixed: their two halves serve as hashes
+        return k & self.mask, (k >> np.uint64(32)) & self.mask
+
+    def add(self, keys: np.ndarray) -> None:
+        if not len(keys):
+            return
+        slots = np.concatenate(self._slots(keys))
+        slots.sort()  # one OR per word: a fancy-indexed |= keeps one of repeated words
+        words = slots >> np.uint64(6)
+        starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])
+        self.words[words[starts]] |= np.bitwise_or.reduceat(np.uint64(1) << (slots & np.uint64(63)), starts)
+
+    def may_hold(self, keys: np.ndarray) -> np.ndarray:
+        found = np.ones(len(keys), dtype=bool)
+        for slots in self._slots(keys):
+            found &= (self.words[slots >> np.uint64(6)] >> (slots & np.uint64(63))) & np.uint64(1) == 1
+        return found
+
+
+class BuildMemory:
+    """Shared by the CopyIndexers of one build, valid while the build is the only writer."""
+
+    def __init__(self) -> None:
+        self.norms = TextCache()
+        self.bands: BandFilter | None = None  # None: every key is looked up in the table
+        self.last: tuple[int, int] | None = None  # (id, text hash) of the last sentence row
+
+    def check(self, last: tuple[int, int] | None) -> None:
+        """Forget what is kept unless the last sentence row is the one the last batch left."""
+        if last != self.last:
+            self.norms, self.bands = TextCache(self.norms.limit), None
+        self.last = last
+
+    def load_bands(self, connection, last: tuple[int, int] | None, expected_keys: int) -> None:
+        """Start the filter from the table's keys (read in one pass, in chunks)."""
+        self.bands = BandFilter(expected_keys)
+        cursor = connection.exec_driver_sql("SELECT band FROM sentence_bands")
+        while chunk := cursor.fetchmany(100_000):
+            self.bands.add(np.array([row[0] for row in chunk], dtype=np.int64))
+        self.last = last

@@ -8,10 +8,10 @@ from operator import itemgetter
 
 import orjson
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from annotator.core.model import Document, Span, State, Status
-from annotator.store.layers import document_columns, state_column
+from annotator.store.layers import document_columns, narrowed, state_column
 from annotator.store.rows import SPAN_COLUMNS, document_of, span_of
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
@@ -69,23 +69,10 @@ class CorpusReads:
             wanted = [Status(st).value for st in statuses]
             docs = docs.where(state_column(whose, "status").in_(wanted))
             spans = spans.where(state_column(whose, "status").in_(wanted))
-        if labels is not None:
-            spans = spans.where(LabelRow.name.in_(list(labels)))
-        if documents is not None:  # one JSON parameter: a split's 80,000 ids are past SQLite's variable limit
-            among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
-            docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(DocumentRow.id.in_(among))
-        # Plain column rows, not ORM entities: this loop is the export's hot path.
-        with self._read() as s_docs, self._read() as s_spans:
-            span_rows = iter(s_spans.execute(spans.execution_options(yield_per=2000)))
-            pending = next(span_rows, None)
-            for row in s_docs.execute(docs.execution_options(yield_per=500)):
-                doc_spans = []
-                while pending is not None and pending.document_id == row.id:
-                    doc_spans.append(span_of(pending))
-                    pending = next(span_rows, None)
-                doc = document_of(row)
-                doc.annotator = whose
-                yield doc, doc_spans
+        for row, found in self._documents_with_spans(*narrowed(docs, spans, labels, documents)):
+            doc = document_of(row)
+            doc.annotator = whose
+            yield doc, [span_of(span) for span in found]
 
     def iter_document_copies(
         self,

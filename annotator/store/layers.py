@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, insert, literal, select, text, update
+from sqlalchemy import Row, case, exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.core.annotators import annotator_key, canonical_annotator
@@ -37,6 +37,16 @@ _MATCH_COUNTS = """SELECT document_id, sum(na), sum(nb), sum(hit) FROM (
   UNION ALL
   SELECT document_id, 0, 1, 0 FROM spans WHERE annotator = :b AND state = 'accepted' {where}
 ) GROUP BY document_id ORDER BY document_id"""
+
+
+def narrowed(docs, spans, labels: Iterable[str] | None = None, documents: Iterable[int] | None = None):
+    """The documents and spans queries kept to some labels and document ids."""
+    if labels is not None:
+        spans = spans.where(LabelRow.name.in_(list(labels)))
+    if documents is not None:  # one JSON parameter: a split's 80,000 ids are past SQLite's variable limit
+        among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
+        docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(SpanRow.document_id.in_(among))
+    return docs, spans
 
 
 def state_column(annotator: str, name: str):
@@ -212,22 +222,26 @@ class Layers:
             .where(SpanRow.annotator.in_(names), SpanRow.state.in_([State(st).value for st in states]))
             .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
         )
-        if labels is not None:
-            spans = spans.where(LabelRow.name.in_(list(labels)))
-        if documents is not None:  # one JSON parameter: past SQLite's variable limit
-            among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
-            docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(SpanRow.document_id.in_(among))
-        # Through the connections, not the ORM sessions: the same rows for a third less time.
+        for row, found in self._documents_with_spans(*narrowed(docs, spans, labels, documents)):
+            layers: dict[str, list[Span]] = {name: [] for name in names}
+            for span in found:
+                layers[span.annotator].append(span_of(span))
+            yield document_of(row), layers
+
+    def _documents_with_spans(self, docs, spans) -> Iterator[tuple[Row, list[Row]]]:
+        """Two queries in document id order, merged: each document row with its span rows. Two
+        cursors, not a query per document; memory flat. Through the connections, not the ORM
+        sessions: plain rows for a third less time (the export's hot path)."""
         with self._read() as s_docs, self._read() as s_spans:
             span_rows = iter(s_spans.connection().execute(spans.execution_options(yield_per=2000)))
             pending = next(span_rows, None)
             for row in s_docs.connection().execute(docs.execution_options(yield_per=500)):
-                layers: dict[str, list[Span]] = {name: [] for name in names}
+                found = []
                 while pending is not None and pending.document_id <= row.id:
                     if pending.document_id == row.id:
-                        layers[pending.annotator].append(span_of(pending))
+                        found.append(pending)
                     pending = next(span_rows, None)
-                yield document_of(row), layers
+                yield row, found
 
     def _set_state(self, s: Session, doc_id: int, name: str, value: str) -> str:
         """Set the store's annotator's status or note of a document; the previous value."""

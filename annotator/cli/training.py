@@ -20,7 +20,7 @@ def add_verbs(verbs) -> None:
     p.add_argument("--labels", help="only these labels, comma-separated (default: every label with accepted spans)")
     p.add_argument("--status", action="append", choices=STATUSES, help="documents with this status (repeatable; default: in_progress and done, the documents you worked on)")
     p.add_argument("--annotator", metavar="LAYER", default=argparse.SUPPRESS, help="train on this annotator's layer (default: yours)")
-    p.add_argument("--max-steps", type=_positive, metavar="N", help="training steps at most (default: spaCy's 20000, with early stop)")
+    p.add_argument("--max-steps", type=int, metavar="N", help="training steps at most (default: spaCy's 20000, with early stop)")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the split and of training (default 0)")
     p.set_defaults(handler=cmd_train)
 
@@ -31,19 +31,12 @@ def add_verbs(verbs) -> None:
     p.set_defaults(handler=cmd_evaluate)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def cmd_train(args) -> int:
     from annotator.training.run import TrainOptions, train
 
+    if args.max_steps is not None and args.max_steps < 1:
+        print("annotator: error: --max-steps must be at least 1", file=sys.stderr)
+        return 2
     labels = tuple(name.strip() for name in args.labels.split(",") if name.strip()) if args.labels else None
     options = TrainOptions(args.base, labels, tuple(args.status) if args.status else None, args.max_steps, args.seed)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.nlp.pipeline import NoModelError, load_pipeline
-from annotator.training.datasets import TrainingError
+from annotator.training.errors import TrainingError
 
 BLANK = "blank:en"
 EVAL_EVERY = 200  # spaCy's default eval_frequency, made smaller for short runs (below)

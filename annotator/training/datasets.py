@@ -15,18 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.problems import ExportError
 from annotator.store.service import Store
+from annotator.training.errors import TrainingError
 from annotator.transfer.exporting import export
 from annotator.transfer.splitting import SPLIT_JSON, split
 
 RATIOS = {"train": 80.0, "dev": 10.0, "test": 10.0}
 DEFAULT_STATUSES = ("in_progress", "done")
 MIN_EXAMPLES = 10  # spans of a label in train below which the model will hardly learn it
-
-
-class TrainingError(ExportError):
-    """Training was refused or failed; OUT_DIR was not written. The message says what to do."""
 
 
 @dataclass

@@ -19,7 +19,8 @@ from annotator.formats.records import ExportLog
 from annotator.formats.tokenization import non_overlapping, placed_on_tokens, spacy_doc
 from annotator.nlp.pipeline import NoModelError, load_pipeline
 from annotator.store.service import Store
-from annotator.training.datasets import TrainingError, fingerprint
+from annotator.training.datasets import fingerprint
+from annotator.training.errors import TrainingError
 from annotator.training.run import META_KEY
 from annotator.transfer.layer_export import as_annotator
 

@@ -23,12 +23,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.formats.partials import partial_name, remove_stale_partials
 from annotator.paths import user_data_dir
-from annotator.store.service import Store
 from annotator.training.config import BLANK, training_config
-from annotator.training.datasets import Corpus, TrainingError, prepare
+from annotator.training.errors import TrainingError
+
+if TYPE_CHECKING:  # the store and the split load SQLAlchemy: imported when a database is trained on, not by train_files
+    from annotator.store.service import Store
+    from annotator.training.datasets import Corpus
 
 PROGRESS_LOGGER = "annotator.progress.v1"
 CORPUS = "corpus"
@@ -76,13 +80,16 @@ Progress = Callable[[TrainingProgress], None]
 
 
 def default_out_dir() -> Path:
-    """A new folder per run in the user data folder: models/<date-time>."""
-    return user_data_dir() / "models" / time.strftime("%Y%m%d-%H%M%S")
+    """A new folder per run in the user data folder: models/<date-time> (-2, -3... within one second)."""
+    base = user_data_dir() / "models" / time.strftime("%Y%m%d-%H%M%S")
+    return next(path for n in range(1, 1000) if not (path := base.with_name(base.name + (f"-{n}" if n > 1 else ""))).exists())
 
 
 def train_database(db: Path, annotator: str, out_dir: Path | None, options: TrainOptions,
                    progress: Progress | None = None, cancel=None) -> TrainResult:
     """``train`` on the database file ``db`` as ``annotator`` (for a child process)."""
+    from annotator.store.service import Store
+
     with Store(db, annotator=annotator) as store:
         return train(store, out_dir, options, progress, cancel)
 
@@ -90,6 +97,8 @@ def train_database(db: Path, annotator: str, out_dir: Path | None, options: Trai
 def train(store: Store, out_dir: Path | None, options: TrainOptions = TrainOptions(),
           progress: Progress | None = None, cancel=None) -> TrainResult:
     """Split, write the DocBins, train, and leave the best pipeline in OUT_DIR (see the module docstring)."""
+    from annotator.training.datasets import prepare
+
     if out_dir is None:
         out_dir = default_out_dir()
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -105,8 +114,22 @@ def train(store: Store, out_dir: Path | None, options: TrainOptions = TrainOptio
         scores = _scores(fitted.meta, corpus.labels)
         report(TrainingProgress("saving", fitted.steps, fitted.max_steps, best_f1=scores["f1"]))
         _write_meta(staging, fitted.meta, _our_meta(store, corpus, options, scores, fitted))
-        _final_config(staging, Path(out_dir).resolve() / CORPUS)
+        final = Path(out_dir).resolve() / CORPUS
+        _final_config(staging, final / "train.spacy", final / "dev.spacy")
     return TrainResult(Path(out_dir), scores, fitted.best_step, fitted.steps, corpus, corpus.warnings)
+
+
+def train_files(config_path: Path, train_path: Path, dev_path: Path, out_dir: Path,
+                progress: Progress | None = None, cancel=None) -> Fitted:
+    """Train on a given DocBin pair with a given config file, as ``spacy train`` does, into a
+    staged OUT_DIR (no database, no split: what bench/bench_train.py compares with spacy train)."""
+    from spacy.util import load_config
+
+    config = load_config(config_path, interpolate=False)
+    with staged(Path(out_dir)) as staging:
+        fitted = fit(config, train_path, dev_path, staging, progress or (lambda record: None), _cancel_check(cancel))
+        _final_config(staging, Path(train_path).resolve(), Path(dev_path).resolve())
+    return fitted
 
 
 @dataclass
@@ -246,14 +269,14 @@ def _write_meta(folder: Path, meta: dict, ours: dict) -> None:
         handle.write("\n")
 
 
-def _final_config(folder: Path, corpus: Path) -> None:
+def _final_config(folder: Path, train_path: Path, dev_path: Path) -> None:
     """The pipeline's config.cfg as a plain spaCy training config: spaCy's console logger again,
     the paths of OUT_DIR's DocBins (``python -m spacy train OUT_DIR/config.cfg`` retrains it)."""
     from spacy import util
 
     config = util.load_config(folder / "config.cfg", interpolate=False)
     config["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
-    config["paths"]["train"], config["paths"]["dev"] = str(corpus / "train.spacy"), str(corpus / "dev.spacy")
+    config["paths"]["train"], config["paths"]["dev"] = str(train_path), str(dev_path)
     config.to_disk(folder / "config.cfg")
 
 

@@ -12,7 +12,7 @@ import pytest
 from annotator.cli import main
 from annotator.core.model import Span
 from annotator.store import Store
-from annotator.training.datasets import TrainingError
+from annotator.training.errors import TrainingError
 from annotator.training.run import TrainingCancelled, TrainOptions, train
 
 from treaty_corpus import treaty_store
@@ -153,3 +153,21 @@ def test_ctrl_c_in_the_verb_leaves_no_out_dir(tmp_path, cli_env):
     assert process.returncode == 130, rest
     assert "cancelled (Ctrl+C); no model folder was written" in rest
     assert sorted(os.listdir(tmp_path)) == ["treaties.db", "treaties.jsonl"]
+
+
+def test_default_out_dir_is_a_new_folder_per_run_in_the_user_data_folder(tmp_path, capsys):
+    from annotator.paths import user_data_dir
+
+    db = treaty_store(tmp_path, 12)
+    for _ in range(2):
+        assert main(["--db", str(db), "train", "--max-steps", "1"]) == 0
+    runs = sorted((user_data_dir() / "models").iterdir())
+    assert len(runs) == 2 and all((run / "meta.json").exists() for run in runs)
+    out = capsys.readouterr().out
+    assert all(f"saved the model to {run} " in out for run in runs)
+
+
+def test_max_steps_must_be_positive(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "x.db"), "train", str(tmp_path / "m"), "--max-steps", "0"]) == 2
+    assert "--max-steps must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()

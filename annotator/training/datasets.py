@@ -63,8 +63,9 @@ def prepare(store: Store, folder: Path, *, labels: list[str] | None = None, stat
     report = split(store, folder, RATIOS, seed=seed, fmt="spacy", statuses=statuses)
     chosen = _read_documents(folder / SPLIT_JSON)
     if not report.documents["dev"]:
-        raise TrainingError(f"{len(survey)} document(s) are too few for a dev split (80/10/10, documents linked by copies kept together): "
-                            "training needs held-out documents to pick its best step; annotate a few more documents (10 or more)")
+        raise TrainingError(f"{len(survey)} document(s) are too few for a dev split (80/10/10; documents linked by copied sentences stay "
+                            f"together, the largest such set holds {report.largest_unit}): training needs held-out documents to pick "
+                            "its best step; annotate a few more documents (10 or more); nothing was written")
     if labels:  # the split wrote every label; keep the chosen ones (same documents, same order)
         for name, docs in chosen.items():
             export(store, folder / f"{name}.spacy", "spacy", documents=docs, labels=labels, statuses=statuses)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import agreement, annotators, checking, copies, merging, projecting, splitting
+from annotator.cli import agreement, annotators, checking, copies, merging, projecting, splitting, training
 from annotator.cli.common import _progress, _store
 from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_verbs(verbs)
     for module in (annotators, agreement, merging):  # several annotators (issue 12)
         module.add_verbs(verbs)
+    training.add_verbs(verbs)  # train and evaluate (issue 13)
     return parser
 
 

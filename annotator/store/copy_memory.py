@@ -6,11 +6,13 @@ forgot everything the previous batch had read. Kept here instead, each with a bo
   are candidates again and again (10,000 articles: 1.47 million texts read for 196,000
   distinct ones when each batch started empty);
 - a Bloom filter of the band keys the table holds: five in six keys of a new sentence are
-  in no bucket, and telling so from a bit array costs far less than a B-tree search.
+  in no bucket, and telling so from a bit array costs far less than a B-tree search;
+- the full buckets (MAX_BUCKET ids read of a popular key): ids only grow, so the first ones
+  stay the first; 2,090 keys at 10,000 articles answered 122,000 of the lookups.
 
-What is kept describes the rows this build wrote. Another writer between two batches (an
-import indexing its documents, a deletion that frees the largest sentence ids for reuse)
-changes the last sentence row, and everything kept is forgotten.
+What is kept describes the rows as this build left them. Another writer between two batches
+(an import indexing its documents, a deletion, a rebuild with other settings) changes the
+stamp (see ``stamp``), and everything kept is forgotten.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from itertools import islice
 import numpy as np
 
 _TEXTS_KEPT = 200_000  # normalized candidate texts (~300 bytes each with the dict: ~60 MB at most)
+_FULL_KEPT = 50_000  # full buckets (~32 ids: ~1.5 KB each, ~75 MB at most); more are read each time
 _FILTER_BITS = (16, 28)  # 2^16 .. 2^28 bits (8 KB .. 32 MB), ~16 bits per expected key
 _LOW = np.uint64((1 << 32) - 1)
 
@@ -71,24 +74,37 @@ class BandFilter:
         return found
 
 
+def stamp(connection, settings: object) -> tuple:
+    """What changes when another writer touched the index: the last sentence row (an import
+    adds sentences), the documents' largest id and count (an import, a deletion), the settings."""
+    last = connection.exec_driver_sql("SELECT id, text_hash FROM sentences ORDER BY id DESC LIMIT 1").first()
+    documents = connection.exec_driver_sql("SELECT (SELECT max(id) FROM documents), (SELECT count(*) FROM documents)").first()
+    return (tuple(last) if last else None, tuple(documents), settings)
+
+
 class BuildMemory:
     """Shared by the CopyIndexers of one build, valid while the build is the only writer."""
 
     def __init__(self) -> None:
         self.norms = TextCache()
         self.bands: BandFilter | None = None  # None: every key is looked up in the table
-        self.last: tuple[int, int] | None = None  # (id, text hash) of the last sentence row
+        self.full: dict[int, list[int]] = {}  # band key -> its first MAX_BUCKET sentence ids
+        self.stamp: tuple | None = None  # the index as the last batch left it
 
-    def check(self, last: tuple[int, int] | None) -> None:
-        """Forget what is kept unless the last sentence row is the one the last batch left."""
-        if last != self.last:
-            self.norms, self.bands = TextCache(self.norms.limit), None
-        self.last = last
+    def check(self, now: tuple) -> None:
+        """Forget what is kept unless the index is as the last batch left it."""
+        if now != self.stamp:
+            self.norms, self.bands, self.full = TextCache(self.norms.limit), None, {}
+        self.stamp = now
 
-    def load_bands(self, connection, last: tuple[int, int] | None, expected_keys: int) -> None:
+    def keep_full(self, key: int, ids: list[int]) -> None:
+        if len(self.full) < _FULL_KEPT:
+            self.full[key] = ids
+
+    def load_bands(self, connection, now: tuple, expected_keys: int) -> None:
         """Start the filter from the table's keys (read in one pass, in chunks)."""
         self.bands = BandFilter(expected_keys)
         cursor = connection.exec_driver_sql("SELECT band FROM sentence_bands")
         while chunk := cursor.fetchmany(100_000):
             self.bands.add(np.array([row[0] for row in chunk], dtype=np.int64))
-        self.last = last
+        self.stamp = now

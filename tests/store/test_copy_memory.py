@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import numpy as np
 
 from annotator.core.model import Document
 from annotator.core.text import content_hash
 from annotator.store import Store
-from annotator.store.copy_index import build_pending
+from annotator.store.copy_index import CopySettings, build_pending
 from annotator.store.copy_memory import BandFilter, BuildMemory, TextCache
 
 SENTENCE = "The central bank raised interest rates by half a point on Tuesday morning in the capital."
@@ -55,17 +56,20 @@ def test_the_text_cache_keeps_the_newest_half_when_full():
     assert sorted(cache.texts) == list(range(7, 12)) and cache.texts[11] == "text 11"
 
 
-def test_build_memory_is_forgotten_when_the_last_sentence_row_changed():
+def test_build_memory_is_forgotten_when_another_writer_changed_the_index():
+    settings = CopySettings()
+    left = ((5, 123), (3, 3), settings)  # last sentence row, documents' largest id and count, settings
     memory = BuildMemory()
-    memory.check((5, 123))
-    memory.bands, memory.norms.texts[1] = BandFilter(10), "kept"
-    memory.check((5, 123))
-    assert memory.norms.texts == {1: "kept"} and memory.bands is not None
-    memory.check((9, 456))  # another writer added sentences
-    assert memory.norms.texts == {} and memory.bands is None
-    memory.norms.texts[1] = "kept"
-    memory.check((5, 999))  # the last rows were deleted and the id reused
-    assert memory.norms.texts == {}
+    for other in [((9, 456), (4, 4), settings),  # an import added a document and its sentences
+                  ((5, 999), (3, 3), settings),  # the last rows were deleted and their ids reused
+                  ((5, 123), (3, 2), settings),  # a document deleted (not the last one)
+                  ((5, 123), (3, 3), replace(settings, bands=8))]:  # a rebuild with other settings
+        memory.check(left)
+        memory.bands, memory.norms.texts[1], memory.full[7] = BandFilter(10), "kept", [1, 2]
+        memory.check(left)
+        assert memory.norms.texts == {1: "kept"} and memory.bands is not None and memory.full == {7: [1, 2]}
+        memory.check(other)
+        assert memory.norms.texts == {} and memory.bands is None and memory.full == {}
 
 
 def test_a_build_in_batches_finds_the_groups_an_import_finds(tmp_path):

@@ -38,6 +38,13 @@ class Pipeline:
         return list(self.nlp.pipe_names)
 
     @property
+    def provenance(self) -> str:
+        """What its suggestions record as their origin: a pipeline folder (a model you trained) by its
+        full path, exported as the span's ``source``; an installed package writes plain ``model``."""
+        path = Path(self.spec).expanduser()
+        return str(path.resolve()) if path.is_dir() else ""
+
+    @property
     def labels(self) -> tuple[str, ...]:
         return tuple(self.nlp.get_pipe("ner").labels)
 

@@ -80,7 +80,7 @@ def preannotate(
             found = next(results, None)
             if found is None:
                 return summary
-            _store_batch(store, found, summary)
+            _store_batch(store, found, summary, pipeline.provenance)
             if progress:
                 progress(summary.documents, summary.total)
         summary.cancelled = True
@@ -116,8 +116,9 @@ def _results(pipeline: Pipeline, batches: Iterator[list[tuple[int, str]]], limit
     return (entities(pipeline.nlp, batch, limit) for batch in batches)
 
 
-def _store_batch(store, found: list[Found], summary: PreannotateSummary) -> None:
-    items = [(doc_id, [Span(s, e, label, Source.MODEL, State.SUGGESTED) for s, e, label in spans]) for doc_id, spans, _, _ in found]
+def _store_batch(store, found: list[Found], summary: PreannotateSummary, provenance: str) -> None:
+    items = [(doc_id, [Span(s, e, label, Source.MODEL, State.SUGGESTED, provenance=provenance) for s, e, label in spans])
+             for doc_id, spans, _, _ in found]
     result = store.add_suggestions(items)
     summary.documents += len(found)
     summary.entities += sum(len(spans) for _, spans, _, _ in found)

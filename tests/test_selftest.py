@@ -31,7 +31,8 @@ def test_self_test_from_source_passes_and_leaves_home_untouched(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith(SUMMARY)
-    for fact in ("migrated to", "imported", "suggested", "tagged PERSON", "undone and redone", "offsets exact"):
+    for fact in ("migrated to", "imported", "suggested", "tagged PERSON", "undone and redone", "offsets exact",
+                 "trained NER 5 steps on 30 seed paragraphs", "and reloaded it"):
         assert fact in lines[0]
     assert files_under(home) == []  # no database, settings or cache in the user's home
 
@@ -55,6 +56,37 @@ def test_a_wrong_offset_in_the_export_fails_the_offset_step(monkeypatch, capsys)
     offsets = next(i for i, (_, step) in enumerate(steps, 1) if step is selftest.check_offsets)
     assert f"FAILED at step {offsets}/{len(steps)} (check every offset): span " in err
     assert "but the text there is" in err
+
+
+def test_the_training_step_trains_on_the_seed_paragraphs_and_reloads_the_pipeline():
+    """Headless: the real ``train`` on the throwaway database, its output read before it is removed."""
+    import spacy
+
+    seen = {}
+
+    def look(ctx):
+        seen["meta"] = json.loads((ctx.model / "meta.json").read_text(encoding="utf-8"))
+        seen["pipes"] = spacy.load(ctx.model).pipe_names
+        seen["statuses"] = {ctx.store.document(d).status for d in ctx.store.document_ids()}
+        return "looked"
+
+    steps = [selftest.STEPS[0], selftest.STEPS[1], ("train a model and load it", selftest.train_model), ("look", look)]
+    code = selftest.run(steps)
+    assert code == 0
+    ours = seen["meta"]["annotator"]
+    assert ours["labels"] == ["GPE", "PERSON"] and ours["statuses"] == ["done"] and ours["steps"] == 5
+    assert ours["documents"] == {"train": 24, "dev": 3, "test": 3}  # the 30 paragraphs, not the seed article (status new)
+    assert ours["label_counts"]["PERSON"]["train"] > 10 and ours["database"].endswith("selftest.db")
+    assert "ner" in seen["pipes"]
+    assert len(seen["statuses"]) == 2  # the seed article stayed out of the corpus
+
+
+def test_a_training_refusal_fails_the_training_step(monkeypatch, capsys):
+    monkeypatch.setattr(selftest, "SEED_NAMES", {"PERSON": ("Nobody Named So",)})
+    steps = [selftest.STEPS[0], selftest.STEPS[1], ("train a model and load it", selftest.train_model)]
+    assert selftest.run(steps) == 1
+    err = capsys.readouterr().err
+    assert "FAILED at step 3/3 (train a model and load it): no accepted spans in the 30 document(s)" in err
 
 
 def test_a_missing_model_fails_at_pre_annotation_and_stops(monkeypatch, capsys):

@@ -59,6 +59,9 @@ class Suggestions(QObject):
         self.cancel_button.clicked.connect(self.cancel)
         window.statusBar().insertPermanentWidget(1, self.cancel_button)  # right of the progress bar
         self._actions(window.review_menu)
+        from annotator.gui.training import ModelTraining
+
+        self.training = ModelTraining(window, self)  # Review > Train a model…; its models join the picker
 
     def _actions(self, menu) -> None:
         menu.addSeparator()
@@ -101,7 +104,8 @@ class Suggestions(QObject):
         from annotator.nlp.pipeline import installed_pipelines
 
         scope = self.settings.value(SCOPE_KEY, "new")
-        self.dialog = PreannotateDialog(self.window, installed_pipelines(), self.settings.value(MODEL_KEY, "") or "", scope)
+        models = installed_pipelines() + self.training.models()
+        self.dialog = PreannotateDialog(self.window, models, self.settings.value(MODEL_KEY, "") or "", scope)
         self.dialog.accepted.connect(lambda: self.run(self.dialog.model(), self.dialog.scope()))
         self.dialog.open()
 
@@ -110,6 +114,7 @@ class Suggestions(QObject):
         if self.running():
             return None
         ids = self._document_ids(scope)
+        model = model or self.training.default_model()
         if not ids:
             if not quiet:
                 self._say("Nothing to pre-annotate: no documents in that scope.")
@@ -181,6 +186,7 @@ class Suggestions(QObject):
         """Before the window closes: cancel and wait, so no thread outlives it."""
         if self.job is not None:
             self.job.stop()
+        self.training.stop()
         for job in list(self.learning_jobs):
             job.wait()
 

@@ -8,8 +8,11 @@ multiprocessing Queue: ("progress", TrainingProgress) per step, then one of ("do
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
+
+NICENESS = 10  # the window's process comes first on a busy machine: training is background work
 
 
 def train_in_child(db: str, annotator: str, out_dir: str, options, queue, cancel) -> None:
@@ -18,6 +21,8 @@ def train_in_child(db: str, annotator: str, out_dir: str, options, queue, cancel
     from annotator.training.run import TrainingCancelled, train_database
 
     signal.signal(signal.SIGTERM, _interrupt)  # terminate(): unwind, so the staging folder is removed
+    if hasattr(os, "nice"):  # POSIX; Windows has no nice and runs it at normal priority
+        os.nice(NICENESS)
     try:
         result = train_database(Path(db), annotator, Path(out_dir), options,
                                 progress=lambda record: queue.put(("progress", record)), cancel=cancel)

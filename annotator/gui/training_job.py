@@ -52,6 +52,10 @@ class TrainingJob(QObject):
     def running(self) -> bool:
         return not self.finished
 
+    def child_alive(self) -> bool:
+        """The child process has not exited yet (after its last word it still closes its interpreter)."""
+        return self._process.is_alive()
+
     def stop(self) -> None:
         """Before the window goes: cancel, give the child a moment, then terminate it (it still cleans up)."""
         if self.finished:

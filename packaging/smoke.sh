@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of a built bundle (CI runs it after packaging/build.sh):
-# the self-test, plus what it does not cover: rapidfuzz and hashlib inside the bundle, the
-# verbs and pre-annotation in 2 worker processes (a frozen app re-executes itself for them).
+# the self-test, plus what it does not cover: rapidfuzz and hashlib inside the bundle, what
+# training needs of spaCy, the verbs and pre-annotation in 2 worker processes (a frozen app
+# re-executes itself for them), and train, evaluate and pre-annotation with the trained model.
 # Data goes to a temporary HOME.
 # Usage: packaging/smoke.sh [dist/annotator]
 set -euo pipefail
@@ -53,6 +54,23 @@ assert hashlib.sha256(b"abc").hexdigest().startswith("ba7816bf"), "sha256"
 print(f"smoke: rapidfuzz in the bundle: Indel {score:.3f}, Levenshtein.opcodes {len(ops)} ops ({Indel.normalized_similarity.__module__}); no ssl")
 '
 
+# What training needs beyond pre-annotation (the self-test trains; this names the piece that is
+# missing when it cannot): jinja2 and spaCy's quickstart template for init config, thinc's
+# optimizer and schedules, spaCy's batcher and logger, the Tok2Vec and parser architectures.
+in_bundle '
+from spacy import registry
+from spacy.cli.init_config import init_config
+from spacy.util import load_model_from_config
+config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
+training = registry.resolve(config.interpolate()["training"])
+nlp = load_model_from_config(config, auto_fill=True)
+models = []  # a loop, not a comprehension: exec() here runs with separate globals and locals
+for name in nlp.pipe_names:
+    models.append(config["components"][name]["model"]["@architectures"])
+optimizer = type(training["optimizer"]).__name__
+print(f"smoke: training in the bundle: init config, {optimizer}, {models}")
+'
+
 # 40 distinct articles from the bundled seeds: several batches, so 2 processes really run.
 mkdir "$work/articles"
 for i in $(seq 1 40); do
@@ -70,4 +88,33 @@ assert all(r["spans"] for r in records), "a document has no suggestions"
 bad = [s for text, s in spans if text[s["start"]:s["end"]] != s["text"]]
 assert not bad, f"{len(bad)} span(s) with wrong offsets, e.g. {bad[0]}"
 print(f"smoke: 40 documents pre-annotated in 2 processes, {len(spans)} spans exported, offsets exact")
+PY
+
+# The loop with the verbs: 12 generated documents (made-up words keep their sentences apart, so
+# the leak-free split has units to deal), train a few steps, evaluate, pre-annotate with the model.
+python3 - "$work/train.jsonl" <<'PY'
+import json, random, sys
+rng = random.Random(13)
+people, places, syllables = ["Anna Berg", "Omar Haddad", "Li Wei", "Sara Costa"], ["Oslo", "Lima", "Hanoi", "Quito"], ["ka", "lo", "mir", "te", "vun", "sa", "do", "rek"]
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    for _ in range(12):
+        who, where = rng.choice(people), rng.choice(places)
+        words = " ".join("".join(rng.choices(syllables, k=3)) for _ in range(8))
+        at = len(who) + len(" visited ")
+        spans = [{"start": 0, "end": len(who), "label": "PERSON"}, {"start": at, "end": at + len(where), "label": "GPE"}]
+        out.write(json.dumps({"text": f"{who} visited {where} and said {words}.", "spans": spans, "meta": {"status": "done"}}) + "\n")
+PY
+"$exe" --db "$work/train.db" import "$work/train.jsonl"
+"$exe" --db "$work/train.db" train "$work/model" --max-steps 5
+"$exe" --db "$work/train.db" evaluate "$work/model" --split dev --json > "$work/evaluation.json"
+"$exe" --db "$work/train.db" preannotate --model "$work/model" --status done
+python3 - "$work/model/meta.json" "$work/evaluation.json" <<'PY'
+import json, sys
+meta, evaluation = (json.load(open(path, encoding="utf-8")) for path in sys.argv[1:])
+assert meta["annotator"]["labels"] == ["GPE", "PERSON"] and meta["annotator"]["steps"] == 5, meta["annotator"]
+assert sum(meta["annotator"]["documents"].values()) == 12, meta["annotator"]["documents"]
+assert evaluation["documents"] == meta["annotator"]["documents"]["dev"] and evaluation["pretrained"], evaluation
+trained, pretrained = evaluation["trained"], evaluation["pretrained"]
+print(f"smoke: trained 5 steps in the bundle on {meta['annotator']['documents']}; dev F1 {trained['f1']:.2f}, "
+      f"{pretrained['model']} {pretrained['f1']:.2f}")
 PY

@@ -50,6 +50,8 @@ class TrainingPanel(QDialog):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a read-only table: no current cell drawn
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.cancel_button = QPushButton("Cancel", toolTip="Stop the training at its next step; nothing is saved")
         self.cancel_button.clicked.connect(self._cancel)
@@ -67,7 +69,7 @@ class TrainingPanel(QDialog):
         for widget in (self.heading, self.stage, self.steps, self.figures):
             column.addWidget(widget)
         column.addWidget(self.chart, 1)
-        column.addWidget(self.table, 1)
+        column.addWidget(self.table)
         buttons = QHBoxLayout()
         for button in (self.cancel_button, self.default_button, self.preannotate_button):
             buttons.addWidget(button)
@@ -131,8 +133,21 @@ class TrainingPanel(QDialog):
                 item = QTableWidgetItem(text)
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if row == len(rows) - 1:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
                 self.table.setItem(row, col, item)
         self.table.setVisible(True)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """The whole table without a scroll bar, the chart kept at its size: the panel grows to hold both."""
+        table = self.table
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
+                             + 2 * table.frameWidth())
+        hint = self.sizeHint()
+        self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
 
     def rows(self) -> list[list[str]]:
         """The per-label table as shown (for tests and screen readers alike)."""

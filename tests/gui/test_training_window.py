@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QMessageBox
 
+from annotator.gui.training_chart import LINE
 from annotator.store import Store
 from annotator.training.run import TrainOptions
 from tests.gui.helpers import keys
@@ -64,6 +66,10 @@ def test_train_from_the_menu_shows_the_table_and_the_model_joins_the_picker(qtbo
     assert int(rows[-1][4]) == int(rows[0][4]) + int(rows[1][4]) > 0  # train spans per label, and their sum
     assert [step for step, _ in panel.chart.points] == list(range(0, 21, 2))  # dev F1 at the start, then every 2 of 20 steps
     assert panel.steps.value() == 20 and not panel.cancel_button.isVisible()
+    image = panel.chart.grab().toImage()
+    for step, f1 in panel.chart.points:  # each evaluation drawn where it belongs
+        assert QColor(image.pixel(panel.chart.position(step, f1).toPoint())) == LINE
+    assert not panel.table.verticalScrollBar().isVisible()  # the whole table shows
 
     qtbot.mouseClick(panel.default_button, LEFT)  # make it the default model
     assert training.default_model() == str(out_dir)

@@ -78,6 +78,32 @@ def run_until(app, done, seconds: float = 600) -> None:
         time.sleep(0.001)
 
 
+def settled_window(store: Store, folder: Path):
+    """The real MainWindow on ``store`` (settings in ``folder``), shown, with spaCy imported for
+    its tokens (as it is once a document opens): (app, window)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["bench"])
+    window = MainWindow(store, QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    window.show()
+    document = window.editor.document
+    window.tokens.get(document.id, document.text)
+    run_until(app, lambda: False, 0.5)
+    return app, window
+
+
+def idle_line(app, beat: Heartbeat, seconds: float) -> float:
+    """The window doing nothing for ``seconds``: prints the idle line, returns the worst gap."""
+    beat.start()
+    run_until(app, lambda: False, seconds)
+    idle, idle_p99 = beat.stop()
+    print(f"idle: worst gap {idle:.1f} ms, p99 {idle_p99:.1f} ms (timer every {BEAT_MS} ms)")
+    return idle
+
+
 def measure_run(app, window, beat: Heartbeat, model: str | None) -> tuple[float, float, float, str]:
     job = window.suggestions.run(model, "new")
     started = time.perf_counter()
@@ -94,26 +120,12 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=2.0, help="seconds of idle heartbeat")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from annotator.gui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(["bench"])
     folder = Path(tempfile.mkdtemp(prefix="bench_gui_"))
     store = Store(folder / "bench.db")
     add_articles(store, args.docs, args.chars, "cold")
-    window = MainWindow(store, QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-    window.show()
-    document = window.editor.document
-    window.tokens.get(document.id, document.text)  # the window imports spaCy for tokens as it opens: let it settle
-    run_until(app, lambda: False, 0.5)
+    app, window = settled_window(store, folder)
     beat = Heartbeat()
-
-    beat.start()
-    run_until(app, lambda: False, args.idle)
-    idle, idle_p99 = beat.stop()
-    print(f"idle: worst gap {idle:.1f} ms, p99 {idle_p99:.1f} ms (timer every {BEAT_MS} ms)")
+    idle = idle_line(app, beat, args.idle)
 
     figures = []
     for phase in ("cold", "warm"):

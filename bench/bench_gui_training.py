@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "training"))
 
-from bench_gui_responsiveness import TARGET_MS, Heartbeat, run_until  # noqa: E402 - sets the offscreen platform
+from bench_gui_responsiveness import TARGET_MS, Heartbeat, idle_line, run_until, settled_window  # noqa: E402 - sets the offscreen platform
 
 from annotator.store import Store  # noqa: E402
 
@@ -44,27 +44,15 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=2.0, help="seconds of idle heartbeat")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
     from treaty_corpus import treaty_store
 
-    from annotator.gui.main_window import MainWindow
     from annotator.training.run import TrainOptions
 
-    app = QApplication.instance() or QApplication(["bench"])
     folder = Path(tempfile.mkdtemp(prefix="bench_gui_training_"))
     store = Store(treaty_store(folder, args.docs))
-    window = MainWindow(store, QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-    window.show()
-    document = window.editor.document
-    window.tokens.get(document.id, document.text)  # the window imports spaCy for tokens as it opens: let it settle
-    run_until(app, lambda: False, 0.5)
+    app, window = settled_window(store, folder)
     beat = Heartbeat()
-
-    beat.start()
-    run_until(app, lambda: False, args.idle)
-    idle, idle_p99 = beat.stop()
-    print(f"idle: worst gap {idle:.1f} ms, p99 {idle_p99:.1f} ms (timer every 10 ms)")
+    idle = idle_line(app, beat, args.idle)
 
     training = window.suggestions.training
     ours, child = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)

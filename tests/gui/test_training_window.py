@@ -113,3 +113,15 @@ def test_a_refusal_says_what_to_do(qtbot, tmp_path, open_window):
         assert "only one document" in box.text() and "only one document" in training.panel.stage.text()
         assert not out_dir.exists() and not Path(str(out_dir) + ".partial").exists()
         box.close()
+
+
+def test_closing_the_window_stops_the_training_and_leaves_no_model_folder(qtbot, treaty_window, tmp_path):
+    window = treaty_window
+    out_dir = tmp_path / "models" / "closed"
+    out_dir.parent.mkdir()
+    job = window.suggestions.training.start(TrainOptions(max_steps=5000), out_dir)
+    steps = []
+    job.progressed.connect(lambda record: steps.append(record.step) if record.stage == "training" else None)
+    qtbot.waitUntil(lambda: len(steps) >= 2, timeout=DONE_MS)
+    window.close()
+    assert not job.child_alive() and list(out_dir.parent.iterdir()) == []

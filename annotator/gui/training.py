@@ -22,7 +22,7 @@ from annotator.gui.training_panel import TrainingPanel
 
 TRAINED_KEY, DEFAULT_KEY = "training/models", "preannotate/defaultModel"
 BASE_KEY, STEPS_KEY = "training/base", "training/maxSteps"
-MODEL_KEY = "preannotate/model"  # the Pre-annotate dialog's choice (annotator/gui/suggestions.py)
+MODEL_KEY = "preannotate/model"  # suggestions.MODEL_KEY, the Pre-annotate dialog's choice (suggestions imports this module)
 
 
 class ModelTraining(QObject):

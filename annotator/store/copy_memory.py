@@ -32,7 +32,7 @@ class TextCache:
     """Sentence id -> normalized text, at most ``limit``; when full the older half goes (a
     popular text dropped is read again once)."""
 
-    def __init__(self, limit: int = _TEXTS_KEPT) -> None:
+    def __init__(self, limit: int) -> None:
         self.limit = limit
         self.texts: dict[int, str] = {}
 
@@ -86,7 +86,7 @@ class BuildMemory:
     """Shared by the CopyIndexers of one build, valid while the build is the only writer."""
 
     def __init__(self) -> None:
-        self.norms = TextCache()
+        self.norms = TextCache(_TEXTS_KEPT)
         self.bands: BandFilter | None = None  # None: every key is looked up in the table
         self.full: dict[int, list[int]] = {}  # band key -> its first MAX_BUCKET sentence ids
         self.stamp: tuple | None = None  # the index as the last batch left it

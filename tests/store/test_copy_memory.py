@@ -56,6 +56,20 @@ def test_the_text_cache_keeps_the_newest_half_when_full():
     assert sorted(cache.texts) == list(range(7, 12)) and cache.texts[11] == "text 11"
 
 
+def test_an_import_whose_candidate_texts_overflow_the_cache_finds_the_same_groups(tmp_path, monkeypatch):
+    """One import is one indexer: its kept texts overflow on a large corpus. The cache used to be
+    cleared between choosing what to read and reading it (KeyError at 10,000 articles)."""
+    variants = [SENTENCE.replace("capital", f"{filler(i).split()[0]} capital") for i in range(30)]
+    texts = [f"{filler(i)}\n{variant}\n{NEAR}" for i, variant in enumerate(variants)]
+    with Store(tmp_path / "roomy.db") as roomy:
+        add(roomy, *texts)
+        expected = groups(roomy)
+    monkeypatch.setattr("annotator.store.copy_memory._TEXTS_KEPT", 4)
+    with Store(tmp_path / "tight.db") as tight:
+        add(tight, *texts)
+        assert groups(tight) == expected and len(expected) == 1  # the variants, NEAR and its repeats
+
+
 def test_build_memory_is_forgotten_when_another_writer_changed_the_index():
     settings = CopySettings()
     left = ((5, 123), (3, 3), settings)  # last sentence row, documents' largest id and count, settings

@@ -25,7 +25,6 @@ import numpy as np
 _TEXTS_KEPT = 200_000  # normalized candidate texts (~300 bytes each with the dict: ~60 MB at most)
 _FULL_KEPT = 50_000  # full buckets (~32 ids: ~1.5 KB each, ~75 MB at most); more are read each time
 _FILTER_BITS = (16, 28)  # 2^16 .. 2^28 bits (8 KB .. 32 MB), ~16 bits per expected key
-_LOW = np.uint64((1 << 32) - 1)
 
 
 class TextCache:
@@ -45,8 +44,8 @@ class TextCache:
 
 class BandFilter:
     """The band keys written so far, as two bits each of a fixed bit array: a key it says
-    no to is in no bucket; a yes is checked in the table. False yeses: ~1 % at 16 bits per
-    key, ~10 % at 5 (the 2^28 bits hold 50 million keys)."""
+    no to is in no bucket; a yes is checked in the table. False yeses: (1 - e^(-2n/m))^2, 1.4 %
+    at 16 bits per key, 11 % at 5 (2^28 bits holding the 50 million keys of 100,000 articles)."""
 
     def __init__(self, expected_keys: int) -> None:
         low, high = _FILTER_BITS
@@ -87,14 +86,14 @@ class BuildMemory:
 
     def __init__(self) -> None:
         self.norms = TextCache(_TEXTS_KEPT)
-        self.bands: BandFilter | None = None  # None: every key is looked up in the table
+        self.band_filter: BandFilter | None = None  # None: every key is looked up in the table
         self.full: dict[int, list[int]] = {}  # band key -> its first MAX_BUCKET sentence ids
         self.stamp: tuple | None = None  # the index as the last batch left it
 
     def check(self, now: tuple) -> None:
         """Forget what is kept unless the index is as the last batch left it."""
         if now != self.stamp:
-            self.norms, self.bands, self.full = TextCache(self.norms.limit), None, {}
+            self.norms, self.band_filter, self.full = TextCache(self.norms.limit), None, {}
         self.stamp = now
 
     def keep_full(self, key: int, ids: list[int]) -> None:
@@ -103,8 +102,8 @@ class BuildMemory:
 
     def load_bands(self, connection, now: tuple, expected_keys: int) -> None:
         """Start the filter from the table's keys (read in one pass, in chunks)."""
-        self.bands = BandFilter(expected_keys)
+        self.band_filter = BandFilter(expected_keys)
         cursor = connection.exec_driver_sql("SELECT band FROM sentence_bands")
         while chunk := cursor.fetchmany(100_000):
-            self.bands.add(np.array([row[0] for row in chunk], dtype=np.int64))
+            self.band_filter.add(np.array([row[0] for row in chunk], dtype=np.int64))
         self.stamp = now

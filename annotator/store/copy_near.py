@@ -100,7 +100,9 @@ class NearCopies:
             return {}
         settings = self.settings
         keys = band_keys(self.hasher.signatures([shingles(x.words) for x in fresh]), settings.bands, settings.rows)
-        stored = keys.ravel() if self.memory.bands is None else keys.ravel()[self.memory.bands.may_hold(keys.ravel())]
+        stored = keys.ravel()
+        if self.memory.band_filter is not None:  # a key it never saw is in no bucket: no lookup
+            stored = stored[self.memory.band_filter.may_hold(stored)]
         candidates = self._candidates(fresh, keys.tolist(), self._buckets(set(stored.tolist())))
         texts = {x.id: x.norm for x in fresh}
         texts.update(self._candidate_texts({c for found in candidates.values() for c in found if c not in texts}))
@@ -119,8 +121,8 @@ class NearCopies:
             ids = np.repeat(np.concatenate([np.asarray(i, dtype=np.int64) for _, i in self._bands]), self.settings.bands)
             order = np.lexsort((ids, keys))
             self.s.connection().exec_driver_sql(_INSERT_BANDS, list(zip(keys[order].tolist(), ids[order].tolist())))
-            if self.memory.bands is not None:
-                self.memory.bands.add(keys)
+            if self.memory.band_filter is not None:
+                self.memory.band_filter.add(keys)
         self._bands, self._local, self.held = [], {}, 0
 
     def _candidates(self, fresh: list[NewText], keys: list[list[int]], buckets: dict[int, list[int]]) -> dict[int, list[int]]:

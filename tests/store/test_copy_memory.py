@@ -79,11 +79,11 @@ def test_build_memory_is_forgotten_when_another_writer_changed_the_index():
                   ((5, 123), (3, 2), settings),  # a document deleted (not the last one)
                   ((5, 123), (3, 3), replace(settings, bands=8))]:  # a rebuild with other settings
         memory.check(left)
-        memory.bands, memory.norms.texts[1], memory.full[7] = BandFilter(10), "kept", [1, 2]
+        memory.band_filter, memory.norms.texts[1], memory.full[7] = BandFilter(10), "kept", [1, 2]
         memory.check(left)
-        assert memory.norms.texts == {1: "kept"} and memory.bands is not None and memory.full == {7: [1, 2]}
+        assert memory.norms.texts == {1: "kept"} and memory.band_filter is not None and memory.full == {7: [1, 2]}
         memory.check(other)
-        assert memory.norms.texts == {} and memory.bands is None and memory.full == {}
+        assert memory.norms.texts == {} and memory.band_filter is None and memory.full == {}
 
 
 def test_a_build_in_batches_finds_the_groups_an_import_finds(tmp_path):

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -25,6 +26,9 @@ from sqlalchemy.orm import Session
 from annotator.sentences.minhash import MinHasher, band_keys
 from annotator.sentences.normalize import normalize, shingles
 from annotator.store.copy_memory import BuildMemory
+
+if TYPE_CHECKING:
+    from annotator.store.copy_index import CopySettings
 
 MAX_CANDIDATES = 20
 MAX_BUCKET = 32
@@ -87,7 +91,7 @@ def sliced(s: Session, places: Iterable[tuple]) -> dict[int, tuple[str, str]]:
 class NearCopies:
     """One batch's near-copy search, inside the caller's write transaction."""
 
-    def __init__(self, session: Session, settings, memory: BuildMemory) -> None:
+    def __init__(self, session: Session, settings: CopySettings, memory: BuildMemory) -> None:
         self.s, self.settings, self.memory = session, settings, memory
         self.hasher = MinHasher(settings.num_perm)
         self._local: dict[int, list[int]] = {}  # band key -> this batch's new texts under it

@@ -15,7 +15,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -26,9 +25,6 @@ from sqlalchemy.orm import Session
 from annotator.sentences.minhash import MinHasher, band_keys
 from annotator.sentences.normalize import normalize, shingles
 from annotator.store.copy_memory import BuildMemory
-
-if TYPE_CHECKING:
-    from annotator.store.copy_index import CopySettings
 
 MAX_CANDIDATES = 20
 MAX_BUCKET = 32
@@ -89,9 +85,10 @@ def sliced(s: Session, places: Iterable[tuple]) -> dict[int, tuple[str, str]]:
 
 
 class NearCopies:
-    """One batch's near-copy search, inside the caller's write transaction."""
+    """One batch's near-copy search, inside the caller's write transaction. ``settings``: the
+    index's copy_index.CopySettings (not imported: copy_index imports this module)."""
 
-    def __init__(self, session: Session, settings: CopySettings, memory: BuildMemory) -> None:
+    def __init__(self, session: Session, settings, memory: BuildMemory) -> None:
         self.s, self.settings, self.memory = session, settings, memory
         self.hasher = MinHasher(settings.num_perm)
         self._local: dict[int, list[int]] = {}  # band key -> this batch's new texts under it

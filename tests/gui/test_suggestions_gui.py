@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QRadioButton
 
 from annotator.core.model import Source, State, Status
+from annotator.gui.suggestions import FIRST_RUN_KEY
 from annotator.paths import seeds_dir
 from annotator.workspace import seed
 from tests.gui.helpers import drag, keys
@@ -249,8 +250,9 @@ def test_first_run_without_any_model_says_so_quietly(qtbot, open_window, seeded,
 def first_run(qtbot, window, created: bool) -> None:
     window.suggestions.first_run(created)
     window.view.viewport().update()  # the window has painted already: paint once more
-    qtbot.wait(50)
-    qtbot.waitUntil(lambda: not window.suggestions.running(), timeout=60000)
+    # The run starts after the paint, later on a loaded machine: wait for its end (the key goes
+    # when it succeeds), not for "not running", which is also true before it starts.
+    qtbot.waitUntil(lambda: window.settings.value(FIRST_RUN_KEY) is None and not window.suggestions.running(), timeout=60000)
 
 
 def test_first_run_preannotates_the_seeds_after_the_first_paint(qtbot, window_with_model, seeded):

@@ -144,7 +144,10 @@ def test_ctrl_c_in_the_verb_leaves_no_out_dir(tmp_path, cli_env):
 
     db = treaty_store(tmp_path, 12)
     verb = [sys.executable, "-m", "annotator", "--db", str(db), "train", str(tmp_path / "model"), "--max-steps", "100000"]
-    with subprocess.Popen(verb, env=cli_env, stderr=subprocess.PIPE, text=True) as process:
+    # SIGINT back to its default in the child: a shell starts background jobs (a CI run with &)
+    # with it ignored, and Python then never raises KeyboardInterrupt.
+    default_sigint = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    with subprocess.Popen(verb, env=cli_env, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint) as process:
         for line in process.stderr:
             if "step 0/" in line:
                 process.send_signal(signal.SIGINT)

@@ -31,7 +31,6 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -40,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_copies import keep_best  # noqa: E402
-from copies_corpus import CopiesCorpus  # noqa: E402
+from copies_corpus import CopiesCorpus, add_corpus_options, work_folder  # noqa: E402
 
 from annotator.core.model import Document, Span  # noqa: E402
 from annotator.core.text import content_hash  # noqa: E402
@@ -197,15 +196,11 @@ def main() -> int:
         print(json.dumps({**result, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
         return 0
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", type=int, default=5000, help="characters per article (the issue's ~5 KB)")
+    add_corpus_options(parser)
     parser.add_argument("--repeat", type=int, default=2, help="rounds (best time of each side kept)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep (or reuse) its agreement.db")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
+    with work_folder(args.keep) as work:
         db = work / "agreement.db"
         if not db.exists():
             filled = run_step("fill", db, args.articles, args.seed, args.size)

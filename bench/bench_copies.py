@@ -30,14 +30,13 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from copies_corpus import CopiesCorpus, records  # noqa: E402
+from copies_corpus import CopiesCorpus, add_corpus_options, records, work_folder  # noqa: E402
 
 from annotator.sentences.normalize import normalize, shingles, words  # noqa: E402
 from annotator.sentences.segment import sentence_spans  # noqa: E402
@@ -179,16 +178,12 @@ def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--step":
         return step_main(*sys.argv[2:])
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", type=int, default=5000, help="characters per article (the issue's ~5 KB)")
+    add_corpus_options(parser)
     parser.add_argument("--repeat", type=int, default=2, help="rounds of the speed figures (best of each kept)")
     parser.add_argument("--rss-only", action="store_true", help="only the annotator's index and its peak RSS")
     parser.add_argument("--keep", type=Path, help="work in this folder and leave the database there")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
+    with work_folder(args.keep) as work:
         if (work / "copies.db").exists():
             raise SystemExit(f"{work / 'copies.db'} exists: --keep wants a folder without one")
         start = time.perf_counter()

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from copies_corpus import KINDS, Article, CopiesCorpus, records  # noqa: E402
+from copies_corpus import KINDS, Article, CopiesCorpus, add_corpus_options, records  # noqa: E402
 
 from annotator.sentences.minhash import MinHasher, band_keys  # noqa: E402
 from annotator.sentences.normalize import normalize, shingles, words  # noqa: E402
@@ -143,9 +143,7 @@ def misses(truth: Truth, found: set[frozenset], settings: CopySettings, count: i
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", type=int, default=5000, help="characters per article (the issue's ~5 KB)")
+    add_corpus_options(parser)
     parser.add_argument("--examples", type=int, default=3, help="false and missed pairs shown")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "quality.db") as store:

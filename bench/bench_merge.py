@@ -29,16 +29,13 @@ import argparse
 import re
 import sqlite3
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from copies_corpus import CopiesCorpus  # noqa: E402
+from copies_corpus import CopiesCorpus, add_corpus_options, work_folder  # noqa: E402
 
 from annotator.core.model import Document, Span  # noqa: E402
 from annotator.core.text import content_hash  # noqa: E402
@@ -182,26 +179,15 @@ def index_time(work: Path) -> None:
           f"commit; in neither time above): {done:,} documents in {wall:.1f} s wall, {cpu:.1f} s CPU")
 
 
-@contextmanager
-def work_folder(keep: Path | None) -> Iterator[Path]:
-    """--keep's folder (which must hold no OTHER yet), else a temporary one."""
-    if keep is not None and (keep / "other.db").exists():
-        raise SystemExit(f"{keep / 'other.db'} exists: --keep wants a folder without one")
-    with tempfile.TemporaryDirectory() as tmp:
-        work = keep or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        yield work
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", type=int, default=5000, help="characters per article (the issue's ~5 KB)")
+    add_corpus_options(parser)
     parser.add_argument("--repeat", type=int, default=3, help="rounds per target (best of each side kept)")
     parser.add_argument("--no-index-time", action="store_true", help="leave out the timing of the copy index build")
     parser.add_argument("--keep", type=Path, help="work in this folder and leave the databases there")
     args = parser.parse_args()
+    if args.keep is not None and (args.keep / "other.db").exists():
+        raise SystemExit(f"{args.keep / 'other.db'} exists: --keep wants a folder without one")
     with work_folder(args.keep) as work:
         filled = fill(work, args.articles, args.seed, args.size)
         print(f"OTHER: {filled['documents']:,} articles ({filled['chars'] / filled['documents']:,.0f} characters on average), "

@@ -36,7 +36,9 @@ import json
 import random
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -359,12 +361,26 @@ def records(articles: Iterable[Article], seen: Callable[[Article], None] | None 
         yield Document(None, a.title, a.text, content_hash=content_hash(a.text), meta={"index": a.index}), []
 
 
+def add_corpus_options(parser: argparse.ArgumentParser, size_help: str = "characters per article (the issue's ~5 KB)") -> None:
+    """--articles, --seed and --size: the corpus of every bench built on this generator."""
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--size", type=int, default=5000, help=size_help)
+
+
+@contextmanager
+def work_folder(keep: Path | None) -> Iterator[Path]:
+    """--keep's folder (made if missing, left in place), else a temporary one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        yield work
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", type=int, default=5000, help="characters of body per article (about)")
+    add_corpus_options(parser, "characters of body per article (about)")
     parser.add_argument("--truth", type=Path, help="also write the true sentences and copies here")
     args = parser.parse_args()
     truth = open(args.truth, "w", encoding="utf-8") if args.truth else None

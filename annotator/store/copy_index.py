@@ -11,7 +11,7 @@ found by hash, so 10,000 copies of one sentence cost 10,000 indexed lookups.
 
 Each document is indexed once, in the transaction that stores it (import) or later for
 databases made before the index (build_pending); nothing is ever rebuilt for a new one.
-Bounds per sentence: at most MAX_CANDIDATES verified candidates and MAX_BUCKET ids read
+Bounds per sentence (store/copy_near.py): at most MAX_CANDIDATES verified candidates and MAX_BUCKET ids read
 per band key, each verification on texts of at most segment.MAX_CHARS code points.
 The near search is store.copy_near; what a build keeps from one batch to the next (candidate
 texts, a filter of the band keys, full buckets), store.copy_memory.
@@ -31,15 +31,8 @@ from sqlalchemy.orm import Session
 from annotator.sentences.normalize import normalize, words
 from annotator.sentences.segment import MAX_CHARS, sentence_spans
 from annotator.store.copy_memory import BuildMemory, stamp
-from annotator.store.copy_near import BANDS_HELD, MAX_BUCKET, MAX_CANDIDATES, NearCopies, NewText, document_text, query, sliced
+from annotator.store.copy_near import BANDS_HELD, NearCopies, NewText, query
 from annotator.store.schema import CopyIndexRow, DocumentRow
-
-# sliced and document_text live with the near search that reads candidate texts; copy_reads
-# and projections import them from here, as the bounds are named here.
-__all__ = [
-    "MAX_BUCKET", "MAX_CANDIDATES", "CopyIndexer", "CopySettings", "build_pending", "document_text", "save_settings",
-    "sliced", "stored_settings", "text_hash",
-]
 
 
 @dataclass(frozen=True)

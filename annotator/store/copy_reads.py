@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select, text, update
 from annotator.sentences.groups import LISTED_COPIES, CopyGroup, SentenceCopy, SentenceWithCopies, components
 from annotator.sentences.normalize import normalize
 from annotator.sentences.similarity import similarity
-from annotator.store.copy_index import CopySettings, build_pending, save_settings, sliced, stored_settings
+from annotator.store.copy_index import CopySettings, build_pending, save_settings, stored_settings
+from annotator.store.copy_near import sliced
 from annotator.store.schema import DocumentRow, SentenceBandRow, SentenceRow
 
 _GROUPED = (

@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Source, Span, State
-from annotator.store.copy_index import sliced
+from annotator.store.copy_near import sliced
 from annotator.store.rows import SPAN_INSERT_COLUMNS, now, span_of, span_row, span_values
 from annotator.store.schema import DocumentRow, SpanRow
 from annotator.store.suggestion_rules import Taken
@@ -50,7 +50,7 @@ _HOLDING = text(
     "(SELECT id FROM sentences WHERE document_id = :doc AND start <= json_extract(p.value, '$[0]') ORDER BY start DESC LIMIT 1) "
     "WHERE s.\"end\" >= json_extract(p.value, '$[1]') AND s.group_id IS NOT NULL"
 )
-_MEMBERS = (  # the sentences of some groups (texts read by copy_index.sliced: each document once)
+_MEMBERS = (  # the sentences of some groups (texts read by copy_near.sliced: each document once)
     'SELECT s.group_id, s.id, s.document_id, s.start, s."end" FROM sentences AS s WHERE s.group_id IN ({groups}) ORDER BY s.id'
 )
 _SLICES = text(

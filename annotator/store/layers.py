@@ -58,6 +58,11 @@ def state_column(annotator: str, name: str):
     return case((exists().where(*mine), select(column).where(*mine).scalar_subquery()), else_=literal("new" if name == "status" else ""))
 
 
+def _spelling(name: str):
+    """The stored spelling of the annotator ``name`` is (case and white space aside)."""
+    return select(AnnotatorRow.name).where(AnnotatorRow.key == annotator_key(name))
+
+
 def document_columns(annotator: str) -> list:
     """The columns document_of reads, the status and note being ``annotator``'s."""
     return [*DOCUMENT_COLUMNS, state_column(annotator, "status").label("status"), state_column(annotator, "note").label("note")]
@@ -69,11 +74,11 @@ class Layers:
     annotator: str
 
     def _stored_name(self, s: Session, name: str) -> str | None:
-        return s.execute(select(AnnotatorRow.name).where(AnnotatorRow.key == annotator_key(name))).scalar_one_or_none()
+        return s.execute(_spelling(name)).scalar_one_or_none()
 
     def _named(self, name: str):
         """The stored spelling of ``name``, as a subquery (no annotator of that name: no rows)."""
-        return select(AnnotatorRow.name).where(AnnotatorRow.key == annotator_key(name)).scalar_subquery()
+        return _spelling(name).scalar_subquery()
 
     def _ensure_annotators(self, s: Session, names: Iterable[str]) -> dict[str, str]:
         """Each name -> the spelling stored (the row is made for a new one); ``self.created_annotators``
@@ -131,7 +136,11 @@ class Layers:
             .where(SpanRow.state == State.ACCEPTED.value)
             .group_by(SpanRow.annotator)
         )
-        states = select(DocumentStateRow.annotator, DocumentStateRow.status, func.count()).group_by(DocumentStateRow.annotator, DocumentStateRow.status)
+        done = (
+            select(DocumentStateRow.annotator, func.count())
+            .where(DocumentStateRow.status == Status.DONE.value)
+            .group_by(DocumentStateRow.annotator)
+        )
         layers = (
             select(SpanRow.annotator.label("a"), SpanRow.document_id.label("d"))
             .union(select(DocumentStateRow.annotator, DocumentStateRow.document_id).where(DocumentStateRow.status != Status.NEW.value))
@@ -141,11 +150,8 @@ class Layers:
             names = list(s.execute(select(AnnotatorRow.name).order_by(AnnotatorRow.key)).scalars())
             counted = {name: (n, docs) for name, n, docs in s.execute(spans)}
             touched = dict(s.execute(select(layers.c.a, func.count()).group_by(layers.c.a)).all())
-            done: dict[str, int] = {}
-            for name, status, n in s.execute(states):
-                if status == Status.DONE.value:
-                    done[name] = n
-        return [AnnotatorLayer(name, counted.get(name, (0, 0))[0], touched.get(name, 0), done.get(name, 0)) for name in names]
+            finished = dict(s.execute(done).all())
+        return [AnnotatorLayer(name, counted.get(name, (0, 0))[0], touched.get(name, 0), finished.get(name, 0)) for name in names]
 
     def layers_with_spans(self) -> list[str]:
         """The annotators with at least one span of any state, by name."""

@@ -139,6 +139,84 @@ class Span:
         return self.start < end and start < self.end
 
 
+def _label_names(value: Any, what: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not all(isinstance(name, str) for name in value):
+        raise AnnotationError(f"{what} must be a list of entity label names, got {value!r}")
+    return tuple(dict.fromkeys(check_label_name(name) for name in value))
+
+
+@dataclass(frozen=True, slots=True)
+class RelationLabel:
+    """A kind of relation between two spans; ``heads``/``tails``: the entity labels allowed at
+    each end (empty: any)."""
+
+    name: str
+    color: str = "#555555"
+    hotkey: str | None = None  # pressed after the "relation" key; may equal an entity label's
+    description: str = ""
+    directed: bool = True  # False: head and tail may be read either way (stored as given)
+    heads: tuple[str, ...] = ()
+    tails: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_label_name(self.name)
+        object.__setattr__(self, "color", check_color(self.color))
+        if self.hotkey is not None and (not isinstance(self.hotkey, str) or len(self.hotkey) != 1):
+            raise AnnotationError(f"hotkey of relation {self.name} must be one character, got {self.hotkey!r}")
+        if not isinstance(self.directed, bool):
+            raise AnnotationError(f"'directed' of relation {self.name} must be true or false, got {self.directed!r}")
+        object.__setattr__(self, "heads", _label_names(self.heads, f"heads of relation {self.name}"))
+        object.__setattr__(self, "tails", _label_names(self.tails, f"tails of relation {self.name}"))
+
+
+def _allowed(names: tuple[str, ...], label: str) -> bool:
+    return not names or label in names
+
+
+def _one_of_names(names: tuple[str, ...]) -> str:
+    return " or ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def check_relation_ends(label: RelationLabel, head_label: str, tail_label: str) -> None:
+    """Raise AnnotationError unless the ends' entity labels are allowed by ``label`` (an
+    undirected relation also passes with its ends swapped)."""
+    if _allowed(label.heads, head_label) and _allowed(label.tails, tail_label):
+        return
+    if not label.directed and _allowed(label.heads, tail_label) and _allowed(label.tails, head_label):
+        return
+    if not _allowed(label.heads, head_label):
+        raise AnnotationError(f"relation {label.name!r} needs a head labelled {_one_of_names(label.heads)}, not {head_label}")
+    raise AnnotationError(f"relation {label.name!r} needs a tail labelled {_one_of_names(label.tails)}, not {tail_label}")
+
+
+@dataclass(slots=True, eq=False)
+class Relation:
+    """A labelled link from a head span to a tail span of the same document and layer. Records
+    compare by identity: ``head``/``tail`` are the very Span objects of the record's span list."""
+
+    head: Span
+    tail: Span
+    label: str
+    source: Source = Source.HUMAN
+    state: State = State.ACCEPTED
+    note: str = ""
+    annotator: str = ""
+    provenance: str = ""
+    id: int | None = None
+    document_id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    def check(self) -> None:
+        """The rules a relation can be checked by alone (the store checks ends and labels)."""
+        if self.head is self.tail or (self.head.id is not None and self.head.id == self.tail.id):
+            raise AnnotationError(f"relation {self.label}: a span cannot be related to itself")
+        check_label_name(self.label)
+        check_note(self.note, "relation note")
+        Source(self.source)
+        State(self.state)
+
+
 @dataclass(slots=True)
 class Document:
     id: int | None
@@ -152,6 +230,7 @@ class Document:
     created_at: str | None = None
     updated_at: str | None = None
     annotator: str = ""  # whose status and note these are ("": the store's annotator)
+    relations: list[Relation] = field(default_factory=list)  # ends: Span objects of the record's own spans
 
 
 @dataclass(slots=True)

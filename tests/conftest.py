@@ -9,6 +9,8 @@ import pytest
 
 from annotator.store import Store
 
+pytest_plugins = ("tests.postgres.plugin",)  # pg_server, new_pg_database, engine, new_db
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 

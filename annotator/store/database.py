@@ -1,4 +1,5 @@
-"""Opening a database file: engine, SQLite pragmas, migrations with a backup first.
+"""Opening a database: engine, SQLite pragmas, migrations with a backup first (SQLite files;
+PostgreSQL databases through store.postgres, migrated under a lock, without a backup file).
 
 Every connection is opened by path, never through a URL that SQLAlchemy or SQLite would
 parse: a file named ``a?b.db``, ``pct%41.db`` or in ``C# projects/`` is that file. Read-write
@@ -17,8 +18,12 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from annotator.store.location import DatabaseLocation
+from annotator.store.postgres import PostgresError, create_postgres_engine, note_no_backup
+from annotator.store.postgres import current_revision as postgres_revision
+
 # The newest schema revision this build knows; tests check it is Alembic's head.
-HEAD_REVISION = "0004_annotators"
+HEAD_REVISION = "0005_relations"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -94,8 +99,18 @@ def create_sqlite_engine(path: Path, *, readonly: bool = False, pragmas: dict[st
     return engine
 
 
-def current_revision(path: Path) -> str | None:
-    """The Alembic revision stamped in the file, None for a new or empty file."""
+def create_engine_for(where: DatabaseLocation, *, readonly: bool = False, pragmas: dict[str, object] | None = None) -> Engine:
+    return create_postgres_engine(where) if where.is_postgres else create_sqlite_engine(where.path, readonly=readonly, pragmas=pragmas)
+
+
+def current_revision(where: Path | DatabaseLocation) -> str | None:
+    """The Alembic revision stamped in the database, None for a new or empty one."""
+    if isinstance(where, DatabaseLocation) and where.is_postgres:
+        try:
+            return postgres_revision(where)
+        except PostgresError as error:
+            raise DatabaseError(str(error)) from None
+    path = where.path if isinstance(where, DatabaseLocation) else where
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
@@ -130,20 +145,25 @@ def backup(path: Path, revision: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path, revision: str | None) -> Path | None:
-    """Bring the file from ``revision`` (its current_revision) to HEAD_REVISION.
+def migrate(engine: Engine, where: Path | DatabaseLocation, revision: str | None) -> tuple[Path | None, str | None]:
+    """Bring the database from ``revision`` (its current_revision) to HEAD_REVISION.
 
-    Returns the backup path when one was made.
+    Returns the backup path when one was made, and the revision the migration found: on
+    PostgreSQL another instance may have migrated meanwhile (the migration lock waits for it).
     """
     if revision == HEAD_REVISION:
-        return None  # the common case: no Alembic import, fast open
+        return None, revision  # the common case: no Alembic import, fast open
     from annotator.store import migrations
 
     if revision is not None and revision not in migrations.known_revisions():
         raise NewerDatabaseError(
-            f"{path} was written by a newer version of the annotator (schema {revision}); "
-            "upgrade the annotator to open it. The file was not changed."
+            f"{where} was written by a newer version of the annotator (schema {revision}); "
+            "upgrade the annotator to open it. Nothing in it was changed."
         )
+    path = where.path if isinstance(where, DatabaseLocation) else where
+    if path is None:
+        if revision is not None:
+            note_no_backup(where, revision)
+        return None, migrations.upgrade(engine)
     saved = backup(path, revision) if revision is not None else None
-    migrations.upgrade(engine)
-    return saved
+    return saved, migrations.upgrade(engine)

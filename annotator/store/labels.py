@@ -118,4 +118,6 @@ class Labels:
             used = s.execute(select(func.count()).where(SpanRow.label_id == label_id)).scalar_one()
             if used:
                 raise AnnotationError(f"label {name!r} is used by {used} spans; relabel or delete them first")
+            if relations := self._relation_ends_using(s, label_id):
+                raise AnnotationError(f"label {name!r} is allowed at an end of the relation label(s) {', '.join(relations)}; edit those first")
             s.execute(delete(LabelRow).where(LabelRow.id == label_id))

@@ -8,7 +8,7 @@ writer - this app, an old version, a script - can store a broken span.
 from __future__ import annotations
 
 from sqlalchemy import text as sql_text
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 STATUSES = ("new", "in_progress", "done", "skipped")
@@ -104,6 +104,76 @@ class SpanRow(Base):
         # One layer per annotator: two people may mark the same span with the same label.
         UniqueConstraint("document_id", "annotator", "start", "end", "label_id", name="uq_spans_position"),
         Index("ix_spans_label", "label_id"),
+        # What a relation's ends refer to (composite foreign keys): same document, same layer.
+        Index("uq_spans_relation_end", "id", "document_id", "annotator", unique=True),
+    )
+
+
+# Plain SQL both SQLite and PostgreSQL run (no GLOB): '#' and six lower-case hex digits.
+RELATION_COLOR = "length(color) = 7 AND substr(color, 1, 1) = '#' AND ltrim(substr(color, 2), '0123456789abcdef') = ''"
+
+
+class RelationLabelRow(Base):
+    __tablename__ = "relation_labels"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    color: Mapped[str] = mapped_column(String(7), default="#555555")
+    hotkey: Mapped[str | None] = mapped_column(String(1), unique=True, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    directed: Mapped[bool] = mapped_column(Boolean(create_constraint=True, name="ck_relation_labels_directed"), default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="ck_relation_labels_name"),
+        CheckConstraint(RELATION_COLOR, name="ck_relation_labels_color"),
+    )
+
+
+class RelationLabelEndRow(Base):
+    """An entity label allowed at one end of a relation label (none listed for an end: any)."""
+
+    __tablename__ = "relation_label_ends"
+    relation_label_id: Mapped[int] = mapped_column(ForeignKey("relation_labels.id", ondelete="CASCADE"), primary_key=True)
+    end: Mapped[str] = mapped_column(String(4), primary_key=True)  # "head" or "tail"
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="RESTRICT"), primary_key=True)
+    __table_args__ = (
+        CheckConstraint("\"end\" IN ('head', 'tail')", name="ck_relation_label_ends_end"),
+        Index("ix_relation_label_ends_label", "label_id"),
+    )
+
+
+class RelationRow(Base):
+    """A labelled link between two spans of one document and one layer (the foreign keys onto
+    uq_spans_relation_end make the database keep it so); deleted with either span."""
+
+    __tablename__ = "relations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    head_id: Mapped[int] = mapped_column(Integer)
+    tail_id: Mapped[int] = mapped_column(Integer)
+    label_id: Mapped[int] = mapped_column(ForeignKey("relation_labels.id", ondelete="RESTRICT"))
+    source: Mapped[str] = mapped_column(String(16), default="human")
+    state: Mapped[str] = mapped_column(String(10), default="accepted")
+    note: Mapped[str] = mapped_column(Text, default="")
+    annotator: Mapped[str] = mapped_column(ForeignKey("annotators.name", onupdate="CASCADE", ondelete="RESTRICT"))
+    provenance: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["head_id", "document_id", "annotator"], ["spans.id", "spans.document_id", "spans.annotator"],
+            name="fk_relations_head", ondelete="CASCADE", onupdate="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["tail_id", "document_id", "annotator"], ["spans.id", "spans.document_id", "spans.annotator"],
+            name="fk_relations_tail", ondelete="CASCADE", onupdate="CASCADE",
+        ),
+        CheckConstraint("head_id <> tail_id", name="ck_relations_no_loop"),
+        CheckConstraint(_one_of("source", SOURCES), name="ck_relations_source"),
+        CheckConstraint(_one_of("state", STATES), name="ck_relations_state"),
+        UniqueConstraint("head_id", "tail_id", "label_id", "annotator", name="uq_relations_ends"),
+        Index("ix_relations_tail", "tail_id"),
+        Index("ix_relations_document", "document_id", "annotator"),
+        Index("ix_relations_label", "label_id"),
     )
 
 

@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import delete, exc, func, insert, or_, select, update
-from sqlalchemy import LargeBinary, case, cast  # the document list's reads (summaries, document)
 from sqlalchemy.orm import Session
 
 from annotator.core.annotators import DEFAULT_ANNOTATOR, canonical_annotator
@@ -36,7 +35,11 @@ from annotator.store.corpus_reads import CorpusReads
 from annotator.store.labels import Labels
 from annotator.store.layers import Layers, document_columns, state_column
 from annotator.store.projections import Projections
-from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_sqlite_engine, current_revision, migrate
+from annotator.store.relation_labels import RelationLabels
+from annotator.store.relations import Relations
+from annotator.store import dialect
+from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_engine_for, current_revision, migrate
+from annotator.store.location import DatabaseLocation
 from annotator.store.rows import (
     BYTES_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -70,28 +73,24 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-@contextmanager
-def _big_page_cache(s: Session) -> Iterator[None]:
+def _big_page_cache(s: Session):
     """64 MB of page cache for one bulk write: it stays in memory until the commit instead of
     spilling page by page into the WAL (measured: exec + commit 0.72 s -> 0.47 s for 50 MB).
     Only for the bulk write: pooled connections go back to SQLite's default (~2 MB), so
     readers such as a streaming export keep a flat memory profile."""
-    conn = s.connection()
-    conn.exec_driver_sql("PRAGMA cache_size=-65536")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql("PRAGMA cache_size=-2000")
+    return dialect.page_cache(s.connection(), 65536)
 
 
-class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
-    """One annotator database file, seen as one annotator (``annotator``: whose spans,
+class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions):
+    """One annotator database (a SQLite file or a PostgreSQL database), seen as one annotator (``annotator``: whose spans,
     statuses and notes it reads and writes by default)."""
 
     def __init__(
-        self, path: Path | str, *, annotator: str = DEFAULT_ANNOTATOR, readonly: bool | None = None, pragmas: dict[str, object] | None = None,
+        self, path: DatabaseLocation | Path | str, *, annotator: str = DEFAULT_ANNOTATOR, readonly: bool | None = None, pragmas: dict[str, object] | None = None,
     ) -> None:
-        """Open (creating and migrating as needed) the database at ``path``.
+        """Open (creating and migrating as needed) the database at ``path``: a file, or a
+        ``postgresql://`` URL (store.location). ``self.path`` is the file (None on PostgreSQL:
+        file-only features check it); ``self.location`` names either in messages.
 
         ``readonly=None`` opens read-only when the file or its folder cannot be written
         (SQLite's WAL needs to create files next to the database); ``self.readonly`` says so.
@@ -99,24 +98,25 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
         self.annotator = canonical_annotator(annotator)
         self._annotator_stored = False
         self.created_annotators: list[str] = []
-        self.path = Path(path).expanduser().resolve()
-        if not self.path.parent.is_dir():
+        self.location = DatabaseLocation.of(path)
+        self.path = self.location.path
+        if self.path is not None and not self.path.parent.is_dir():
             raise DatabaseError(f"{self.path}: folder {self.path.parent} does not exist")
-        self.readonly = _cannot_write(self.path) if readonly is None else readonly
-        revision = current_revision(self.path)
+        self.readonly = (self.path is not None and _cannot_write(self.path)) if readonly is None else readonly
+        revision = current_revision(self.location)
         if self.readonly and revision != HEAD_REVISION:
-            raise DatabaseError(f"{self.path}: cannot be written, and it needs {'creating' if revision is None else 'an upgrade'}")
-        self.engine = create_sqlite_engine(self.path, readonly=self.readonly, pragmas=pragmas)
+            raise DatabaseError(f"{self.location}: cannot be written, and it needs {'creating' if revision is None else 'an upgrade'}")
+        self.engine = create_engine_for(self.location, readonly=self.readonly, pragmas=pragmas)
         self._writer = self.engine.execution_options(immediate=True)
         try:
-            self.backup_path = None if self.readonly else migrate(self.engine, self.path, revision)
+            self.backup_path, revision = (None, revision) if self.readonly else migrate(self.engine, self.location, revision)
         except exc.OperationalError as error:
             self.engine.dispose()
-            raise DatabaseError(f"{self.path}: cannot open ({error.orig})") from None
+            raise DatabaseError(f"{self.location}: cannot open ({error.orig})") from None
         except Exception:
             self.engine.dispose()
             raise
-        self._identity = _identity(self.path)
+        self._identity = _identity(self.path) if self.path is not None else None
         with self._read() as s:  # the spelling first stored ("Alice" for "alice")
             self.annotator = self._stored_name(s, self.annotator) or self.annotator
         self.created = revision is None
@@ -147,10 +147,10 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
 
     def _check_writable(self) -> None:
         if self.readonly:
-            raise DatabaseError(f"{self.path} is open read-only (the file or its folder cannot be written); changes cannot be saved")
+            raise DatabaseError(f"{self.location} is open read-only (the file or its folder cannot be written); changes cannot be saved")
         # On POSIX a deleted or replaced file stays open under its old inode: writes would
         # "succeed" into a file nobody will ever open again. Refuse them instead.
-        if _identity(self.path) != self._identity:
+        if self.path is not None and _identity(self.path) != self._identity:
             raise DatabaseError(
                 f"{self.path} was deleted or replaced by another program after it was opened; "
                 "nothing more can be saved to it. Reopen the database."
@@ -164,8 +164,10 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
         except exc.IntegrityError as error:
             raise AnnotationError(f"refused by the database: {error.orig}") from None
         except exc.OperationalError as error:
-            raise DatabaseError(f"{self.path}: {error.orig}") from None
-        except exc.DatabaseError as error:  # corrupt pages: "database disk image is malformed"
+            raise DatabaseError(f"{self.location}: {error.orig}") from None
+        except exc.DatabaseError as error:  # SQLite's corrupt pages: "database disk image is malformed"
+            if self.path is None:
+                raise DatabaseError(f"{self.location}: {error.orig}") from None
             raise DamagedDatabaseError(self.path, error.orig) from None
 
     # -- documents --------------------------------------------------------------
@@ -210,7 +212,7 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
         columns = [table.id]
         for name in BYTES_COLUMNS:
             column = state_column(self.annotator, name) if name in ("status", "note") else table[name]
-            columns += [cast(column, LargeBinary).label(name), func.typeof(column).label(f"{name}_type")]
+            columns += [dialect.as_bytes(column, s).label(name), dialect.value_type(column, s).label(f"{name}_type")]
         row = s.execute(select(*columns).where(DocumentRow.id == doc_id)).one_or_none()
         if row is None:
             raise AnnotationError(f"no document {doc_id}")
@@ -229,7 +231,7 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
             query = query.where(state_column(self.annotator, "status") == Status(status).value)
         if text:
             # SQLite's LIKE ignores ASCII case; autoescape keeps % and _ literal.
-            query = query.where(or_(DocumentRow.title.contains(text, autoescape=True), DocumentRow.text.contains(text, autoescape=True)))
+            query = query.where(or_(*(dialect.text_contains_loosely(column, text, self.engine) for column in (DocumentRow.title, DocumentRow.text))))
         return query
 
     def count_documents(self, status: str | None = None, text: str | None = None) -> int:
@@ -244,13 +246,13 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
         # Titles are read cut (a list row never needs more) and, like the status, as bytes: a
         # column edited by hand into a BLOB, NULL or bytes that are not UTF-8 marks its row
         # damaged (rows.summary_of) instead of stopping the list.
-        title = cast(func.substr(DocumentRow.title, 1, SUMMARY_TITLE_CHARS + 1), LargeBinary)
-        meta = DocumentRow.meta
-        sound_meta = case((meta == "{}", 1), (func.typeof(meta) != "text", 0), (func.json_valid(meta) == 0, 0), else_=func.json_type(meta) == "object")
+        on = self.engine
+        title = dialect.as_bytes(func.substr(DocumentRow.title, 1, SUMMARY_TITLE_CHARS + 1), on)
+        sound_meta = dialect.is_json_object(DocumentRow.meta, on)
         note = state_column(self.annotator, "note")
         query = select(
-            DocumentRow.id, title, func.typeof(DocumentRow.title), cast(state_column(self.annotator, "status"), LargeBinary), accepted, suggested,
-            sound_meta, func.typeof(DocumentRow.text), func.typeof(note),
+            DocumentRow.id, title, dialect.value_type(DocumentRow.title, on), dialect.as_bytes(state_column(self.annotator, "status"), on),
+            accepted, suggested, sound_meta, dialect.value_type(DocumentRow.text, on), dialect.value_type(note, on),
         )
         query = self._filtered(query, status, text).order_by(DocumentRow.id).offset(offset).limit(limit)
         with self._read() as s:
@@ -263,7 +265,7 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
         with self._read() as s:
             total = s.execute(select(func.count(DocumentRow.id))).scalar_one()
             rows = s.execute(
-                select(cast(column, LargeBinary), func.count()).where(DocumentStateRow.annotator == self.annotator).group_by(column)
+                select(dialect.as_bytes(column, self.engine), func.count()).where(DocumentStateRow.annotator == self.annotator).group_by(column)
             ).all()
         counts = {status: 0 for status in Status}
         for raw, n in rows:
@@ -328,26 +330,29 @@ class Store(Labels, Layers, CorpusReads, CopyReads, Projections, Suggestions):
         of ``span.annotator``, or the store's annotator's when that is empty.
         """
         with self._write() as s:
-            who = self._ensure_annotators(s, [span.annotator])[span.annotator] if span.annotator else self._me(s)
-            length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == doc_id)).scalar_one_or_none()
-            if length is None:
-                raise AnnotationError(f"no document {doc_id}")
-            check_offsets(span.start, span.end, length)
-            label_id = self._ensure_labels(s, [span.label])[1][span.label]
-            clash = s.execute(
-                select(SpanRow.id).where(
-                    SpanRow.document_id == doc_id, SpanRow.annotator == who,
-                    SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id,
-                )
-            ).scalar_one_or_none()
-            if clash is not None:
-                raise AnnotationError(f"a {span.label} span at {span.start}-{span.end} already exists")
-            row = span_values(replace(span, annotator=who), doc_id, label_id, now())
-            if span.id is not None:
-                row["id"] = span.id
-                row["created_at"] = span.created_at or row["created_at"]
-            new_id = s.execute(insert(SpanRow.__table__).values(row)).inserted_primary_key[0]
-            return self._span_by_id(s, new_id)
+            return self._span_by_id(s, self._insert_span(s, doc_id, span))
+
+    def _insert_span(self, s: Session, doc_id: int, span: Span) -> int:
+        """add_span's checks and insert inside an open write; the new row's id."""
+        who = self._ensure_annotators(s, [span.annotator])[span.annotator] if span.annotator else self._me(s)
+        length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == doc_id)).scalar_one_or_none()
+        if length is None:
+            raise AnnotationError(f"no document {doc_id}")
+        check_offsets(span.start, span.end, length)
+        label_id = self._ensure_labels(s, [span.label])[1][span.label]
+        clash = s.execute(
+            select(SpanRow.id).where(
+                SpanRow.document_id == doc_id, SpanRow.annotator == who,
+                SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id,
+            )
+        ).scalar_one_or_none()
+        if clash is not None:
+            raise AnnotationError(f"a {span.label} span at {span.start}-{span.end} already exists")
+        row = span_values(replace(span, annotator=who), doc_id, label_id, now())
+        if span.id is not None:
+            row["id"] = span.id
+            row["created_at"] = span.created_at or row["created_at"]
+        return s.execute(insert(SpanRow.__table__).values(row)).inserted_primary_key[0]
 
     def update_span(self, span_id: int, **changes) -> tuple[Span, Span]:
         """Change label, state, source, note or offsets of a span; returns (before, after)."""

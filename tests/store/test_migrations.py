@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.model import RelationLabel, Span
 from annotator.store import Store
 from annotator.store.database import HEAD_REVISION
 
@@ -52,3 +53,59 @@ def test_upgrade_fills_text_length_and_the_database_keeps_it_true(tmp_path):
     with pytest.raises(sqlite3.IntegrityError, match="beyond"):
         con.execute("insert into spans(document_id, start, \"end\", label_id, source, state, note, annotator, provenance, created_at, updated_at)"
                     " values (1, 0, ?, 1, 'human', 'accepted', '', '', '', '', '')", (length + 1,))
+
+
+def _row_counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != 'alembic_version'")]
+    counts = {table: con.execute(f'select count(*) from "{table}"').fetchone()[0] for table in tables}
+    con.close()
+    return counts
+
+
+@pytest.mark.parametrize("fixture", [f for f in FIXTURES if f.stem != f"schema_{HEAD_REVISION}"], ids=lambda f: f.stem)
+def test_upgrade_keeps_every_row_of_every_table(tmp_path, fixture):
+    path = tmp_path / "work.db"
+    shutil.copy(fixture, path)
+    before = _row_counts(path)
+    Store(path).close()
+    after = _row_counts(path)
+    assert {t: n for t, n in after.items() if t in before} == before
+    assert after["relations"] == after["relation_labels"] == after["relation_label_ends"] == 0
+
+
+def test_relations_fixture_reads_back_in_both_layers(tmp_path):
+    path = tmp_path / "work.db"
+    shutil.copy(FIXTURES[-1], path)
+    assert FIXTURES[-1].stem == f"schema_{HEAD_REVISION}" == "schema_0005_relations"
+    with Store(path) as store:
+        (mine,) = store.relations(1)
+        (hers,) = store.relations(1, annotator="alice")
+        labels = {label.name: label for label in store.relation_labels()}
+    assert (mine.label, mine.note, mine.head.label, mine.tail.label) == ("located_in", "at the summit", "PERSON", "GPE")
+    assert (hers.annotator, str(hers.state), hers.head.annotator) == ("alice", "suggested", "alice")
+    assert labels["located_in"].heads == ("PERSON", "ORG") and labels["located_in"].tails == ("GPE",) and labels["located_in"].hotkey == "l"
+    assert labels["met"].directed is False
+
+
+@pytest.mark.parametrize("fixture", FIXTURES[:-1], ids=lambda f: f.stem)
+def test_upgraded_database_itself_keeps_relation_ends_in_one_document_and_layer(tmp_path, fixture):
+    """The rules hold for any writer (raw SQL), on a file upgraded from each older schema."""
+    path = tmp_path / "work.db"
+    shutil.copy(fixture, path)
+    with Store(path) as store:
+        store.save_relation_labels([RelationLabel("rel")])
+        doc2 = store.add_span(2, Span(0, 3, "ORG")).id
+        putin, sochi = (span.id for span in store.spans(1))
+    con = sqlite3.connect(path)
+    con.execute("pragma foreign_keys = on")
+    insert = ("insert into relations (document_id, head_id, tail_id, label_id, source, state, note, annotator, provenance, created_at, updated_at)"
+              " values (?, ?, ?, 1, 'human', 'accepted', '', ?, '', '', '')")
+    for refused in [(1, putin, doc2, "default"), (1, putin, sochi, "alice"), (1, putin, putin, "default")]:
+        with pytest.raises(sqlite3.IntegrityError):
+            con.execute(insert, refused)
+    con.execute(insert, (1, putin, sochi, "default"))
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        con.execute(insert, (1, putin, sochi, "default"))
+    con.execute("delete from spans where id = ?", (sochi,))
+    assert con.execute("select count(*) from relations").fetchone()[0] == 0

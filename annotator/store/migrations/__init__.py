@@ -6,8 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+
+from annotator.store import dialect
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,18 +29,39 @@ def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
-    """Run the migrations in one transaction, with foreign keys off: a table other tables refer
-    to (documents) is rebuilt by copy, drop and rename, and a drop with them on would cascade
-    into the spans. They are checked before the commit (env.py) and turned on again after."""
+def upgrade(engine: Engine, target: str = "head") -> str | None:
+    """Run the migrations in one transaction; returns the revision found before them.
+
+    SQLite: with foreign keys off, since a table other tables refer to (documents) is rebuilt by
+    copy, drop and rename, and a drop with them on would cascade into the spans. They are
+    checked before the commit (env.py) and turned on again after. PostgreSQL alters tables in
+    place, its foreign keys on, under an advisory lock (dialect.lock_for_migration): a second
+    instance opening the database meanwhile waits, then finds it migrated and does nothing.
+    """
     config = _config()
     with engine.connect() as connection:
-        raw = connection.connection.dbapi_connection
-        raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction: inside one it is ignored
-        try:
+        with _foreign_keys_off(connection):
+            dialect.lock_for_migration(connection)
+            found = MigrationContext.configure(connection).get_current_revision()
             config.attributes["connection"] = connection
             command.upgrade(config, target)
             connection.commit()
-        finally:
-            connection.rollback()
-            raw.execute("PRAGMA foreign_keys=ON")
+    return found
+
+
+class _foreign_keys_off:
+    """SQLite's foreign keys off around a migration (outside any transaction: inside one the
+    PRAGMA is ignored), then on again; the transaction rolled back if it was not committed."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.raw = None if dialect.is_postgres(connection) else connection.connection.dbapi_connection
+
+    def __enter__(self) -> None:
+        if self.raw is not None:
+            self.raw.execute("PRAGMA foreign_keys=OFF")
+
+    def __exit__(self, *_exc) -> None:
+        self.connection.rollback()
+        if self.raw is not None:
+            self.raw.execute("PRAGMA foreign_keys=ON")

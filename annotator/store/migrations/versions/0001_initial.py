@@ -7,16 +7,18 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.store import dialect
+
 revision = "0001_initial"
 down_revision = None
 
 STATUS = "status IN ('new', 'in_progress', 'done', 'skipped')"
 SOURCE = "source IN ('human', 'model', 'pattern')"
 STATE = "state IN ('suggested', 'accepted', 'rejected')"
-COLOR = "color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'"
 
 
 def upgrade() -> None:
+    bind = op.get_bind()
     op.create_table(
         "documents",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -42,7 +44,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text, nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.CheckConstraint("length(trim(name)) > 0", name="ck_labels_name"),
-        sa.CheckConstraint(COLOR, name="ck_labels_color"),
+        sa.CheckConstraint(dialect.color_check(bind), name="ck_labels_color"),
     )
     op.create_table(
         "spans",
@@ -64,12 +66,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_spans_document_start", "spans", ["document_id", "start"])
     op.create_index("ix_spans_label", "spans", ["label_id"])
-    for event in ("INSERT", "UPDATE"):
-        op.execute(
-            f"""CREATE TRIGGER trg_spans_end_{event.lower()} BEFORE {event} ON spans
-            WHEN NEW."end" > (SELECT length(text) FROM documents WHERE id = NEW.document_id)
-            BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
-        )
+    for statement in dialect.span_end_triggers(bind, stored_length=False):
+        op.execute(statement)
 
 
 def downgrade() -> None:

@@ -14,6 +14,8 @@ Revises: 0001_initial
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.store import dialect
+
 revision = "0002_provenance_text_length"
 down_revision = "0001_initial"
 
@@ -21,21 +23,17 @@ _LENGTH_MISMATCH = "WHEN NEW.text_length IS NOT length(NEW.text) BEGIN SELECT RA
 
 
 def upgrade() -> None:
+    bind = op.get_bind()
     op.add_column("spans", sa.Column("provenance", sa.Text, nullable=False, server_default=""))
     op.add_column("documents", sa.Column("text_length", sa.Integer, nullable=False, server_default="0"))
     op.execute("UPDATE documents SET text_length = length(text)")
-    op.execute(f"CREATE TRIGGER trg_documents_length_insert BEFORE INSERT ON documents {_LENGTH_MISMATCH}")
-    op.execute(f"CREATE TRIGGER trg_documents_length_update BEFORE UPDATE OF text, text_length ON documents {_LENGTH_MISMATCH}")
+    for statement in dialect.text_length_triggers(bind):
+        op.execute(statement)
     op.create_index("ix_documents_length", "documents", ["id", "text_length"])
     # uq_spans_position (document_id, start, end, label_id) serves every query this one did.
     op.drop_index("ix_spans_document_start", "spans")
-    for event in ("insert", "update"):
-        op.execute(f"DROP TRIGGER trg_spans_end_{event}")
-        op.execute(
-            f"""CREATE TRIGGER trg_spans_end_{event} BEFORE {event.upper()} ON spans
-            WHEN NEW."end" > (SELECT text_length FROM documents INDEXED BY ix_documents_length WHERE id = NEW.document_id)
-            BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
-        )
+    for statement in (*dialect.drop_span_end_triggers(bind), *dialect.span_end_triggers(bind)):
+        op.execute(statement)
 
 
 def downgrade() -> None:

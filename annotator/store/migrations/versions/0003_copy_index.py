@@ -13,39 +13,38 @@ Revises: 0002_provenance_text_length
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.store import dialect
+
 revision = "0003_copy_index"
 down_revision = "0002_provenance_text_length"
-
-_SPAN_END = """CREATE TRIGGER trg_spans_end_{event} BEFORE {EVENT} ON spans
-    WHEN NEW."end" > (SELECT text_length FROM documents INDEXED BY ix_documents_length WHERE id = NEW.document_id)
-    BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
-
 
 def _sources_check(sources: tuple[str, ...]) -> str:
     return f"source IN ({', '.join(repr(s) for s in sources)})"
 
 
 def _rebuild_spans(sources: tuple[str, ...]) -> None:
-    for event in ("insert", "update"):
-        op.execute(f"DROP TRIGGER IF EXISTS trg_spans_end_{event}")
-    with op.batch_alter_table("spans", recreate="always") as batch:
+    bind = op.get_bind()
+    for statement in dialect.drop_span_end_triggers(bind):
+        op.execute(statement)
+    with op.batch_alter_table("spans", recreate=dialect.batch_recreate(bind)) as batch:
         batch.drop_constraint("ck_spans_source", type_="check")
         batch.alter_column("source", type_=sa.String(16), existing_nullable=False)
         batch.create_check_constraint("ck_spans_source", _sources_check(sources))
-    for event in ("insert", "update"):
-        op.execute(_SPAN_END.format(event=event, EVENT=event.upper()))
+    for statement in dialect.span_end_triggers(bind):
+        op.execute(statement)
 
 
 def upgrade() -> None:
     op.add_column("documents", sa.Column("copies_indexed", sa.Integer, nullable=False, server_default="0"))
-    op.create_index("ix_documents_copies_pending", "documents", ["id"], sqlite_where=sa.text("copies_indexed = 0"))
+    op.create_index("ix_documents_copies_pending", "documents", ["id"], sqlite_where=sa.text("copies_indexed = 0"),
+                    postgresql_where=sa.text("copies_indexed = 0"))
     op.create_table(
         "sentences",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
         sa.Column("start", sa.Integer, nullable=False),
         sa.Column("end", sa.Integer, nullable=False),
-        sa.Column("text_hash", sa.Integer, nullable=False),
+        sa.Column("text_hash", sa.BigInteger().with_variant(sa.Integer, "sqlite"), nullable=False),  # signed 64 bits
         sa.Column("group_id", sa.Integer, nullable=True),
         sa.CheckConstraint('start >= 0 AND start < "end"', name="ck_sentences_offsets"),
     )
@@ -54,7 +53,7 @@ def upgrade() -> None:
     op.create_index("ix_sentences_group", "sentences", ["group_id"])
     op.create_table(
         "sentence_bands",
-        sa.Column("band", sa.Integer, primary_key=True),
+        sa.Column("band", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
         sa.Column("sentence_id", sa.Integer, sa.ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True),
         sqlite_with_rowid=False,
     )

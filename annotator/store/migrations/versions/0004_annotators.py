@@ -16,38 +16,33 @@ Revision ID: 0004_annotators
 Revises: 0003_copy_index
 """
 
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from alembic import op
+
+from annotator.store import dialect
 
 revision = "0004_annotators"
 down_revision = "0003_copy_index"
 
 DEFAULT = "default"
 STATUS = "status IN ('new', 'in_progress', 'done', 'skipped')"
-_SPAN_END = """CREATE TRIGGER trg_spans_end_{event} BEFORE {EVENT} ON spans
-    WHEN NEW."end" > (SELECT text_length FROM documents INDEXED BY ix_documents_length WHERE id = NEW.document_id)
-    BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
-_LENGTH_MISMATCH = "WHEN NEW.text_length IS NOT length(NEW.text) BEGIN SELECT RAISE(ABORT, 'text_length must equal length(text)'); END"
-_DOCUMENT_TRIGGERS = {
-    "trg_documents_length_insert": f"CREATE TRIGGER trg_documents_length_insert BEFORE INSERT ON documents {_LENGTH_MISMATCH}",
-    "trg_documents_length_update": f"CREATE TRIGGER trg_documents_length_update BEFORE UPDATE OF text, text_length ON documents {_LENGTH_MISMATCH}",
-}
 
 
-def _drop_triggers() -> None:
-    for name in (*_DOCUMENT_TRIGGERS, "trg_spans_end_insert", "trg_spans_end_update"):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+def _drop_triggers(bind) -> None:
+    for statement in (*dialect.drop_text_length_triggers(bind), *dialect.drop_span_end_triggers(bind)):
+        op.execute(statement)
 
 
-def _make_triggers() -> None:
-    for sql in _DOCUMENT_TRIGGERS.values():
-        op.execute(sql)
-    for event in ("insert", "update"):
-        op.execute(_SPAN_END.format(event=event, EVENT=event.upper()))
+def _make_triggers(bind) -> None:
+    for statement in (*dialect.text_length_triggers(bind), *dialect.span_end_triggers(bind)):
+        op.execute(statement)
 
 
 def upgrade() -> None:
-    _drop_triggers()
+    bind = op.get_bind()
+    _drop_triggers(bind)
     op.create_table(
         "annotators",
         sa.Column("name", sa.Text, primary_key=True),
@@ -55,7 +50,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(32), nullable=False),
         sa.CheckConstraint("length(trim(name)) > 0", name="ck_annotators_name"),
     )
-    op.execute(f"INSERT INTO annotators (name, key, created_at) VALUES ('{DEFAULT}', '{DEFAULT}', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))")
+    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    op.execute(f"INSERT INTO annotators (name, key, created_at) VALUES ('{DEFAULT}', '{DEFAULT}', '{stamp}')")
     op.create_table(
         "document_states",
         sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
@@ -72,7 +68,7 @@ def upgrade() -> None:
         f"SELECT id, '{DEFAULT}', status, note, updated_at FROM documents WHERE status != 'new' OR note != ''"
     )
     op.drop_index("ix_documents_status", "documents")
-    with op.batch_alter_table("documents", recreate="always") as batch:
+    with op.batch_alter_table("documents", recreate=dialect.batch_recreate(bind)) as batch:
         batch.drop_constraint("ck_documents_status", type_="check")
         batch.drop_column("status")
         batch.drop_column("note")
@@ -81,12 +77,12 @@ def upgrade() -> None:
         "WHERE annotator != ''"
     )
     op.execute(f"UPDATE spans SET annotator = '{DEFAULT}'")
-    with op.batch_alter_table("spans", recreate="always") as batch:
+    with op.batch_alter_table("spans", recreate=dialect.batch_recreate(bind)) as batch:
         batch.drop_constraint("uq_spans_position", type_="unique")
         batch.alter_column("annotator", existing_type=sa.Text, nullable=False, server_default=None)
         batch.create_foreign_key("fk_spans_annotator", "annotators", ["annotator"], ["name"], onupdate="CASCADE", ondelete="RESTRICT")
         batch.create_unique_constraint("uq_spans_position", ["document_id", "annotator", "start", "end", "label_id"])
-    _make_triggers()
+    _make_triggers(bind)
 
 
 def downgrade() -> None:

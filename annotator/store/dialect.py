@@ -1,0 +1,253 @@
+"""The one place for SQL that only SQLite or only PostgreSQL speaks.
+
+Store code and migrations ask here instead of writing engine-specific SQL themselves, so the
+same code runs on both engines. Each function takes a ``bind`` (an Engine, a Connection, a
+Session or a dialect name) and answers for its engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import LargeBinary, case, cast, func, literal
+from sqlalchemy.dialects import postgresql, sqlite
+
+SQLITE, POSTGRES = "sqlite", "postgresql"
+# The key of the advisory lock every migration of a PostgreSQL database takes ("annotatr").
+MIGRATION_LOCK = 0x616E6E6F74617472
+
+
+class NotOnPostgres(RuntimeError):
+    """A feature only a SQLite file has; the message names what to use instead."""
+
+
+def name(bind) -> str:
+    if isinstance(bind, str):
+        return bind
+    if hasattr(bind, "get_bind"):  # a Session
+        bind = bind.get_bind()
+    return bind.dialect.name
+
+
+def is_postgres(bind) -> bool:
+    return name(bind) == POSTGRES
+
+
+def refuse_on_postgres(bind, what: str, instead: str) -> None:
+    if is_postgres(bind):
+        raise NotOnPostgres(f"{what} works on SQLite files only; on PostgreSQL {instead}")
+
+
+# -- writing rows ------------------------------------------------------------------
+
+def insert(table, bind):
+    """An INSERT that knows ON CONFLICT (``.on_conflict_do_nothing()``, ``.on_conflict_do_update()``)."""
+    return (postgresql if is_postgres(bind) else sqlite).insert(table)
+
+
+def insert_or_ignore(table, bind):
+    """INSERT that skips rows breaking a unique rule (SQLite's INSERT OR IGNORE)."""
+    return insert(table, bind).on_conflict_do_nothing()
+
+
+def upsert(table, bind, keys: list[str], values: dict):
+    """INSERT ``values``, or update the row with the same ``keys`` to them (not SQLite's OR
+    REPLACE, which deletes and re-inserts: cascades would fire on PostgreSQL's foreign keys)."""
+    statement = insert(table, bind).values(values)
+    return statement.on_conflict_do_update(index_elements=keys, set_={k: v for k, v in values.items() if k not in keys})
+
+
+def driver_sql(sql: str, bind) -> str:
+    """Driver-level SQL written with ``?`` placeholders (sqlite3) in psycopg's ``%s`` style."""
+    return sql.replace("%", "%%").replace("?", "%s") if is_postgres(bind) else sql
+
+
+@contextmanager
+def lock_ids(conn, table: str) -> Iterator[None]:
+    """Around writers that give new rows ids themselves (max + 1): on PostgreSQL one such writer
+    per table at a time, and the table's sequence moved past the ids written, so rows inserted
+    with the default id never take one of them. SQLite serializes writers and has no sequence."""
+    if is_postgres(conn):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext('annotator.ids.{table}'))")
+    yield
+    if is_postgres(conn):
+        conn.exec_driver_sql(
+            f"SELECT setval(seq, greatest((SELECT max(id) FROM {table}), coalesce(pg_sequence_last_value(CAST(seq AS regclass)), 0), 1)) "
+            f"FROM pg_get_serial_sequence('{table}', 'id') AS seq"
+        )
+
+
+# -- reading -----------------------------------------------------------------------
+
+def text_contains(column, phrase, bind):
+    """Case-sensitive substring test on the database side (SQLite instr, PostgreSQL strpos)."""
+    return (func.strpos if is_postgres(bind) else func.instr)(column, phrase) > 0
+
+
+def text_contains_loosely(column, needle: str, bind):
+    """The document list's filter: SQLite's LIKE ignores ASCII case; ILIKE does so on PostgreSQL."""
+    if is_postgres(bind):
+        return column.icontains(needle, autoescape=True)
+    return column.contains(needle, autoescape=True)
+
+
+def json_values(param: str, bind, kind: str = "int") -> str:
+    """A subquery of the values of a JSON array bound as ``:param`` (one parameter, however
+    many values: SQLite caps the number of parameters). ``kind``: int or text."""
+    if is_postgres(bind):
+        return f"SELECT CAST(value AS {'bigint' if kind == 'int' else 'text'}) FROM json_array_elements_text(CAST(:{param} AS json)) AS j(value)"
+    return f"SELECT value FROM json_each(:{param})"
+
+
+def json_table(param: str, alias: str, columns: tuple[str, ...], bind) -> str:
+    """A FROM item over a JSON array of integer arrays bound as ``:param``: ``alias.key`` (the
+    position) and one integer column per name in ``columns`` (element 0, 1, ...)."""
+    if is_postgres(bind):
+        picked = ", ".join(f"CAST(value ->> {i} AS bigint) AS {c}" for i, c in enumerate(columns))
+        return f"(SELECT ord - 1 AS key, {picked} FROM json_array_elements(CAST(:{param} AS json)) WITH ORDINALITY AS t(value, ord)) AS {alias}"
+    picked = ", ".join(f"json_extract(value, '$[{i}]') AS {c}" for i, c in enumerate(columns))
+    return f"(SELECT key, {picked} FROM json_each(:{param})) AS {alias}"
+
+
+def indexed_by(index: str, bind) -> str:
+    """SQLite's INDEXED BY hint (PostgreSQL's planner takes no hints)."""
+    return "" if is_postgres(bind) else f" INDEXED BY {index}"
+
+
+def as_bytes(column, bind):
+    """A text column read as its UTF-8 bytes (a hand-edited SQLite column may hold anything)."""
+    return func.convert_to(column, "UTF8") if is_postgres(bind) else cast(column, LargeBinary)
+
+
+def value_type(column, bind):
+    """SQLite's typeof(); PostgreSQL's columns hold their declared type or NULL."""
+    if is_postgres(bind):
+        return case((column.is_(None), literal("null")), else_=literal("text"))
+    return func.typeof(column)
+
+
+def is_json_object(column, bind):
+    """1 when the text column holds a JSON object. PostgreSQL 15 has no json_valid: the app
+    is the only writer there (typed columns, no hand edits through a file), so the shape is
+    trusted when it opens with a brace."""
+    if is_postgres(bind):
+        return case((column.is_(None), 0), (func.ltrim(column).startswith("{"), 1), else_=0)
+    return case((column == "{}", 1), (func.typeof(column) != "text", 0), (func.json_valid(column) == 0, 0), else_=func.json_type(column) == "object")
+
+
+def write_token(conn):
+    """A value that changes when another connection commits a write (SQLite: data_version;
+    PostgreSQL: the snapshot, which changes when any write transaction starts or ends). On
+    PostgreSQL our own commits change it too (OWN_WRITES_MOVE_TOKEN): a false "changed" only
+    costs the caller a re-check, a missed one would cost correctness."""
+    if is_postgres(conn):
+        return conn.exec_driver_sql("SELECT CAST(pg_current_snapshot() AS text)").scalar_one()
+    return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+
+
+def own_writes_move_token(bind) -> bool:
+    return is_postgres(bind)
+
+
+@contextmanager
+def page_cache(conn, kib: int) -> Iterator[None]:
+    """A bigger SQLite page cache for one piece of work, then SQLite's default (~2 MB) again.
+    Nothing on PostgreSQL: the server's shared buffers are not the client's to size."""
+    if is_postgres(conn):
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA cache_size=-2000")
+
+
+# -- schema and migrations ---------------------------------------------------------
+
+def table_names(conn) -> set[str]:
+    """The tables of the database (PostgreSQL: of the schemas on the search path)."""
+    if is_postgres(conn):
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = ANY (current_schemas(false))"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return {row[0] for row in conn.exec_driver_sql(sql)}
+
+
+def lock_for_migration(conn) -> None:
+    """PostgreSQL: one migrating connection at a time, until its transaction ends; another
+    instance opening the database meanwhile waits here, then finds it migrated. (SQLite: the
+    migration's write transaction is the lock.)"""
+    if is_postgres(conn):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+
+
+def foreign_key_problems(conn) -> list:
+    """Rows referring to missing rows (SQLite checks them when asked; PostgreSQL always)."""
+    return [] if is_postgres(conn) else conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+
+
+def batch_recreate(bind) -> str:
+    """How Alembic batch operations alter a table: SQLite by copy and rename (its ALTER
+    TABLE cannot drop constraints); PostgreSQL in place (a copy could not drop a table that
+    others refer to)."""
+    return "auto" if is_postgres(bind) else "always"
+
+
+def color_check(bind) -> str:
+    if is_postgres(bind):
+        return "color ~ '^#[0-9a-f]{6}$'"
+    return "color GLOB '#[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'"
+
+
+def span_end_triggers(bind, *, stored_length: bool = True) -> list[str]:
+    """DDL of the rule ``spans.end <= length(documents.text)``, checked on every span insert and
+    update. ``stored_length``: read documents.text_length (schema 0002 on) rather than measuring."""
+    if is_postgres(bind):
+        bound = "text_length" if stored_length else "length(text)"
+        return _pg_trigger("trg_spans_end", "spans", "INSERT OR UPDATE",
+                           f'NEW."end" > (SELECT {bound} FROM documents WHERE id = NEW.document_id)', "span end beyond document text")
+    bound = "text_length FROM documents INDEXED BY ix_documents_length" if stored_length else "length(text) FROM documents"
+    return [
+        f"""CREATE TRIGGER trg_spans_end_{event} BEFORE {event.upper()} ON spans
+    WHEN NEW."end" > (SELECT {bound} WHERE id = NEW.document_id)
+    BEGIN SELECT RAISE(ABORT, 'span end beyond document text'); END"""
+        for event in ("insert", "update")
+    ]
+
+
+def text_length_triggers(bind) -> list[str]:
+    """DDL keeping documents.text_length equal to length(text), in code points on both engines
+    (PostgreSQL's length() counts characters in a UTF8 database)."""
+    if is_postgres(bind):
+        return _pg_trigger("trg_documents_length", "documents", "INSERT OR UPDATE OF text, text_length",
+                           "NEW.text_length IS DISTINCT FROM length(NEW.text)", "text_length must equal length(text)")
+    mismatch = "WHEN NEW.text_length IS NOT length(NEW.text) BEGIN SELECT RAISE(ABORT, 'text_length must equal length(text)'); END"
+    return [
+        f"CREATE TRIGGER trg_documents_length_insert BEFORE INSERT ON documents {mismatch}",
+        f"CREATE TRIGGER trg_documents_length_update BEFORE UPDATE OF text, text_length ON documents {mismatch}",
+    ]
+
+
+def drop_span_end_triggers(bind) -> list[str]:
+    if is_postgres(bind):
+        return ["DROP TRIGGER IF EXISTS trg_spans_end ON spans"]
+    return [f"DROP TRIGGER IF EXISTS trg_spans_end_{event}" for event in ("insert", "update")]
+
+
+def drop_text_length_triggers(bind) -> list[str]:
+    if is_postgres(bind):
+        return ["DROP TRIGGER IF EXISTS trg_documents_length ON documents"]
+    return [f"DROP TRIGGER IF EXISTS trg_documents_length_{event}" for event in ("insert", "update")]
+
+
+def _pg_trigger(trigger: str, table: str, events: str, broken: str, message: str) -> list[str]:
+    """A PL/pgSQL row trigger refusing rows where ``broken`` holds, as a check violation
+    (SQLSTATE 23514: the driver reports an IntegrityError, as SQLite's RAISE(ABORT) in a trigger)."""
+    function = f"{trigger}_check"
+    body = f"BEGIN IF {broken} THEN RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END"
+    return [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$",
+        f"CREATE TRIGGER {trigger} BEFORE {events} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]

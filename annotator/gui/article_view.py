@@ -14,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QTextCharFormat, QTextCursor, QTextOption
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span, State
-from annotator.gui.colors import tint
 from annotator.gui.copy_marks import CopyMarks
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.label_tags import LabelTag
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.span_frame import paint_frame
+from annotator.gui.span_frame import current_outline, paint_frame
 from annotator.gui.span_index import SpanIndex, drawn
 from annotator.gui.span_tooltip import tooltip_html
 from annotator.gui.tag_layer import LabelTagLayer
@@ -31,7 +30,6 @@ from annotator.nlp.tokens import Tokens
 
 NO_SNAP = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
 READABLE_COLUMNS = 92  # longest line, in average characters; wider windows get side margins
-CURRENT_DARKER = 118  # the selected span's fill, darker by this percentage (still >= 6:1 with black)
 Key = Qt.Key
 
 
@@ -202,6 +200,18 @@ class ArticleView(QPlainTextEdit):
         """Drawn spans containing code point ``pos``, innermost first."""
         return self._spans.at(pos)
 
+    def spans_at_point(self, point: QPoint | QPointF) -> list[Span]:
+        """Drawn spans under a viewport point (its tag's span, else innermost first)."""
+        tag = self.tag_at(point)
+        pos = self._offsets.to_cp(self.cursorForPosition(QPointF(point).toPoint()).position())
+        # The nearest caret position may be just after the character under the mouse.
+        return [tag.span] if tag else self.visible_spans_at(pos) or self.visible_spans_at(pos - 1)
+
+    @property
+    def offsets(self) -> OffsetMap:
+        """The open article's map of code points to Qt positions (overlays measure with it)."""
+        return self._offsets
+
     # -- current span -----------------------------------------------------------
 
     @property
@@ -218,22 +228,7 @@ class ArticleView(QPlainTextEdit):
     def _show_current(self) -> None:
         """Outline the span the side panel edits (one extra selection: cheap)."""
         span = self._current
-        if span is None:
-            self.setExtraSelections([])
-            return
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = self.textCursor()
-        selection.cursor.setPosition(self._offsets.to_qt(span.start))
-        selection.cursor.setPosition(self._offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
-        fmt = QTextCharFormat()
-        color = self._colors.get(span.label, "#dddddd")
-        suggested = span.state == State.SUGGESTED  # still looks like a suggestion when selected
-        fmt.setBackground(tint(color, 0.6) if suggested else QColor(color).darker(CURRENT_DARKER))
-        Underline = QTextCharFormat.UnderlineStyle
-        fmt.setUnderlineStyle(Underline.DashUnderline if suggested else Underline.SingleUnderline)
-        fmt.setUnderlineColor(QColor("#202020"))
-        selection.format = fmt
-        self.setExtraSelections([selection])
+        self.setExtraSelections([] if span is None else [current_outline(self.textCursor(), self._offsets, span, self._colors.get(span.label, "#dddddd"))])
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
@@ -394,10 +389,7 @@ class ArticleView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip:
-            tag = self.tag_at(event.pos())
-            pos = self._offsets.to_cp(self.cursorForPosition(event.pos()).position())
-            # The nearest caret position may be just after the character under the mouse.
-            spans = [tag.span] if tag else self.visible_spans_at(pos) or self.visible_spans_at(pos - 1)
+            spans = self.spans_at_point(event.pos())
             if spans:
                 QToolTip.showText(event.globalPos(), tooltip_html(spans), self.viewport())
             else:

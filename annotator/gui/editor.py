@@ -68,6 +68,10 @@ class Editor(QObject):
             self.view.set_spans(self.store.spans(self.document.id))
             self.spans_edited.emit(self.document.id)
 
+    def push(self, command: StoreCommand) -> bool:
+        """Run a command made elsewhere (gui/relations.py) as one undo step of the open document."""
+        return self.document is not None and self._push(command)
+
     def _push(self, command: StoreCommand) -> bool:
         # Note typing (mergeable commands, id != -1) stays one undo step, so it does not start work.
         if self.document.status == Status.NEW and command.id() == -1 and not isinstance(command, SetStatus):

@@ -7,8 +7,6 @@ when it is done.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -35,44 +33,15 @@ from annotator.gui.document_list import DocumentList
 from annotator.gui.editor import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_palette import LabelPalette
+from annotator.gui.relations import RelationsInWindow
+from annotator.gui.shortcuts import shortcuts_html
 from annotator.gui.side_panel import DocumentPanel, SpanPanel
 from annotator.gui.suggestions import Suggestions
 from annotator.gui.token_cache import TokenCache
 from annotator.gui.unsaved_banner import UnsavedBanner
 from annotator.store import DatabaseError, Store
 
-SHORTCUTS = [
-    ("Select + label key", "label the selection (mouse selections snap to tokens; hold Ctrl or Alt not to snap)"),
-    ("← / →", "move by token"),
-    ("Shift+← / →", "extend the selection by token"),
-    ("Alt+← / →, Alt+Shift+← / →", "move or extend by character"),
-    ("label key on a span", "relabel it (a suggestion becomes accepted)"),
-    ("Tab / Shift+Tab", "next / previous suggestion"),
-    ("] / [", "next / previous span"),
-    ("Enter", "accept the suggestion at the caret, or the next one"),
-    ("Delete", "reject a suggestion, delete a span"),
-    ("Esc", "clear the selection; in a note: back to the article"),
-    ("Ctrl+E / Ctrl+Shift+E", "edit the span note / the document note"),
-    ("Ctrl+D / Ctrl+K", "mark the document done / skipped"),
-    ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
-    ("Ctrl+Shift+A / Ctrl+Shift+R", "accept / reject all suggestions in the document"),
-    ("Ctrl+J / Ctrl+Shift+J", "next / previous copy of the sentence at the caret (Copies in the side panel; click one to go there)"),
-    ("Ctrl+Shift+D", "copies that disagree: list them, open one, make one copy like another (Review menu)"),
-    ("Ctrl+Shift+C", "compare two annotators (Review menu); then Alt+1 / Alt+2 / Alt+3 / Alt+0 take A's version, B's, both or neither, Alt+A all agreements, Alt+↓ / Alt+↑ next / previous disagreement"),
-    ("Ctrl+Shift+P", "pre-annotate with spaCy (in the background; Cancel in the status bar)"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (history is kept per document); redo also retries edits not saved yet"),
-    ("Ctrl+I", "import files (in the background; Cancel leaves the database as it was)"),
-    ("Ctrl+F", "find in the article (the match can be labelled)"),
-    ("Ctrl+Shift+F", "filter the document list by title or text"),
-    ("Ctrl+L", "labels: names, colours, keys"),
-    ("Ctrl+Shift+L", "show / hide the label names after the spans (View > Show label names)"),
-]
 LABEL_NAMES_KEY = "view/showLabelNames"
-
-
-def shortcuts_html() -> str:
-    rows = "".join(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in SHORTCUTS)
-    return f"<table cellspacing='0' cellpadding='4'>{rows}</table>"
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +74,7 @@ class MainWindow(QMainWindow):
         self.copy_review = CopyReview(self)  # Review menu: copies that disagree
         self.annotator_name = AnnotatorName(self)  # File > Annotator…, the name in the status bar
         self.compare = CompareAnnotators(self)  # Review menu: compare two annotators into gold
+        self.relations = RelationsInWindow(self)  # arcs, drawing them, the Relations box (gui/relations.py)
         self.load_labels()
         self._update_progress()
         self._restore()
@@ -260,6 +230,7 @@ class MainWindow(QMainWindow):
         self.palette.set_labels(labels)
         self.span_panel.set_labels(labels)
         self.editor.reload_spans()  # a renamed label renames the spans shown
+        self.relations.load_labels()
 
     def _show_label_names(self, on: bool) -> None:
         self.view.set_label_names_shown(on)

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.model import Span, Status
+from annotator.core.model import Relation, Span, Status
 from annotator.store import Store
 
 SPAN_NOTE_ID = 1
@@ -78,17 +78,20 @@ class AddSpan(StoreCommand):
 
 
 class DeleteSpan(StoreCommand):
+    """Deleting a span deletes its relations (the database cascades); undo puts both back."""
+
     def __init__(self, store: Store, sink: Sink, span: Span) -> None:
         super().__init__(f"Delete {span.label}")
         self.store, self.sink, self.span = store, sink, span
+        self.relations: list[Relation] = []
 
     def do(self) -> None:
-        self.span = self.store.delete_span(self.span.id)
+        self.span, self.relations = self.store.delete_span_with_relations(self.span.id)
         self.sink.span_removed(self.span.document_id, self.span.id)
 
     def revert(self) -> None:
-        restored = self.store.add_span(self.span.document_id, self.span)
-        self.sink.span_added(self.span.document_id, restored)
+        self.span, self.relations = self.store.restore_span(self.span, self.relations)
+        self.sink.span_added(self.span.document_id, self.span)
 
 
 class UpdateSpan(StoreCommand):

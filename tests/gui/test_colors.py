@@ -3,7 +3,7 @@
 from PySide6.QtGui import QColor
 
 from annotator.core.labels import PALETTE, default_labels
-from annotator.gui.article_view import CURRENT_DARKER
+from annotator.gui.span_frame import CURRENT_DARKER
 from annotator.gui.colors import contrast_with_black, tint
 from annotator.gui.highlighter import SUGGESTION_TINT
 

@@ -1,10 +1,11 @@
 """brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs, offsets in code points, end exclusive.
 
-Imported: ``T`` lines (continuous text-bound annotations) and ``#`` comment lines on them,
-of any type: ``AnnotatorNotes`` becomes the span's note, another type ``#1<TAB>Lemma T1<TAB>x``
-a note line ``[Lemma] x``, written back as that comment type on export.
-Reported per line and left out (refused with --strict): discontinuous spans, ``R``, ``A``,
-``M``, ``E``, ``N`` and ``*`` lines, and comments on them. Export names each document
+Imported: ``T`` lines (continuous text-bound annotations), ``R``, ``E`` and ``*`` lines as
+relations (see brat_relations), and ``#`` comment lines on T and R lines, of any type:
+``AnnotatorNotes`` becomes the note, another type ``#1<TAB>Lemma T1<TAB>x`` a note line
+``[Lemma] x``, written back as that comment type on export.
+Reported per line and left out (refused with --strict): discontinuous spans, ``A``, ``M`` and
+``N`` lines, relations on what is left out, and comments on any of them. Export names each document
 after its source file (``PMID-10438843.txt`` stays ``PMID-10438843``), made safe and unique. Offsets of a ``.txt`` with ``\\r\\n`` endings are mapped
 onto the normalized text. The label scheme travels in ``annotation.conf`` (names),
 ``visual.conf`` (``bgColor``) and ``kb_shortcuts.conf`` (hotkeys) in the folder.
@@ -13,11 +14,12 @@ onto the normalized text. The label scheme travels in ``annotation.conf`` (names
 from __future__ import annotations
 
 import re
+from itertools import count
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.labels import palette_color
-from annotator.core.model import AnnotationError, Label, Span, State, check_note
+from annotator.core.model import AnnotationError, Label, RelationLabel, Span, State, check_note
 from annotator.core import limits
 from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import (
@@ -32,6 +34,8 @@ from annotator.formats.records import (
     offset_map,
 )
 from annotator.formats.folder_export import earlier_export, export_folder, listed
+from annotator.formats import brat_relations
+from annotator.formats.relation_records import RelationRules
 from annotator.core.problems import Problem
 
 NAME = "brat"
@@ -41,7 +45,7 @@ _NOTE_LINE = re.compile(r"^#[^\t]*\t(\S+) (\S+)(?:\t(.*))?$")
 _TYPED_NOTE = re.compile(r"^\[([A-Za-z_][\w.-]*)\] (.*)$")  # a comment type other than AnnotatorNotes, kept in the note
 NOTES = "AnnotatorNotes"
 _MAX_OFFSET_DIGITS = 18  # offsets past 10**18 cannot be in any text we read
-_UNSUPPORTED = {"R": "relation", "A": "attribute", "M": "attribute", "E": "event", "N": "normalization", "*": "equivalence"}
+_UNSUPPORTED = {"A": "attribute", "M": "attribute", "N": "normalization"}
 
 
 def ann_and_txt(path: Path) -> tuple[Path, Path]:
@@ -69,9 +73,12 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
     except TextError as error:
         yield Problem(str(txt), str(error))
         return
-    spans, problems = _parse_ann(ann_text.split("\n"), text, str(ann), known, options)
-    yield from problems
-    if all(p.warning for p in problems):
+    rules = RelationRules.of(options, scheme)
+    spans, found = _parse_ann(ann_text.split("\n"), text, str(ann), known, options, rules)
+    yield from found.problems
+    if all(p.warning for p in found.problems):
+        yield from _undirected(found.undirected, scheme, ann)
+        document.relations = found.relations
         yield document, spans
 
 
@@ -84,11 +91,20 @@ def _decoded(path: Path, options: ReadOptions) -> str | Problem:
         return Problem(str(path), str(error))
 
 
-def _parse_ann(lines: list[str], text: str, where: str, known, options: ReadOptions) -> tuple[list[Span], list[Problem]]:
+def _undirected(names: set[str], scheme, ann: Path) -> Iterator[LabelScheme]:
+    """The labels of equivalences (``*`` lines) as undirected relation labels, unless the confs say them."""
+    said = {label.name for label in scheme.relations} if isinstance(scheme, LabelScheme) else set()
+    if names - said:
+        yield LabelScheme((), str(ann), tuple(RelationLabel(name, directed=False) for name in sorted(names - said)))
+
+
+def _parse_ann(lines: list[str], text: str, where: str, known, options: ReadOptions, rules: RelationRules) -> tuple[list[Span], brat_relations.Found]:
     mapper = offset_map(text)
     spans: dict[str, Span] = {}
+    left: set[str] = set()  # T ids not imported (discontinuous, refused)
     problems: list[Problem] = []
     notes: list[tuple[int, str, str]] = []
+    linking: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -101,18 +117,25 @@ def _parse_ann(lines: list[str], text: str, where: str, known, options: ReadOpti
                 if isinstance(found, tuple):
                     spans[found[0]] = found[1]
                 else:
+                    left.add(line.split("\t", 1)[0])
                     problems.append(not_carried(options, where, found, number))
             elif line.startswith("#"):
                 notes.append(_note(line, number))
+            elif line[0] in brat_relations.KINDS:
+                linking.append((number, line))
             elif line[0] in _UNSUPPORTED:
                 ident = line.split("\t", 1)[0]
                 problems.append(not_carried(options, where, f"{_UNSUPPORTED[line[0]]} annotation {ident} is not supported", number))
             else:
                 raise AnnotationError(f"not a brat annotation line: {line[:40]!r}")
         except AnnotationError as error:
+            if line.startswith("T"):
+                left.add(line.split("\t", 1)[0])
             problems.append(Problem(where, str(error), number))
-    problems += _attach_notes(notes, spans, where, options)
-    return list(spans.values()), sorted(problems, key=lambda p: p.line or 0)
+    found = brat_relations.read_lines(linking, spans, left, where, options, rules)
+    problems += found.problems + _attach_notes(notes, {**spans, **found.by_id}, where, options)
+    found.problems = sorted(problems, key=lambda p: p.line or 0)
+    return list(spans.values()), found
 
 
 def _text_bound(line: str, text: str, mapper, known) -> tuple[str, Span] | str:
@@ -143,16 +166,17 @@ def _note(line: str, number: int) -> tuple[int, str, str]:
     return number, target, text if kind == NOTES else f"[{kind}] {text}"
 
 
-def _attach_notes(notes, spans: dict[str, Span], where: str, options: ReadOptions) -> list[Problem]:
+def _attach_notes(notes, annotations: dict, where: str, options: ReadOptions) -> list[Problem]:
+    """Comments onto the notes of ``annotations`` (spans and relations by their T and R ids)."""
     problems = []
     for number, target, note in notes:
-        if target in spans:
-            span = spans[target]
-            span.note = f"{span.note}\n{note}" if span.note else note
-        elif target.startswith("T"):
+        if target in annotations:
+            held = annotations[target]
+            held.note = f"{held.note}\n{note}" if held.note else note
+        elif target.startswith(("T", "R")):
             problems.append(not_carried(options, where, f"comment on {target}, which is not imported", number))
         else:
-            problems.append(not_carried(options, where, f"comment on {target}: only comments on T annotations are kept", number))
+            problems.append(not_carried(options, where, f"comment on {target}: only comments on T and R annotations are kept", number))
     return problems
 
 
@@ -169,14 +193,16 @@ def read_confs(folder: Path) -> LabelScheme | Problem | None:
     try:
         sections = {name: _conf_sections(folder / name) for name in CONF_FILES}
         names = [n for n in sections["annotation.conf"].get("entities", []) if not n.startswith("!")]  # !Abstract types annotate nothing
-        colors = dict(_drawing(line) for line in sections["visual.conf"].get("drawing", []) if "bgColor:" in line)
+        colors = dict(_drawing(line, "bgColor") for line in sections["visual.conf"].get("drawing", []) if "bgColor:" in line)
         hotkeys = {name: key for key, name in (l.split("\t", 1) for l in sections["kb_shortcuts.conf"].get("", []) if "\t" in l)}
         labels = tuple(
             Label(name, colors.get(name) or palette_color(i), hotkeys.get(name) or None) for i, name in enumerate(names)
         )
+        arcs = dict(_drawing(line, "color") for line in sections["visual.conf"].get("drawing", []) if "bgColor:" not in line)
+        relations = brat_relations.conf_relation_labels(sections["annotation.conf"].get("relations", []), arcs)
     except (OSError, TextError, AnnotationError, ValueError) as error:
         return Problem(str(folder), f"label scheme in the .conf files: {error}")
-    return LabelScheme(labels, str(folder / "annotation.conf"))
+    return LabelScheme(labels, str(folder / "annotation.conf"), relations)
 
 
 def _conf_sections(path: Path) -> dict[str, list[str]]:
@@ -196,19 +222,21 @@ def _conf_sections(path: Path) -> dict[str, list[str]]:
     return sections
 
 
-def _drawing(line: str) -> tuple[str, str]:
-    name, style = line.split("\t", 1) if "\t" in line else line.split(None, 1)
-    color = re.search(r"bgColor:\s*(#[0-9a-fA-F]{6})", style)
+def _drawing(line: str, key: str) -> tuple[str, str]:
+    """(name, colour) of a visual.conf drawing line: ``bgColor`` of a span label, ``color`` of an arc."""
+    name, style = line.split("\t", 1) if "\t" in line else (line.split(None, 1) + [""])[:2]
+    color = re.search(key + r":\s*(#[0-9a-fA-F]{6})", style)
     return name.strip(), color.group(1) if color else ""
 
 
-def _write_confs(folder: Path, labels: list[Label]) -> None:
+def _write_confs(folder: Path, labels: list[Label], relation_labels=()) -> None:
     names = [l.name for l in labels if _brat_name(l.name)]
+    relations, arcs = brat_relations.conf_lines(relation_labels, _brat_name)
     (folder / "annotation.conf").write_text(
-        "[entities]\n" + "".join(f"{n}\n" for n in names) + "[relations]\n[events]\n[attributes]\n", encoding="utf-8"
+        "[entities]\n" + "".join(f"{n}\n" for n in names) + f"[relations]\n{relations}[events]\n[attributes]\n", encoding="utf-8"
     )
     drawing = "".join(f"{l.name}\tbgColor:{l.color}\n" for l in labels if _brat_name(l.name))
-    (folder / "visual.conf").write_text(f"[labels]\n[drawing]\n{drawing}", encoding="utf-8")
+    (folder / "visual.conf").write_text(f"[labels]\n[drawing]\n{drawing}{arcs}", encoding="utf-8")
     keys = "".join(f"{l.hotkey}\t{l.name}\n" for l in labels if l.hotkey and _brat_name(l.name) and not l.hotkey.isspace())
     (folder / "kb_shortcuts.conf").write_text(keys, encoding="utf-8")
 
@@ -228,7 +256,7 @@ def is_earlier_export(folder: Path) -> bool:
     return earlier_export(folder)
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, force: bool = False) -> None:
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, force: bool = False, relation_labels=()) -> None:
     """Write the pairs and confs into ``out``: a new folder, or files merged into an existing one.
 
     A file the export did not write (or that was edited since) is never overwritten unless
@@ -242,7 +270,7 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
             (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
             (folder / f"{name}.ann").write_text("".join(_ann_lines(doc, spans, log)), encoding="utf-8", newline="\n")
             log.documents += 1
-        _write_confs(folder, labels)
+        _write_confs(folder, labels, relation_labels)
     if export.replaced:
         log.problems.append(Problem(str(out), f"--force: overwrote {len(export.replaced)} file(s) the export had not written or that were changed since: {listed(export.replaced)}", warning=True))
     if export.kept:
@@ -269,22 +297,28 @@ def file_name(doc, taken: set[str]) -> str:
 def _ann_lines(doc, spans: list[Span], log: ExportLog) -> Iterator[str]:
     if doc.note:
         log.lost(doc, "brat has no place for a document note; not exported")
-    number = notes = 0
+    written, numbers = [], count(1)  # comments follow the T or R line they are on, numbered through the file
     for span in spans:
         if not _brat_name(span.label):
             log.lost(doc, f"{describe(doc.text, span)}: brat labels cannot contain spaces; not exported")
             continue
         if span.state != State.ACCEPTED:
             log.lost(doc, f"{describe(doc.text, span)} is {span.state}; brat cannot mark it, exported as an annotation")
-        number += 1
+        written.append(span)
         log.spans += 1
-        yield f"T{number}\t{span.label} {span.start} {span.end}\t{_one_line(doc.text[span.start:span.end])}\n"
-        plain, typed = _comments(span.note)
-        if len(plain) > 1:
-            log.lost(doc, f"note of {describe(doc.text, span)} has line breaks; brat keeps one line, written with spaces")
-        for kind, text in ([(NOTES, " ".join(plain))] if plain else []) + typed:
-            notes += 1
-            yield f"#{notes}\t{kind} T{number}\t{_one_line(text)}\n"
+        yield f"T{len(written)}\t{span.label} {span.start} {span.end}\t{_one_line(doc.text[span.start:span.end])}\n"
+        yield from _comment_lines(doc, f"T{len(written)}", span.note, describe(doc.text, span), log, numbers)
+    for line, ident, note in brat_relations.ann_relation_lines(doc, written, log, _brat_name):
+        yield line
+        yield from _comment_lines(doc, ident, note, f"relation {ident}", log, numbers)
+
+
+def _comment_lines(doc, ident: str, note: str, what: str, log: ExportLog, numbers) -> list[str]:
+    """The comments holding a note on ``ident``: one AnnotatorNotes, one per ``[Type]`` line."""
+    plain, typed = _comments(note)
+    if len(plain) > 1:
+        log.lost(doc, f"note of {what} has line breaks; brat keeps one line, written with spaces")
+    return [f"#{next(numbers)}\t{kind} {ident}\t{_one_line(text)}\n" for kind, text in ([(NOTES, " ".join(plain))] if plain else []) + typed]
 
 
 def _comments(note: str) -> tuple[list[str], list[tuple[str, str]]]:

@@ -13,6 +13,7 @@ from annotator.core.limits import JSONValueError, parse_json
 from annotator.core.text import TextError, iter_lines, iter_raw_lines, not_utf8
 from annotator.formats import scheme
 from annotator.formats.records import LabelScheme, ReadOptions, Record, not_carried
+from annotator.formats.relation_records import RelationRules
 from annotator.formats.atomic import atomic_binary_writer
 from annotator.core.problems import Problem
 
@@ -69,19 +70,20 @@ def _utf8_lines(path: Path, encoding: str | None) -> Iterator[tuple[int, bytes, 
 def read_records(path: Path, options: ReadOptions, parse) -> Iterator[Record | Problem | LabelScheme]:
     """The sidecar scheme, then a record or problems per line.
 
-    ``parse(data, source_path, known_labels)`` returns ``(record, errors, unsupported)``
+    ``parse(data, source_path, known_labels, relation_rules)`` returns ``(record, errors, unsupported)``
     (messages) or raises AnnotationError for a line that is wrong as a whole.
     """
     sidecar, known = scheme.sidecar_and_known(path, options.known_labels)
     if sidecar is not None:
         yield sidecar
+    rules = RelationRules.of(options, sidecar)
     for item in json_lines(path, options.encoding):
         if isinstance(item, Problem):
             yield item
             continue
         number, data = item
         try:
-            record, errors, unsupported = parse(data, str(path), known)
+            record, errors, unsupported = parse(data, str(path), known, rules)
         except (AnnotationError, TextError) as error:
             yield Problem(str(path), str(error), number)
             continue

@@ -12,9 +12,9 @@ Two kinds of record, told apart by ``_view_id`` (see is_binary):
   that span a rejected suggestion, ``accept`` an accepted span, ``ignore`` a pending
   suggestion; the document itself is not skipped.
 Prodigy keeps one record per answer, so a text comes back several times: the import merges
-them into one document. ``relations`` cannot be kept yet: reported per record.
-Writes ``{"text", "tokens", "spans", "meta", "answer"}``; spans carry ``token_start`` and
-``token_end`` (inclusive, as Prodigy has it) when they fall on token boundaries.
+them into one document. ``relations`` are read and written as rel.manual has them (see
+prodigy_relations). Writes ``{"text", "tokens", "spans", "relations"?, "meta", "answer"}``; spans
+carry ``token_start`` and ``token_end`` (inclusive, as Prodigy has it) when they fall on token boundaries.
 
 Annotators: every span carries its ``annotator`` and ``meta.annotator`` says whose status and note
 the record holds. The prodigy format also writes ``_annotator_id`` / ``_session_id`` as Prodigy
@@ -32,6 +32,8 @@ from typing import Any
 from annotator.core.model import AnnotationError, Document, Label, Span, State, Status
 from annotator.formats import scheme
 from annotator.formats.jsonl import read_records, write_lines
+from annotator.formats.prodigy_relations import read_relations, relation_records
+from annotator.formats.relation_records import NO_RULES, RelationRules
 from annotator.formats.records import (
     ExportLog,
     LabelScheme,
@@ -69,8 +71,8 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
         yield Problem(str(path), f"{not_accepted} record(s) answered reject/ignore, imported with status skipped", warning=True)
 
 
-def parse_record(data: Any, source_path: str, known: frozenset[str] | None = None) -> tuple[Record, list[str], list[str]]:
-    """The record of one line, the messages of its bad spans, and what cannot be kept."""
+def parse_record(data: Any, source_path: str, known: frozenset[str] | None = None, rules: RelationRules = NO_RULES) -> tuple[Record, list[str], list[str]]:
+    """The record of one line, the messages of its bad spans and relations, and what cannot be kept."""
     if not isinstance(data, dict):
         raise AnnotationError(f"expected a JSON object, got {json_type(data)}")
     _refuse_doccano(data)
@@ -82,7 +84,9 @@ def parse_record(data: Any, source_path: str, known: frozenset[str] | None = Non
         raise AnnotationError(f"\"spans\" must be a list, got {json_type(raw_spans)}")
     doc = document_with_meta(text, meta, source_path)
     doc.annotator = doc.annotator or session_annotator(data, source_path)
-    spans, errors = build_spans(raw_spans, text, offset_map(text), known)
+    mapper = offset_map(text)
+    spans, errors = build_spans(raw_spans, text, mapper, known)
+    doc.relations, relation_errors, not_kept = read_relations(data, spans, text, mapper, known, rules)
     answer = data.get("answer")
     if answer not in (None, "accept", *_NOT_ACCEPTED):
         raise AnnotationError(f"\"answer\" must be accept, reject or ignore, got {answer!r}")
@@ -92,7 +96,7 @@ def parse_record(data: Any, source_path: str, known: frozenset[str] | None = Non
     elif answer in _NOT_ACCEPTED:
         doc.status = Status.SKIPPED
         doc.meta[ANSWER_KEY] = answer
-    return (doc, spans), errors, _relations(data)
+    return (doc, spans), errors + relation_errors, not_kept
 
 
 def is_binary(data: dict, raw_spans: list) -> bool:
@@ -137,14 +141,6 @@ def session_annotator(data: dict, source_path: str) -> str:
     return annotator_named(name if dash and name else value, "_annotator_id")
 
 
-def _relations(data: dict) -> list[str]:
-    relations = data.get("relations")
-    if not relations:
-        return []
-    count = len(relations) if isinstance(relations, list) else 1
-    return [f"{count} relation(s) cannot be imported yet"]
-
-
 def _refuse_doccano(data: dict) -> None:
     """A doccano line read as Prodigy would lose its spans without a word: refuse it."""
     if "spans" not in data and looks_like_doccano(data):
@@ -154,11 +150,11 @@ def _refuse_doccano(data: dict) -> None:
 # -- writing ------------------------------------------------------------------
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, tokens: bool = True, sessions: bool = True) -> None:
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, tokens: bool = True, sessions: bool = True, relation_labels=()) -> None:
     """``sessions``: write Prodigy's ``_annotator_id`` / ``_session_id`` (the output's name as the dataset)."""
     dataset = Path(out).stem if sessions else None
     write_lines(out, (_logged(record(doc, spans, tokens, log, dataset), log) for doc, spans in items))
-    scheme.write_sidecar(out, labels)
+    scheme.write_sidecar(out, labels, relation_labels)
 
 
 def _logged(data: dict, log: ExportLog) -> dict:
@@ -175,7 +171,10 @@ def record(doc: Document, spans: list[Span], tokens: bool = False, log: ExportLo
     span_records = [_span_record(doc.text, sp) for sp in spans]
     if tokens:
         out["tokens"] = _add_token_indices(doc, spans, span_records, log)
-    out.update(spans=span_records, meta=meta, answer=answer)
+    out["spans"] = span_records
+    if doc.relations:
+        out["relations"] = relation_records(doc, spans, span_records, log)
+    out.update(meta=meta, answer=answer)
     if dataset is not None and doc.annotator:  # Prodigy's shape for a named session
         out["_annotator_id"] = out["_session_id"] = f"{dataset}-{doc.annotator}"
     return out

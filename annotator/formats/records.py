@@ -11,6 +11,7 @@ from annotator.core.model import (
     AnnotationError,
     Document,
     Label,
+    RelationLabel,
     Source,
     Span,
     State,
@@ -32,6 +33,8 @@ class ReadOptions:
     encoding: str | None = None
     strict: bool = False  # content a format allows but we cannot keep (relations, ...) refuses the input
     known_labels: frozenset[str] | None = None  # validate: labels outside this set are problems
+    known_relations: frozenset[str] | None = None  # validate: relation labels outside this set are problems
+    relation_labels: tuple[RelationLabel, ...] = ()  # whose allowed end labels a relation must keep
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class LabelScheme:
 
     labels: tuple[Label, ...]
     path: str
+    relations: tuple[RelationLabel, ...] = ()
 
 
 def build_document(
@@ -101,7 +105,7 @@ def build_span(raw: Any, original: str, mapper: OffsetMap | None = None, known: 
         known=known,
         source=source,
         provenance=provenance,
-        state=_state(raw.get("state", "accepted")),
+        state=state_of(raw.get("state", "accepted")),
         note=note,
         annotator=annotator_named(raw.get("annotator")),
     )
@@ -115,7 +119,7 @@ def annotator_named(value: Any, what: str = "span annotator") -> str:
     return canonical_annotator(value) if value.strip() else ""
 
 
-def _state(value: Any) -> State:
+def state_of(value: Any) -> State:
     return _STATES[value] if isinstance(value, str) and value in _STATES else _enum(State, value, "state")
 
 
@@ -217,6 +221,11 @@ def owned_spans(doc: Document, spans: list[Span], default: str = "") -> None:
     doc.annotator = doc.annotator or default
     for span in spans:
         span.annotator = span.annotator or doc.annotator
+    for relation in doc.relations:  # a relation lives in the layer of its ends
+        relation.annotator = relation.annotator or relation.head.annotator
+        if not relation.head.annotator == relation.tail.annotator == relation.annotator:
+            raise AnnotationError(f"relation {relation.label!r} links spans of different annotators "
+                                  f"({relation.head.annotator!r}, {relation.tail.annotator!r}) or names a third ({relation.annotator!r})")
 
 
 # Keys of an export's "meta" that describe the document row itself, not free metadata;
@@ -298,6 +307,7 @@ class ExportLog:
     strict: bool = False
     documents: int = 0
     spans: int = 0
+    relations: int = 0
     problems: list[Problem] = field(default_factory=list)
     not_carried: int = 0  # spans, notes or fields reported as lost or changed
     deduped: int = 0  # spans inside exact copies of a sentence left out (export --dedupe)
@@ -344,6 +354,7 @@ __all__ = [
     "describe",
     "span_extras",
     "source_kind",
+    "state_of",
     "source_value",
     "document_fields",
     "document_with_meta",

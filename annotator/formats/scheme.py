@@ -15,6 +15,7 @@ from annotator.core.limits import JSONValueError, json_kind, parse_json, utf8_sa
 from annotator.core.model import AnnotationError, Label
 from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import LabelScheme
+from annotator.formats.relation_scheme import relation_labels_from_json, relation_labels_to_json
 from annotator.formats.atomic import atomic_text_writer
 from annotator.core.problems import Problem
 
@@ -23,12 +24,24 @@ def sidecar_path(data_file: Path) -> Path:
     return data_file.with_suffix(".labels.json")  # corpus.v2.jsonl -> corpus.v2.labels.json
 
 
-def write_sidecar(data_file: Path, labels: list[Label]) -> Path:
-    path = sidecar_path(data_file)
+def write_sidecar(data_file: Path, labels: list[Label], relation_labels=()) -> Path:
+    return write_scheme(sidecar_path(data_file), labels, relation_labels)
+
+
+def write_scheme(path: Path, labels: list[Label], relation_labels=()) -> Path:
+    """A scheme file (a sidecar, ``labels export``), written whole or not at all."""
     with atomic_text_writer(path) as handle:
-        json.dump(labels_to_json(labels), handle, indent=2, ensure_ascii=False)
+        json.dump(scheme_json(labels, relation_labels), handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     return path
+
+
+def scheme_json(labels: list[Label], relation_labels=()) -> dict:
+    """``{"labels": [...], "relations": [...]}``; no "relations" key when there are none."""
+    data = labels_to_json(labels)
+    if relation_labels:
+        data["relations"] = relation_labels_to_json(relation_labels)
+    return data
 
 
 def read_sidecar(data_file: Path) -> LabelScheme | Problem | None:
@@ -80,7 +93,8 @@ def read_scheme_file(path: Path) -> LabelScheme:
     except JSONValueError as error:
         raise SchemeFileError(path, str(error), error.lineno) from None
     try:
-        return LabelScheme(tuple(scheme_labels(value, str(path))), str(path))
+        relations = tuple(relation_labels_from_json(value, str(path)))
+        return LabelScheme(tuple(scheme_labels(value, str(path))), str(path), relations)
     except AnnotationError as error:
         raise SchemeFileError(path, str(error).removeprefix(f"{path}: ")) from None
 

@@ -43,19 +43,19 @@ def test_unsupported_lines_are_reported_per_line_and_the_file_still_imported(sto
     tail = "; left out (use --strict to refuse)"
     assert [str(w) for w in report.warnings] == [
         f"{ann}:2: discontinuous span T2 (0 5;16 22) is not supported{tail}",
-        f"{ann}:3: relation annotation R1 is not supported{tail}",
+        f"{ann}:3: R1: its end T2 is not imported (see its line){tail}",
         f"{ann}:4: attribute annotation A1 is not supported{tail}",
-        f"{ann}:5: event annotation E1 is not supported{tail}",
+        f"{ann}:5: E1: its end T2 is not imported (see its line){tail}",
         f"{ann}:6: normalization annotation N1 is not supported{tail}",
-        f"{ann}:7: equivalence annotation * is not supported{tail}",
+        f"{ann}:7: equivalence: its end T2 is not imported (see its line){tail}",
         f"{ann}:8: comment on T2, which is not imported{tail}",
     ]
     assert stored(store) == [(1, "Marie Curie", "PERSON", "")]
 
 
 def test_strict_refuses_unsupported_lines(store, tmp_path):
-    ann = pair(tmp_path, "T1\tPERSON 0 11\tMarie Curie\nR1\tMarried Arg1:T1 Arg2:T1\n")
-    assert refused(store, [ann], strict=True) == [f"{ann}:2: relation annotation R1 is not supported"]
+    ann = pair(tmp_path, "T1\tPERSON 0 11\tMarie Curie\nA1\tNegated T1\n")
+    assert refused(store, [ann], strict=True) == [f"{ann}:2: attribute annotation A1 is not supported"]
 
 
 def test_crlf_text_offsets_are_mapped(store, tmp_path):

@@ -30,9 +30,9 @@ def test_export_reports_what_conll_cannot_carry_and_strict_refuses(tmp_path, cli
 def test_brat_and_doccano_by_name_and_round_trip(tmp_path, cli_env):
     db, other = tmp_path / "w.db", tmp_path / "o.db"
     write(tmp_path / "b" / "a.txt", "Marie Curie")
-    write(tmp_path / "b" / "a.ann", "T1\tPERSON 0 11\tMarie Curie\nR1\tX Arg1:T1 Arg2:T1\n")
+    write(tmp_path / "b" / "a.ann", "T1\tPERSON 0 11\tMarie Curie\nA1\tVerified T1\n")
     proc = run(cli_env, "--db", db, "import", tmp_path / "b")
-    assert proc.returncode == 0 and "a.ann:2: relation annotation R1 is not supported" in proc.stderr
+    assert proc.returncode == 0 and "a.ann:2: attribute annotation A1 is not supported" in proc.stderr
     assert run(cli_env, "--db", db, "import", "--strict", tmp_path / "b").returncode == 1
     proc = run(cli_env, "--db", db, "export", tmp_path / "out.jsonl", "--format", "doccano")
     assert proc.returncode == 0, proc.stderr

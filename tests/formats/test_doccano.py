@@ -1,4 +1,4 @@
-"""doccano JSONL: the label, labels and entities forms, metadata, relations reported."""
+"""doccano JSONL: the label, labels and entities forms, metadata, relations."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_label_and_older_labels_forms(store, tmp_path):
     assert store.document(2).meta == {"year": 2019}
 
 
-def test_entities_form_with_relations_reported_per_line(store, tmp_path):
+def test_entities_form_with_relations_is_imported_without_warnings(store, tmp_path):
     record = {
         "text": "Marie Curie works at the Sorbonne.",
         "entities": [{"id": 1, "start_offset": 0, "end_offset": 11, "label": "PERSON"}, {"id": 2, "start_offset": 25, "end_offset": 33, "label": "ORG"}],
@@ -33,10 +33,8 @@ def test_entities_form_with_relations_reported_per_line(store, tmp_path):
     }
     src = jsonl(tmp_path / "in.jsonl", {"text": "first"}, record)
     report = import_paths(store, [src])
-    assert [str(w) for w in report.warnings] == [f"{src}:2: 1 relation(s) cannot be imported; left out (use --strict to refuse)"]
+    assert report.warnings == []
     assert stored(store) == [(2, "Marie Curie", "PERSON", ""), (2, "Sorbonne", "ORG", "")]
-    with Store(tmp_path / "strict.db") as other:
-        assert refused(other, [src], strict=True) == [f"{src}:2: 1 relation(s) cannot be imported"]
 
 
 def test_export_label_form_with_meta_and_span_info(store, tmp_path):

@@ -146,15 +146,13 @@ def test_a_later_decision_takes_a_suggestion_and_a_contrary_one_is_reported(stor
     assert "PERSON span 0-5 is accepted in one record and rejected in another; kept accepted" in report.warnings[0].message
 
 
-def test_prodigy_relations_are_reported_per_record_and_refused_with_strict(store, tmp_path):
+def test_prodigy_relations_are_imported_without_warnings(store, tmp_path):
     rel = {"head": 0, "child": 7, "label": "MEETS", "head_span": {"start": 0, "end": 5, "token_start": 0, "token_end": 0, "label": "PERSON"},
            "child_span": {"start": 39, "end": 44, "token_start": 7, "token_end": 7, "label": "PERSON"}}
     src = jsonl(tmp_path / "rel.jsonl", answer([span(TRUMP, "PERSON"), span(PUTIN, "PERSON")], view="relations", relations=[rel]))
     report = import_paths(store, [src])
-    assert [str(p) for p in report.warnings] == [f"{src}:1: 1 relation(s) cannot be imported yet; left out (use --strict to refuse)"]
+    assert report.warnings == []
     assert store.count_documents() == 1
-    with_strict = refused(type(store)(tmp_path / "strict.db"), [src], strict=True)
-    assert with_strict == [f"{src}:1: 1 relation(s) cannot be imported yet"]
 
 
 # -- doccano 1.x ------------------------------------------------------------------
@@ -190,8 +188,7 @@ def test_brat_comments_of_any_type_become_notes_and_go_back_as_that_type(store, 
     write(tmp_path / "in" / "PMID-10438843.ann", "T1\tPERSON 0 5\tTrump\nT2\tPERSON 39 44\tPutin\nR1\tMeets Arg1:T1 Arg2:T2\n"
           "#1\tLemma T1\ttrump\n#2\tAnnotatorNotes T1\tUS president\n#3\tAnnotatorNotes R1\tsummit\n")
     report = import_paths(store, [tmp_path / "in"])
-    assert [(p.line, p.message.split(";")[0]) for p in report.warnings] == [
-        (3, "relation annotation R1 is not supported"), (6, "comment on R1: only comments on T annotations are kept")]
+    assert report.warnings == []  # R1 is a relation, its comment the relation's note
     notes = [s.note for _, spans in store.iter_export() for s in spans]
     assert notes == ["[Lemma] trump\nUS president", ""]
     export(store, tmp_path / "out", "brat")

@@ -81,14 +81,14 @@ def test_problems_of_brat_doccano_and_conll_name_their_lines(tmp_path):
     result = validate_paths([tmp_path / "b", doccano, conll], known_labels={"PERSON", "GPE"})
     assert [(str(p), p.warning) for p in result.problems] == [
         (f"{ann}:2: unknown label 'HUSBAND' (not in the label scheme)", False),
-        (f"{ann}:3: relation annotation R1 is not supported; left out (use --strict to refuse)", True),
+        (f"{ann}:3: R1: its end T2 is not imported (see its line); left out (use --strict to refuse)", True),
         (f"{conll}:3: unknown label 'MOOD' (not in the label scheme)", False),
         (f"{doccano}:1: span #1: unknown label 'TOWN' (not in the label scheme)", False),
-        (f"{doccano}:2: 1 relation(s) cannot be imported; left out (use --strict to refuse)", True),
+        (f"{doccano}:2: relation #1: from_id 1 names no entity of this record", False),
     ]
-    assert result.errors == 3
+    assert result.errors == 4
     strict = validate_paths([tmp_path / "b"], known_labels={"PERSON", "HUSBAND"}, strict=True)
-    assert [str(p) for p in strict.problems] == [f"{ann}:3: relation annotation R1 is not supported"]
+    assert strict.errors == 0  # the relation is carried now: nothing for --strict to refuse
 
 
 def test_missing_and_unsupported_files_are_problems(tmp_path, cli_env):

@@ -20,7 +20,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import palette_color
-from annotator.core.model import Document, Label, Span, State, Status
+from annotator.core.model import Document, Label, RelationLabel, Span, State, Status
+from annotator.store.bulk_relations import RelationWriter
 from annotator.store.copy_index import CopyIndexer
 from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
 from annotator.store.schema import DocumentRow, DocumentStateRow, LabelRow, SpanRow
@@ -64,6 +65,9 @@ class AddResult:
     repeated_spans: int = 0  # exact repeats within the input (same text, offsets, label), merged
     present_spans: int = 0  # spans the database already held before this import
     labels_created: list[str] = field(default_factory=list)
+    relations: int = 0  # relations written
+    present_relations: int = 0  # relations already stored or repeated in the input (not written again)
+    relation_labels_created: list[str] = field(default_factory=list)
     annotators: list[str] = field(default_factory=list)  # the layers the records' spans went to
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -106,6 +110,7 @@ class BulkWriter:
         self._created: set[str] = set()  # labels this import created with palette colours
         self._styled: set[str] = set()  # ... and those a travelled scheme has since given their look
         self._copy_indexer: CopyIndexer | None = None  # new documents join the copy index in this transaction
+        self.relations = RelationWriter(session, stamp, self.result.relation_labels_created, self._entity_ids)
 
     def _copies(self) -> CopyIndexer:
         if self._copy_indexer is None:
@@ -140,8 +145,17 @@ class BulkWriter:
         self.result.labels_created.append(label.name)
 
     def _ensure_labels(self, spans: list[Span]) -> None:
-        for name in sorted({sp.label for sp in spans} - self.label_ids.keys()):
+        self._entity_ids(sp.label for sp in spans)
+
+    def _entity_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Every label's id by name, the missing ones among ``names`` created (palette colours)."""
+        for name in sorted(set(names) - self.label_ids.keys()):
             self._insert_label(Label(name, palette_color(len(self.label_ids))))
+        return self.label_ids
+
+    def add_relation_scheme(self, labels: Iterable[RelationLabel]) -> None:
+        """Relation labels that travelled with the input (see RelationWriter.add_scheme)."""
+        self.relations.add_scheme(labels)
 
     # -- records ----------------------------------------------------------------
 
@@ -158,6 +172,7 @@ class BulkWriter:
         of their ``annotator`` (the importer's when empty), the status and note to ``doc.annotator``'s."""
         self._ensure_labels(spans)
         self._ensure_names(doc, spans)
+        self.relations.check(doc, spans, path)
         self._batch.append((doc, spans, path or doc.source_path))
         self._batch_spans += len(spans)
         if len(self._batch) >= self.batch_size or self._batch_spans >= 50 * self.batch_size:
@@ -180,6 +195,7 @@ class BulkWriter:
                 self.result.added.append(self.next_id)
                 self.next_id += 1
             self._take_state(target, doc, path, new_states)
+            self.relations.defer(target.id, doc, path or doc.source_path)
             target.records += 1
             before = len(new_spans) + len(decided)
             accepted = [key for span in spans if (key := self._merge_span(target, span, path, new_spans, decided))]
@@ -199,6 +215,8 @@ class BulkWriter:
         for span_id, state in decided:
             self.s.execute(update(SpanRow).where(SpanRow.id == span_id).values(state=state, updated_at=self.stamp))
         self.result.spans += len(new_spans)
+        self.relations.flush(self._names.__getitem__, self.label_ids)  # after the spans: their ends
+        self.result.relations, self.result.present_relations = self.relations.written, self.relations.present
         self._batch.clear()
         self._batch_spans = 0
 

@@ -47,6 +47,7 @@ class CorpusReads:
         states: Iterable[State] = (State.ACCEPTED,),
         documents: Iterable[int] | None = None,
         annotators: Iterable[str] | None = None,
+        relations: bool = False,
     ) -> Iterator[tuple[Document, list[Span]]]:
         """Stream documents in id order with their spans; memory stays flat.
 
@@ -54,6 +55,7 @@ class CorpusReads:
         no document's spans are looked up one query at a time. ``documents``: only these ids.
         ``annotators``: the layers whose spans are read (each Span keeps its ``annotator``);
         None: the store's annotator's. Statuses and notes are the first named annotator's.
+        ``relations``: fill ``Document.relations`` (those layers' relations whose two ends are exported).
         """
         layers = [self.annotator] if annotators is None else list(annotators)
         whose = layers[0] if layers else self.annotator
@@ -69,7 +71,11 @@ class CorpusReads:
             wanted = [Status(st).value for st in statuses]
             docs = docs.where(state_column(whose, "status").in_(wanted))
             spans = spans.where(state_column(whose, "status").in_(wanted))
-        for row, found in self._documents_with_spans(*narrowed(docs, spans, labels, documents)):
+        items = self._export_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents)), whose)
+        yield from self._with_relations(items, layers, states, documents) if relations else items
+
+    def _export_items(self, pairs, whose: str) -> Iterator[tuple[Document, list[Span]]]:
+        for row, found in pairs:
             doc = document_of(row)
             doc.annotator = whose
             yield doc, [span_of(span) for span in found]

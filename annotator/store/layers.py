@@ -217,9 +217,11 @@ class Layers:
         documents: Iterable[int] | None = None,
         states: Iterable[State] = (State.ACCEPTED,),
         labels: Iterable[str] | None = None,
+        relations: bool = False,
     ) -> Iterator[tuple[Document, dict[str, list[Span]]]]:
         """Documents in id order, each with every named annotator's spans (``[]`` for none);
-        two cursors merged, memory flat. The document's status and note are the store's annotator's."""
+        two cursors merged, memory flat. The document's status and note are the store's annotator's.
+        ``relations``: fill ``Document.relations`` with every named layer's relations whose ends are read."""
         names = list(annotators)
         docs = select(*document_columns(self.annotator)).order_by(DocumentRow.id)
         spans = (
@@ -228,7 +230,13 @@ class Layers:
             .where(SpanRow.annotator.in_(names), SpanRow.state.in_([State(st).value for st in states]))
             .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
         )
-        for row, found in self._documents_with_spans(*narrowed(docs, spans, labels, documents)):
+        items = self._layer_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents)), names)
+        if relations:
+            items = self._with_relations(items, names, states, documents, lambda item: (sp for found in item[1].values() for sp in found))
+        yield from items
+
+    def _layer_items(self, pairs, names: list[str]) -> Iterator[tuple[Document, dict[str, list[Span]]]]:
+        for row, found in pairs:
             layers: dict[str, list[Span]] = {name: [] for name in names}
             for span in found:
                 layers[span.annotator].append(span_of(span))

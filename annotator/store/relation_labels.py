@@ -15,6 +15,32 @@ from annotator.store.schema import LabelRow, RelationLabelEndRow, RelationLabelR
 ENDS = ("head", "tail")
 
 
+def relation_label_ids(s: Session) -> dict[str, int]:
+    return dict(s.execute(select(RelationLabelRow.name, RelationLabelRow.id)).all())
+
+
+def read_relation_labels(s: Session, names: Iterable[str] | None = None) -> dict[str, RelationLabel]:
+    """Relation labels by name, in scheme order (two queries: the labels, then every end)."""
+    query = select(RelationLabelRow).order_by(RelationLabelRow.position, RelationLabelRow.name)
+    if names is not None:
+        query = query.where(RelationLabelRow.name.in_(list(names)))
+    rows = list(s.execute(query).scalars())
+    ends: dict[tuple[int, str], list[str]] = {}
+    end_rows = (
+        select(RelationLabelEndRow.relation_label_id, RelationLabelEndRow.end, LabelRow.name)
+        .join(LabelRow, LabelRow.id == RelationLabelEndRow.label_id)
+        .where(RelationLabelEndRow.relation_label_id.in_([r.id for r in rows]))
+        .order_by(LabelRow.position, LabelRow.name)
+    )
+    for label_id, end, name in s.execute(end_rows):
+        ends.setdefault((label_id, end), []).append(name)
+    return {
+        r.name: RelationLabel(r.name, r.color, r.hotkey, r.description, bool(r.directed), tuple(ends.get((r.id, "head"), ())),
+                              tuple(ends.get((r.id, "tail"), ())))
+        for r in rows
+    }
+
+
 class RelationLabels:
     """Mixed into Store; uses its ``_read``/``_write`` sessions and ``_ensure_labels``."""
 
@@ -23,28 +49,10 @@ class RelationLabels:
             return list(self._relation_labels(s).values())
 
     def _relation_labels(self, s: Session, names: Iterable[str] | None = None) -> dict[str, RelationLabel]:
-        """Relation labels by name, in scheme order (two queries: the labels, then every end)."""
-        query = select(RelationLabelRow).order_by(RelationLabelRow.position, RelationLabelRow.name)
-        if names is not None:
-            query = query.where(RelationLabelRow.name.in_(list(names)))
-        rows = list(s.execute(query).scalars())
-        ends: dict[tuple[int, str], list[str]] = {}
-        end_rows = (
-            select(RelationLabelEndRow.relation_label_id, RelationLabelEndRow.end, LabelRow.name)
-            .join(LabelRow, LabelRow.id == RelationLabelEndRow.label_id)
-            .where(RelationLabelEndRow.relation_label_id.in_([r.id for r in rows]))
-            .order_by(LabelRow.position, LabelRow.name)
-        )
-        for label_id, end, name in s.execute(end_rows):
-            ends.setdefault((label_id, end), []).append(name)
-        return {
-            r.name: RelationLabel(r.name, r.color, r.hotkey, r.description, bool(r.directed), tuple(ends.get((r.id, "head"), ())),
-                                  tuple(ends.get((r.id, "tail"), ())))
-            for r in rows
-        }
+        return read_relation_labels(s, names)
 
     def _relation_label_ids(self, s: Session) -> dict[str, int]:
-        return dict(s.execute(select(RelationLabelRow.name, RelationLabelRow.id)).all())
+        return relation_label_ids(s)
 
     def save_relation_labels(self, labels: Iterable[RelationLabel]) -> None:
         """Insert or update relation labels by name, in order; a hotkey moves to the label that

@@ -10,13 +10,14 @@ Deleting a span deletes its relations: ``delete_span_with_relations`` returns th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from typing import TypeVar
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from annotator.core.model import AnnotationError, Document, Relation, Source, Span, State, check_note, check_relation_ends
+from annotator.core.model import AnnotationError, Relation, Source, Span, State, check_note, check_relation_ends
 from annotator.store.rows import now, span_of
 from annotator.store.schema import LabelRow, RelationLabelRow, RelationRow, SpanRow
 
@@ -29,6 +30,7 @@ RELATION_COLUMNS = [
     _R.created_at, _R.updated_at,
 ]
 _SOURCES = {m.value: m for m in Source}
+T = TypeVar("T", bound=tuple)  # (Document, spans in some shape)
 _STATES = {m.value: m for m in State}
 
 
@@ -74,21 +76,22 @@ def export_relations_query():
     )
 
 
-def attach_relations(items: Iterator[tuple[Document, Iterable[Span]]], rows: Iterator) -> Iterator[None]:
-    """Fill each document's ``relations`` from ``rows`` (export_relations_query, in document
-    order): ends are the document's Spans with those ids; a relation with an end not among
-    them (filtered out of the export) is left out. Yields once per document."""
+def attach_relations(items: Iterator[T], rows: Iterator, spans_of: Callable[[T], Iterable[Span]]) -> Iterator[T]:
+    """Each item of ``items`` (in document order) with its document's ``relations`` filled from
+    ``rows`` (export_relations_query, in document order): ends are the item's Spans with those
+    ids; a relation with an end not among them (filtered out of the export) is left out."""
     pending = next(rows, None)
-    for doc, spans in items:
+    for item in items:
+        doc = item[0]
         by_id = None
         while pending is not None and pending.doc <= doc.id:
             if pending.doc == doc.id:
-                by_id = {sp.id: sp for sp in spans} if by_id is None else by_id
+                by_id = {sp.id: sp for sp in spans_of(item)} if by_id is None else by_id
                 head, tail = by_id.get(pending.head_id), by_id.get(pending.tail_id)
                 if head is not None and tail is not None:
                     doc.relations.append(relation_of(pending[3:], head, tail))
             pending = next(rows, None)
-        yield
+        yield item
 
 
 class Relations:
@@ -103,6 +106,17 @@ class Relations:
         who = self.annotator if annotator is None else self._named(annotator)
         with self._read() as s:
             return relations_of_rows(s.execute(_with_ends().where(_R.document_id == document_id, _R.annotator == who)))
+
+    def _with_relations(self, items: Iterator[T], layers: list[str], states: Iterable[State], documents: Iterable[int] | None = None,
+                        spans_of: Callable[[T], Iterable[Span]] = lambda item: item[1]) -> Iterator[T]:
+        """The export's ``(document, spans...)`` items with each document's relations of these
+        layers and states filled in (a third cursor merged in document order, memory flat)."""
+        query = export_relations_query().where(_R.annotator.in_(layers), _R.state.in_([State(st).value for st in states]))
+        if documents is not None:  # a range, not the ids (a split's 80,000 ids); documents left out are skipped by the merge
+            ids = list(documents)
+            query = query.where(_R.document_id.between(min(ids, default=0), max(ids, default=-1)))
+        with self._read() as s:
+            yield from attach_relations(items, iter(s.connection().execute(query.execution_options(yield_per=2000))), spans_of)
 
     def relations_of_span(self, span_id: int) -> list[Relation]:
         """The relations with ``span_id`` at either end (any layer: a span has one)."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
+    QTabWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
@@ -21,6 +22,7 @@ from annotator.core.labels import palette_color
 from annotator.core.model import AnnotationError, Label
 from annotator.gui.colors import contrast_with_black
 from annotator.gui.display import LABEL, shown
+from annotator.gui.relation_labels_tab import RelationLabelsTab
 from annotator.store import Store
 
 NAME, HOTKEY, COLOR, CONTRAST, DESCRIPTION = range(5)
@@ -53,11 +55,16 @@ class LabelsDialog(QDialog):
         delete.clicked.connect(self.delete_selected)
         self.table.cellDoubleClicked.connect(self._double_clicked)
         self.table.itemChanged.connect(self._item_changed)
+        self.relations = RelationLabelsTab(store)  # relation labels: a tab of their own
+        self.relations.labels_changed.connect(self.labels_changed)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Entities")
+        self.tabs.addTab(self.relations, "Relations")
         layout = QVBoxLayout(self)
         hint = QLabel("Double-click a cell to edit it; the colour cell opens a colour picker. Changes are saved at once.")
         hint.setObjectName("hint")
         layout.addWidget(hint)
-        layout.addWidget(self.table)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(720, 520)

@@ -56,14 +56,16 @@ def _lines(report) -> list[str]:
     for theirs, ours in report.annotators_matched.items():
         lines.append(f"annotator {theirs!r} of {report.source} is {ours!r} here")
     lines += [f"conflict: {conflict}" for conflict in report.conflicts[:SHOWN]]
-    conflicts = report.spans_conflicting + report.states_conflicting + sum(c.kind == "label" for c in report.conflicts)
+    conflicts = report.spans_conflicting + report.states_conflicting + report.relations_conflicting + sum(c.kind == "label" for c in report.conflicts)
     if conflicts > SHOWN:
         lines.append(f"... {conflicts - SHOWN} more conflict(s) (--json lists {len(report.conflicts)})")
     lines += [
         f"documents: {report.documents_added} added, {report.documents_matched} already here (same text)",
         f"spans: {report.spans_added} added, {report.spans_present} already here, {report.spans_conflicting} here with another state or note (ours kept)",
+        f"relations: {report.relations_added} added, {report.relations_present} already here, {report.relations_conflicting} here with another state or note (ours kept)",
         f"statuses and notes: {report.states_added} added, {report.states_present} already here, {report.states_conflicting} differing (ours kept)",
-        f"annotators added: {', '.join(report.annotators_added) or 'none'}; labels added: {', '.join(report.labels_added) or 'none'}",
+        f"annotators added: {', '.join(report.annotators_added) or 'none'}; labels added: {', '.join(report.labels_added) or 'none'}; "
+        f"relation labels added: {', '.join(report.relation_labels_added) or 'none'}",
     ]
     if not report.changed:
         lines.append(f"nothing changed: everything in {report.source} was already here")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotator.core.annotators import DEFAULT_ANNOTATOR, annotator_key, canonical_annotator
 from annotator.store.database import DatabaseError
+from annotator.store.merge_relations import merge_relation_labels, merge_relations
 
 _TEMP = (
     "CREATE TEMP TABLE merge_documents (theirs INTEGER PRIMARY KEY, ours INTEGER NOT NULL, new INTEGER NOT NULL)",
@@ -34,7 +35,7 @@ CONFLICTS_SHOWN = 1000  # conflicts described one by one in the report; the coun
 class MergeConflict:
     """Something both databases hold differently; ours was kept."""
 
-    kind: str  # "span", "status" or "label"
+    kind: str  # "span", "status", "label" or "relation"
     document_id: int | None  # ours
     annotator: str
     message: str
@@ -57,13 +58,18 @@ class MergeReport:
     annotators_added: list[str] = field(default_factory=list)
     annotators_matched: dict[str, str] = field(default_factory=dict)  # their spelling -> ours, where they differ
     labels_added: list[str] = field(default_factory=list)
+    relations_added: int = 0
+    relations_present: int = 0  # here already (the same ends, label and layer), with the same state and note
+    relations_conflicting: int = 0  # here with another state or note: ours kept
+    relation_labels_added: list[str] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)  # the first CONFLICTS_SHOWN
     warnings: list[str] = field(default_factory=list)
     migrated_from: str | None = None  # OTHER's older schema (merged from a migrated copy)
 
     @property
     def changed(self) -> bool:
-        return bool(self.documents_added or self.spans_added or self.states_added or self.annotators_added or self.labels_added)
+        return bool(self.documents_added or self.spans_added or self.states_added or self.annotators_added or self.labels_added
+                    or self.relations_added or self.relation_labels_added)
 
     def as_json(self) -> dict:
         return {**asdict(self), "changed": self.changed}
@@ -84,8 +90,10 @@ class MergeSteps:
             self.con.execute(sql)
         self._annotators()
         self._labels()
+        merge_relation_labels(self)
         self._documents()
         self._spans()
+        merge_relations(self, _SPANS, _SAME_SPAN)
         self._states()
 
     def _one(self, sql: str, *params) -> tuple:

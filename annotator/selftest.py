@@ -215,6 +215,75 @@ def load_model(folder: Path, text: str) -> int:
     return len(doc.ents)
 
 
+# A PostgreSQL server to test against (a URL whose role may CREATE DATABASE); unset: step skipped.
+TEST_PG = "ANNOTATOR_TEST_PG"
+
+
+def check_postgres(ctx: Context) -> str:
+    """Team mode's round trip on the server ``ANNOTATOR_TEST_PG`` names: a scratch database
+    created and migrated there, a span written, read back through a second connection, and the
+    database dropped. The URL is only ever shown without its password."""
+    url = os.environ.get(TEST_PG)
+    if not url:
+        return f"PostgreSQL skipped ({TEST_PG} names no server)"
+    from annotator.store import Store
+    from annotator.store.database import HEAD_REVISION, current_revision
+    from annotator.store.location import DatabaseLocation
+
+    try:
+        server = DatabaseLocation.of(url)
+    except ValueError as error:
+        raise SelfTestError(f"{TEST_PG}: {error}") from None
+    with scratch_database(server) as location:
+        store = Store(location)
+        ctx.closers.append(store.close)
+        revision = current_revision(location)
+        check(revision == HEAD_REVISION, f"the scratch database is at schema {revision}, expected {HEAD_REVISION}")
+        written = write_one_span(store)
+        store.close()
+        again = Store(location)
+        ctx.closers.append(again.close)
+        read = again.spans(written.document_id)
+        again.close()
+        check([(s.start, s.end, s.label) for s in read] == [(written.start, written.end, written.label)],
+              f"wrote {written.label} {written.start}-{written.end} to {location}, read back {read}")
+    return f"PostgreSQL at {server}: scratch database migrated to {revision}, a {written.label} span written, read back and dropped"
+
+
+def write_one_span(store) -> Span:
+    from annotator.core.model import Document
+
+    text = "Ada Lovelace wrote the first program."
+    store.add_documents([(Document(None, "self-test", text), [])])
+    return store.add_span(store.document_ids()[0], Span(0, len("Ada Lovelace"), store.labels()[0].name))
+
+
+@contextmanager
+def scratch_database(server) -> Iterator[Any]:
+    """A new UTF8 database beside the one ``server`` names, dropped on the way out."""
+    import secrets
+
+    from sqlalchemy import exc
+
+    from annotator.store.postgres import create_postgres_engine
+
+    name = f"annotator_selftest_{secrets.token_hex(4)}"
+    admin = create_postgres_engine(server, pooled=False).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0")
+    except exc.DBAPIError as error:
+        admin.dispose()
+        raise SelfTestError(f"cannot create a scratch database on {server} ({str(error.orig).strip()}): {TEST_PG} must name "
+                            "a role allowed to CREATE DATABASE") from None
+    try:
+        yield type(server)(url=server.url.set(database=name))
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
 STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("create and migrate a database", create_database),
     ("import a seed article", import_seed),
@@ -226,6 +295,7 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("check every offset", check_offsets),
     ("find copied sentences", find_copies),
     ("train a model and load it", train_model),
+    ("write and read a span on PostgreSQL", check_postgres),
 ]
 
 

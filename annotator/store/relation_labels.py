@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from annotator.core.model import AnnotationError, RelationLabel
+from annotator.core.model import AnnotationError, Label, RelationLabel
 from annotator.store.schema import LabelRow, RelationLabelEndRow, RelationLabelRow, RelationRow
 
 ENDS = ("head", "tail")
@@ -59,6 +59,14 @@ class RelationLabels:
         claims it last; entity labels named at the ends that do not exist yet are created."""
         with self._write() as s:
             for label in labels:
+                self._upsert_relation_label(s, label, label.name)
+
+    def save_scheme(self, labels: Iterable[Label], relation_labels: Iterable[RelationLabel] = ()) -> None:
+        """A scheme import: entity labels, then relation labels (their ends name entity labels),
+        in one transaction: all of it or nothing (each saved as save_labels / save_relation_labels do)."""
+        with self._write() as s:
+            self._upsert_labels(s, [(label, label.name) for label in labels])
+            for label in relation_labels:
                 self._upsert_relation_label(s, label, label.name)
 
     def save_relation_label(self, label: RelationLabel, old_name: str | None = None) -> None:

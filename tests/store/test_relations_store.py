@@ -190,3 +190,16 @@ def test_deleting_a_document_deletes_its_relations(store, world):
     con.execute("delete from documents where id = 1")
     con.commit()
     assert con.execute("select count(*) from relations").fetchone()[0] == 0
+
+
+def test_a_scheme_is_saved_whole_or_not_at_all(store, monkeypatch):
+    store.save_scheme([Label("WEAPON", "#aabbcc", "w")], [RelationLabel("bought", heads=("GPE",), tails=("WEAPON",))])
+    assert store.relation_labels()[0].tails == ("WEAPON",) and "WEAPON" in {l.name for l in store.labels()}
+
+    def fail(*_args):  # the relation part fails after the entity labels were written in the transaction
+        raise AnnotationError("disk full")
+
+    monkeypatch.setattr(store, "_upsert_relation_label", fail)
+    with pytest.raises(AnnotationError, match="disk full"):
+        store.save_scheme([Label("ARMS", "#aabbcc")], [RelationLabel("sold")])
+    assert "ARMS" not in {l.name for l in store.labels()}

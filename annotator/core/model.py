@@ -128,6 +128,7 @@ class Span:
     document_id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    version: int = 0  # the stored row's edit count (0: not stored); an edit naming it is refused once it moved on
 
     def check(self, text: str) -> None:
         check_offsets(self.start, self.end, len(text))
@@ -206,6 +207,7 @@ class Relation:
     document_id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    version: int = 0  # the stored row's edit count (0: not stored); an edit naming it is refused once it moved on
 
     def check(self) -> None:
         """The rules a relation can be checked by alone (the store checks ends and labels)."""
@@ -231,6 +233,7 @@ class Document:
     updated_at: str | None = None
     annotator: str = ""  # whose status and note these are ("": the store's annotator)
     relations: list[Relation] = field(default_factory=list)  # ends: Span objects of the record's own spans
+    version: int = 0  # edit count of the annotator's status and note row (0: none stored yet)
 
 
 @dataclass(slots=True)

@@ -23,7 +23,7 @@ from annotator.store.postgres import PostgresError, create_postgres_engine, note
 from annotator.store.postgres import current_revision as postgres_revision
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
-HEAD_REVISION = "0005_relations"
+HEAD_REVISION = "0006_team"
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from annotator.core.annotators import annotator_key, canonical_annotator
 from annotator.core.model import AnnotationError, Document, Span, State, Status
-from annotator.store import dialect
+from annotator.store.changes import touched
+from annotator.store.conflicts import ConflictError, DocumentState, bump
 from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, now, span_of
 from annotator.store.schema import AnnotatorRow, DocumentRow, DocumentStateRow, LabelRow, SpanRow
 
@@ -32,20 +33,20 @@ class AnnotatorLayer:
 
 # A's spans each looked up in B's layer by the unique index (document_id, annotator, start, end, label_id).
 _MATCH_COUNTS = """SELECT document_id, sum(na), sum(nb), sum(hit) FROM (
-  SELECT x.document_id, 1 AS na, 0 AS nb, CAST(EXISTS (SELECT 1 FROM spans AS y WHERE y.document_id = x.document_id
-    AND y.annotator = :b AND y.start = x.start AND y."end" = x."end" AND y.label_id = x.label_id AND y.state = 'accepted') AS integer) AS hit
+  SELECT x.document_id, 1 AS na, 0 AS nb, EXISTS (SELECT 1 FROM spans AS y WHERE y.document_id = x.document_id
+    AND y.annotator = :b AND y.start = x.start AND y."end" = x."end" AND y.label_id = x.label_id AND y.state = 'accepted') AS hit
   FROM spans AS x WHERE x.annotator = :a AND x.state = 'accepted' {where}
   UNION ALL
   SELECT document_id, 0, 1, 0 FROM spans WHERE annotator = :b AND state = 'accepted' {where}
-) AS m GROUP BY document_id ORDER BY document_id"""
+) GROUP BY document_id ORDER BY document_id"""
 
 
-def narrowed(docs, spans, labels: Iterable[str] | None = None, documents: Iterable[int] | None = None, *, bind):
-    """The documents and spans queries kept to some labels and document ids (``bind``: the engine)."""
+def narrowed(docs, spans, labels: Iterable[str] | None = None, documents: Iterable[int] | None = None):
+    """The documents and spans queries kept to some labels and document ids."""
     if labels is not None:
         spans = spans.where(LabelRow.name.in_(list(labels)))
     if documents is not None:  # one JSON parameter: a split's 80,000 ids are past SQLite's variable limit
-        among = text(dialect.json_values(":among", dialect.name(bind))).bindparams(among=json.dumps(sorted(set(documents)))).columns(DocumentRow.id)
+        among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
         docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(SpanRow.document_id.in_(among))
     return docs, spans
 
@@ -56,7 +57,8 @@ def state_column(annotator: str, name: str):
     column = DocumentStateRow.__table__.c[name]
     mine = (DocumentStateRow.document_id == DocumentRow.id, DocumentStateRow.annotator == annotator)
     # Not coalesce: a row's NULL (edited by hand) must reach rows.Damaged, not read as no row.
-    return case((exists().where(*mine), select(column).where(*mine).scalar_subquery()), else_=literal("new" if name == "status" else ""))
+    absent = {"status": "new", "version": 0}.get(name, "")
+    return case((exists().where(*mine), select(column).where(*mine).scalar_subquery()), else_=literal(absent))
 
 
 def _spelling(name: str):
@@ -66,7 +68,7 @@ def _spelling(name: str):
 
 def document_columns(annotator: str) -> list:
     """The columns document_of reads, the status and note being ``annotator``'s."""
-    return [*DOCUMENT_COLUMNS, state_column(annotator, "status").label("status"), state_column(annotator, "note").label("note")]
+    return [*DOCUMENT_COLUMNS, *(state_column(annotator, name).label(name) for name in ("status", "note", "version"))]
 
 
 class Layers:
@@ -204,13 +206,13 @@ class Layers:
         where = ""
         if labels is not None:
             params["labels"] = json.dumps(list(labels))
-            where += " AND label_id IN (SELECT l.id FROM labels AS l WHERE l.name IN ({texts::labels}))"
+            where += " AND label_id IN (SELECT l.id FROM labels AS l JOIN json_each(:labels) AS j ON l.name = j.value)"
         if documents is not None:
             params["ids"] = json.dumps(sorted(set(documents)))
-            where += " AND document_id IN ({ints::ids})"
+            where += " AND document_id IN (SELECT value FROM json_each(:ids))"
         sql = _MATCH_COUNTS.format(where=where)
         with self._read() as s:
-            return {doc_id: (na, nb, both) for doc_id, na, nb, both in s.execute(text(dialect.render(sql, s)), params)}
+            return {doc_id: (na, nb, both) for doc_id, na, nb, both in s.connection().exec_driver_sql(sql, params)}
 
     def iter_layers(
         self,
@@ -231,7 +233,7 @@ class Layers:
             .where(SpanRow.annotator.in_(names), SpanRow.state.in_([State(st).value for st in states]))
             .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
         )
-        items = self._layer_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents, bind=self.engine)), names)
+        items = self._layer_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents)), names)
         if relations:
             items = self._with_relations(items, names, states, documents, lambda item: (sp for found in item[1].values() for sp in found))
         yield from items
@@ -258,15 +260,30 @@ class Layers:
                     pending = next(span_rows, None)
                 yield row, found
 
-    def _set_state(self, s: Session, doc_id: int, name: str, value: str) -> str:
-        """Set the store's annotator's status or note of a document; the previous value."""
+    def _set_state(self, s: Session, doc_id: int, name: str, value: str, version: int | None = None) -> str:
+        """Set the store's annotator's status or note of a document; the previous value. With
+        ``version`` (Document.version as read; 0: no row then), ConflictError if the row moved on."""
         me = self._me(s)
         if s.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar_one_or_none() is None:
             raise AnnotationError(f"no document {doc_id}")
-        row = s.execute(
-            select(DocumentStateRow.status, DocumentStateRow.note).where(DocumentStateRow.document_id == doc_id, DocumentStateRow.annotator == me)
-        ).one_or_none()
+        mine = (DocumentStateRow.document_id == doc_id, DocumentStateRow.annotator == me)
+        row = s.execute(select(DocumentStateRow.status, DocumentStateRow.note, DocumentStateRow.version).where(*mine)).one_or_none()
+        if version is not None and (0 if row is None else row.version) != version:
+            raise self._state_conflict(s, doc_id)
         previous = {"status": Status.NEW.value, "note": ""} if row is None else {"status": row.status, "note": row.note}
-        values = {**previous, name: value, "updated_at": now()}
-        s.execute(dialect.upsert(DocumentStateRow.__table__, s, ["document_id", "annotator"], {"document_id": doc_id, "annotator": me, **values}))
+        values = {name: value, "updated_at": now()}
+        if row is None:
+            s.execute(insert(DocumentStateRow).values(document_id=doc_id, annotator=me, **{**previous, **values}, updated_by=me))
+        elif not s.execute(update(DocumentStateRow).where(*mine, DocumentStateRow.version == row.version)
+                           .values(**values, **bump(DocumentStateRow.__table__, me))).rowcount:
+            raise self._state_conflict(s, doc_id)  # written between our read and our update (PostgreSQL)
+        touched(s, doc_id)
         return previous[name]
+
+    def _state_conflict(self, s: Session, doc_id: int) -> ConflictError:
+        """The ConflictError of a status or note edit, with the document's state as stored now."""
+        mine = (DocumentStateRow.document_id == doc_id, DocumentStateRow.annotator == self.annotator)
+        row = s.execute(select(DocumentStateRow.status, DocumentStateRow.note, DocumentStateRow.version,
+                               DocumentStateRow.updated_by, DocumentStateRow.updated_at).where(*mine)).one_or_none()
+        now_ = DocumentState(Status.NEW.value, "", 0) if row is None else DocumentState(row.status, row.note, row.version)
+        return ConflictError("document", now_, row and (row.updated_by or self.annotator), row and row.updated_at)

@@ -18,6 +18,8 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from annotator.core.model import AnnotationError, Relation, Source, Span, State, check_note, check_relation_ends
+from annotator.store.changes import touched
+from annotator.store.conflicts import conflict_of, delete_checked, read_seen, update_checked
 from annotator.store.rows import now, span_of
 from annotator.store.schema import LabelRow, RelationLabelRow, RelationRow, SpanRow
 
@@ -27,7 +29,7 @@ _R = RelationRow
 # In Relation's field order after head and tail (see relation_of).
 RELATION_COLUMNS = [
     RelationLabelRow.name.label("label"), _R.source, _R.state, _R.note, _R.annotator, _R.provenance, _R.id, _R.document_id,
-    _R.created_at, _R.updated_at,
+    _R.created_at, _R.updated_at, _R.version,
 ]
 _SOURCES = {m.value: m for m in Source}
 T = TypeVar("T", bound=tuple)  # (Document, spans in some shape)
@@ -161,7 +163,9 @@ class Relations:
             label_id = self._check_relation(s, head, tail, label, who)
             stamp = now()
             row = {"document_id": head.document_id, "head_id": head.id, "tail_id": tail.id, "label_id": label_id, "source": Source(source).value,
-                   "state": State(state).value, "note": note, "annotator": who, "provenance": "", "created_at": stamp, "updated_at": stamp}
+                   "state": State(state).value, "note": note, "annotator": who, "provenance": "", "created_at": stamp, "updated_at": stamp,
+                   "updated_by": self.annotator}
+            touched(s, head.document_id)
             return self._relation_by_id(s, s.execute(insert(_R.__table__).values(row)).inserted_primary_key[0])
 
     def _check_relation(self, s: Session, head: Span, tail: Span, label: str, who: str, relation_id: int | None = None) -> int:
@@ -186,26 +190,34 @@ class Relations:
             raise AnnotationError(f"relation {label!r} between span {head.id} and span {tail.id} already exists (relation {clash[0]})")
         return label_id
 
-    def relabel_relation(self, relation_id: int, label: str) -> Relation:
-        """Give a relation another label (checked as add_relation does); the relation after."""
+    def relabel_relation(self, relation_id: int, label: str, version: int | None = None) -> Relation:
+        """Give a relation another label (checked as add_relation does); the relation after.
+        With ``version`` (Relation.version as read), ConflictError if it moved on or is gone."""
         with self._write() as s:
-            before = self._relation_by_id(s, relation_id)
+            before = read_seen(s, _R.__table__, relation_id, "relation", self._relation_by_id, version)
             label_id = self._check_relation(s, before.head, before.tail, label, before.annotator, relation_id)
-            s.execute(update(_R).where(_R.id == relation_id).values(label_id=label_id, updated_at=now()))
-            return self._relation_by_id(s, relation_id)
+            return self._relation_written(s, before, version, label_id=label_id)
 
-    def set_relation_note(self, relation_id: int, note: str) -> Relation:
+    def set_relation_note(self, relation_id: int, note: str, version: int | None = None) -> Relation:
         note = check_note(note, "relation note")
         with self._write() as s:
-            if s.execute(update(_R).where(_R.id == relation_id).values(note=note, updated_at=now())).rowcount == 0:
-                raise AnnotationError(f"no relation {relation_id}")
-            return self._relation_by_id(s, relation_id)
+            before = read_seen(s, _R.__table__, relation_id, "relation", self._relation_by_id, version)
+            return self._relation_written(s, before, version, note=note)
 
-    def delete_relation(self, relation_id: int) -> Relation:
-        """Delete a relation; returns it as it was, for restore_relations (undo)."""
+    def _relation_written(self, s: Session, before: Relation, version: int | None, **values) -> Relation:
+        if not update_checked(s, _R.__table__, before.id, version, {**values, "updated_at": now()}, self.annotator):
+            raise conflict_of(s, _R.__table__, before.id, "relation", self._relation_by_id)
+        touched(s, before.document_id)
+        return self._relation_by_id(s, before.id)
+
+    def delete_relation(self, relation_id: int, version: int | None = None) -> Relation:
+        """Delete a relation; returns it as it was, for restore_relations (undo). With ``version``,
+        ConflictError if it moved on or is gone."""
         with self._write() as s:
-            before = self._relation_by_id(s, relation_id)
-            s.execute(delete(_R).where(_R.id == relation_id))
+            before = read_seen(s, _R.__table__, relation_id, "relation", self._relation_by_id, version)
+            if not delete_checked(s, _R.__table__, relation_id, version):
+                raise conflict_of(s, _R.__table__, relation_id, "relation", self._relation_by_id)
+            touched(s, before.document_id)
             return before
 
     def restore_relations(self, relations: Iterable[Relation]) -> list[Relation]:
@@ -229,20 +241,24 @@ class Relations:
             row = {"document_id": relation.document_id, "head_id": head_id, "tail_id": tail_id, "label_id": label_id,
                    "source": Source(relation.source).value, "state": State(relation.state).value, "note": relation.note,
                    "annotator": relation.annotator, "provenance": relation.provenance,
-                   "created_at": relation.created_at or now(), "updated_at": relation.updated_at or now()}
+                   "created_at": relation.created_at or now(), "updated_at": relation.updated_at or now(), "updated_by": self.annotator}
             if relation.id is not None and s.execute(select(_R.id).where(_R.id == relation.id)).first() is None:
                 row["id"] = relation.id
             ids.append(s.execute(insert(_R.__table__).values(row)).inserted_primary_key[0])
+            touched(s, relation.document_id)
         return self._relations_where(s, _R.id.in_(ids)) if ids else []
 
     # -- a span with its relations (the window's delete and its undo) -----------
 
-    def delete_span_with_relations(self, span_id: int) -> tuple[Span, list[Relation]]:
-        """Delete a span and (by cascade) its relations; returns both as they were, for restore_span."""
+    def delete_span_with_relations(self, span_id: int, version: int | None = None) -> tuple[Span, list[Relation]]:
+        """Delete a span and (by cascade) its relations; returns both as they were, for restore_span.
+        With ``version`` (Span.version as read), ConflictError if the span moved on or is gone."""
         with self._write() as s:
             relations = self._relations_where(s, or_(_R.head_id == span_id, _R.tail_id == span_id))
-            before = self._span_by_id(s, span_id)
-            s.execute(delete(SpanRow).where(SpanRow.id == span_id))
+            before = read_seen(s, SpanRow.__table__, span_id, "span", self._span_by_id, version)
+            if not delete_checked(s, SpanRow.__table__, span_id, version):
+                raise conflict_of(s, SpanRow.__table__, span_id, "span", self._span_by_id)
+            touched(s, before.document_id)
             return before, relations
 
     def restore_span(self, span: Span, relations: Iterable[Relation] = ()) -> tuple[Span, list[Relation]]:

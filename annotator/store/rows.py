@@ -59,7 +59,7 @@ _span = SpanRow.__table__.c
 # document with 20,000 spans is dominated by this conversion.
 SPAN_COLUMNS = [
     _span.start, _span.end, LabelRow.name.label("label"), _span.source, _span.state, _span.note,
-    _span.annotator, _span.provenance, _span.id, _span.document_id, _span.created_at, _span.updated_at,
+    _span.annotator, _span.provenance, _span.id, _span.document_id, _span.created_at, _span.updated_at, _span.version,
 ]
 _SOURCES = {m.value: m for m in Source}
 _STATES = {m.value: m for m in State}
@@ -166,6 +166,7 @@ def document_of(row) -> Document:
         note=text_of(row.note, "note"),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        version=getattr(row, "version", 0),  # the status and note row's (store.layers.document_columns)
     )
 
 

@@ -8,16 +8,12 @@ writer - this app, an old version, a script - can store a broken span.
 from __future__ import annotations
 
 from sqlalchemy import text as sql_text
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 STATUSES = ("new", "in_progress", "done", "skipped")
 SOURCES = ("human", "model", "pattern", "projection")
 STATES = ("suggested", "accepted", "rejected")
-
-
-# 64-bit keys: SQLite's INTEGER holds them; PostgreSQL's integer is 32 bits.
-_INT64 = BigInteger().with_variant(Integer, "sqlite")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -43,7 +39,7 @@ class DocumentRow(Base):
     __table_args__ = (
         CheckConstraint("length(text) > 0", name="ck_documents_text"),
         Index("ix_documents_length", "id", "text_length"),  # the span triggers read text_length through it
-        Index("ix_documents_copies_pending", "id", sqlite_where=sql_text("copies_indexed = 0"), postgresql_where=sql_text("copies_indexed = 0")),
+        Index("ix_documents_copies_pending", "id", sqlite_where=sql_text("copies_indexed = 0")),
     )
 
 
@@ -66,6 +62,8 @@ class DocumentStateRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # store.conflicts: optimistic edits
+    updated_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # who wrote this version (NULL: not recorded)
     __table_args__ = (
         CheckConstraint(_one_of("status", STATUSES), name="ck_document_states_status"),
         Index("ix_document_states_annotator", "annotator", "status"),
@@ -101,6 +99,8 @@ class SpanRow(Base):
     provenance: Mapped[str] = mapped_column(Text, default="")  # another tool's own source value ("en_core_web_lg")
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # store.conflicts: optimistic edits
+    updated_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # who wrote this version (NULL: not recorded)
     __table_args__ = (
         CheckConstraint("start >= 0 AND start < \"end\"", name="ck_spans_offsets"),
         CheckConstraint(_one_of("source", SOURCES), name="ck_spans_source"),
@@ -162,6 +162,8 @@ class RelationRow(Base):
     provenance: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # store.conflicts: optimistic edits
+    updated_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # who wrote this version (NULL: not recorded)
     __table_args__ = (
         ForeignKeyConstraint(
             ["head_id", "document_id", "annotator"], ["spans.id", "spans.document_id", "spans.annotator"],
@@ -190,7 +192,7 @@ class SentenceRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    text_hash: Mapped[int] = mapped_column(_INT64)  # signed 64 bits of the normalized text's blake2b
+    text_hash: Mapped[int] = mapped_column(Integer)  # signed 64 bits of the normalized text's blake2b
     group_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its copy group; NULL: no copies
     __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="ck_sentences_offsets"),
@@ -205,7 +207,7 @@ class SentenceBandRow(Base):
     normalized text; its exact copies are found by text_hash)."""
 
     __tablename__ = "sentence_bands"
-    band: Mapped[int] = mapped_column(_INT64, primary_key=True, autoincrement=False)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
     sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True)
     __table_args__ = {"sqlite_with_rowid": False}
 
@@ -222,3 +224,25 @@ class CopyIndexRow(Base):
     rows: Mapped[int] = mapped_column(Integer)
     max_chars: Mapped[int] = mapped_column(Integer)
     __table_args__ = (CheckConstraint("id = 1", name="ck_copy_index_one_row"),)
+
+
+class ChangeRow(Base):
+    """The last change of each document (store.changes): a window polls for ids past its token."""
+
+    __tablename__ = "changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (Index("ix_changes_document", "document_id"),)
+
+
+class AssignmentRow(Base):
+    """A document given to an annotator to annotate (``annotator assign``)."""
+
+    __tablename__ = "assignments"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    annotator: Mapped[str] = mapped_column(ForeignKey("annotators.name", onupdate="CASCADE", ondelete="CASCADE"), primary_key=True)
+    assigned_at: Mapped[str] = mapped_column(String(32))
+    assigned_by: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_assignments_annotator", "annotator", "document_id"),)

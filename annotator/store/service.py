@@ -29,7 +29,10 @@ from annotator.core.model import (
     check_note,
     check_offsets,
 )
+from annotator.store.assignments import Assignments, assigned_to
 from annotator.store.bulk import AddResult, BulkWriter
+from annotator.store.changes import Changes, record_changes, touched
+from annotator.store.conflicts import conflict_of, delete_checked, read_seen, update_checked
 from annotator.store.copy_reads import CopyReads
 from annotator.store.corpus_reads import CorpusReads
 from annotator.store.labels import Labels
@@ -81,7 +84,7 @@ def _big_page_cache(s: Session):
     return dialect.page_cache(s.connection(), 65536)
 
 
-class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions):
+class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions, Changes, Assignments):
     """One annotator database (a SQLite file or a PostgreSQL database), seen as one annotator (``annotator``: whose spans,
     statuses and notes it reads and writes by default)."""
 
@@ -97,6 +100,7 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
         """
         self.annotator = canonical_annotator(annotator)
         self._annotator_stored = False
+        self._own_changes: set[int] = set()
         self.created_annotators: list[str] = []
         self.location = DatabaseLocation.of(path)
         self.path = self.location.path
@@ -144,6 +148,7 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
         self._check_writable()
         with self._translate(), Session(self._writer) as session, session.begin():
             yield session
+            self._own_changes.update(record_changes(session, self.annotator))
 
     def _check_writable(self) -> None:
         if self.readonly:
@@ -226,7 +231,9 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
                 query = query.where(state_column(self.annotator, "status") == Status(status).value)
             return list(s.execute(query).scalars())
 
-    def _filtered(self, query, status: str | None, text: str | None):
+    def _filtered(self, query, status: str | None, text: str | None, mine: bool = False):
+        if mine:  # "My documents": those assigned to the store's annotator
+            query = query.where(assigned_to(self.annotator))
         if status:
             query = query.where(state_column(self.annotator, "status") == Status(status).value)
         if text:
@@ -234,15 +241,16 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
             query = query.where(or_(*(dialect.text_contains_loosely(column, text, self.engine) for column in (DocumentRow.title, DocumentRow.text))))
         return query
 
-    def count_documents(self, status: str | None = None, text: str | None = None) -> int:
+    def count_documents(self, status: str | None = None, text: str | None = None, mine: bool = False) -> int:
         with self._read() as s:
-            return s.execute(self._filtered(select(func.count(DocumentRow.id)), status, text)).scalar_one()
+            return s.execute(self._filtered(select(func.count(DocumentRow.id)), status, text, mine)).scalar_one()
 
-    def summaries(self, status: str | None = None, text: str | None = None, offset: int = 0, limit: int = -1) -> list[DocumentSummary]:
+    def summaries(self, status: str | None = None, text: str | None = None, offset: int = 0, limit: int = -1,
+                  mine: bool = False) -> list[DocumentSummary]:
         """A page of the document list, in id order, without loading texts."""
-        mine = (SpanRow.document_id == DocumentRow.id, SpanRow.annotator == self.annotator)
-        accepted = select(func.count()).where(*mine, SpanRow.state == State.ACCEPTED).scalar_subquery()
-        suggested = select(func.count()).where(*mine, SpanRow.state == State.SUGGESTED).scalar_subquery()
+        layer = (SpanRow.document_id == DocumentRow.id, SpanRow.annotator == self.annotator)
+        accepted = select(func.count()).where(*layer, SpanRow.state == State.ACCEPTED).scalar_subquery()
+        suggested = select(func.count()).where(*layer, SpanRow.state == State.SUGGESTED).scalar_subquery()
         # Titles are read cut (a list row never needs more) and, like the status, as bytes: a
         # column edited by hand into a BLOB, NULL or bytes that are not UTF-8 marks its row
         # damaged (rows.summary_of) instead of stopping the list.
@@ -254,7 +262,7 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
             DocumentRow.id, title, dialect.value_type(DocumentRow.title, on), dialect.as_bytes(state_column(self.annotator, "status"), on),
             accepted, suggested, sound_meta, dialect.value_type(DocumentRow.text, on), dialect.value_type(note, on),
         )
-        query = self._filtered(query, status, text).order_by(DocumentRow.id).offset(offset).limit(limit)
+        query = self._filtered(query, status, text, mine).order_by(DocumentRow.id).offset(offset).limit(limit)
         with self._read() as s:
             return [summary_of(*row) for row in s.execute(query)]
 
@@ -276,24 +284,25 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
         counts[Status.NEW] += total
         return counts
 
-    def set_status(self, doc_id: int, status: Status | str) -> Status | str:
+    def set_status(self, doc_id: int, status: Status | str, version: int | None = None) -> Status | str:
         """Set the store's annotator's status of a document; returns the previous one (for undo;
-        a status edited by hand into something unknown comes back as that text)."""
+        a status edited by hand into something unknown comes back as that text). With
+        ``version`` (Document.version as read), ConflictError if the row moved on."""
         with self._write() as s:
-            previous = self._set_state(s, doc_id, "status", Status(status).value)
+            previous = self._set_state(s, doc_id, "status", Status(status).value, version)
         return status_of(previous)
 
-    def set_document_note(self, doc_id: int, note: str) -> str:
+    def set_document_note(self, doc_id: int, note: str, version: int | None = None) -> str:
         """Set the store's annotator's note of a document; returns the previous one (for undo)."""
         with self._write() as s:
-            return self._set_state(s, doc_id, "note", check_note(note))
+            return self._set_state(s, doc_id, "note", check_note(note), version)
 
-    def document_row(self, doc_id: int, status: str | None = None, text: str | None = None) -> int | None:
+    def document_row(self, doc_id: int, status: str | None = None, text: str | None = None, mine: bool = False) -> int | None:
         """Position of a document in the filtered, id-ordered list; None when filtered out."""
         with self._read() as s:
-            if s.execute(self._filtered(select(DocumentRow.id).where(DocumentRow.id == doc_id), status, text)).first() is None:
+            if s.execute(self._filtered(select(DocumentRow.id).where(DocumentRow.id == doc_id), status, text, mine)).first() is None:
                 return None
-            before = self._filtered(select(func.count(DocumentRow.id)).where(DocumentRow.id < doc_id), status, text)
+            before = self._filtered(select(func.count(DocumentRow.id)).where(DocumentRow.id < doc_id), status, text, mine)
             return s.execute(before).scalar_one()
 
     # -- spans ------------------------------------------------------------------
@@ -352,17 +361,19 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
         if span.id is not None:
             row["id"] = span.id
             row["created_at"] = span.created_at or row["created_at"]
-        return s.execute(insert(SpanRow.__table__).values(row)).inserted_primary_key[0]
+        touched(s, doc_id)
+        return s.execute(insert(SpanRow.__table__).values({**row, "updated_by": self.annotator})).inserted_primary_key[0]
 
-    def update_span(self, span_id: int, **changes) -> tuple[Span, Span]:
-        """Change label, state, source, note or offsets of a span; returns (before, after)."""
+    def update_span(self, span_id: int, version: int | None = None, **changes) -> tuple[Span, Span]:
+        """Change label, state, source, note or offsets of a span; returns (before, after).
+        With ``version`` (Span.version as read), ConflictError if the span moved on or is gone."""
         allowed = {"label", "state", "source", "note", "start", "end", "annotator"}
         if unknown := changes.keys() - allowed:
             raise AnnotationError(f"cannot change {', '.join(sorted(unknown))} of a span")
         if "note" in changes:
             changes["note"] = check_note(changes["note"])
         with self._write() as s:
-            before = self._span_by_id(s, span_id)
+            before = read_seen(s, SpanRow.__table__, span_id, "span", self._span_by_id, version)
             after = replace(before, **changes)
             length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == before.document_id)).scalar_one()
             check_offsets(after.start, after.end, length)
@@ -379,12 +390,17 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
                 "annotator": after.annotator,
                 "updated_at": now(),
             }
-            s.execute(update(SpanRow).where(SpanRow.id == span_id).values(values))
+            if not update_checked(s, SpanRow.__table__, span_id, version, values, self.annotator):
+                raise conflict_of(s, SpanRow.__table__, span_id, "span", self._span_by_id)
+            touched(s, before.document_id)
             return before, self._span_by_id(s, span_id)
 
-    def delete_span(self, span_id: int) -> Span:
-        """Delete a span; returns it as it was, so undo can put it back with add_span."""
+    def delete_span(self, span_id: int, version: int | None = None) -> Span:
+        """Delete a span; returns it as it was, so undo can put it back with add_span. With
+        ``version``, ConflictError if the span moved on or is gone."""
         with self._write() as s:
-            before = self._span_by_id(s, span_id)
-            s.execute(delete(SpanRow).where(SpanRow.id == span_id))
+            before = read_seen(s, SpanRow.__table__, span_id, "span", self._span_by_id, version)
+            if not delete_checked(s, SpanRow.__table__, span_id, version):
+                raise conflict_of(s, SpanRow.__table__, span_id, "span", self._span_by_id)
+            touched(s, before.document_id)
             return before

@@ -71,13 +71,14 @@ def test_upgrade_keeps_every_row_of_every_table(tmp_path, fixture):
     Store(path).close()
     after = _row_counts(path)
     assert {t: n for t, n in after.items() if t in before} == before
-    assert after["relations"] == after["relation_labels"] == after["relation_label_ends"] == 0
+    if "relations" not in before:
+        assert after["relations"] == after["relation_labels"] == after["relation_label_ends"] == 0
+    assert after["changes"] == after["assignments"] == 0  # 0006_team: opening writes nothing
 
 
 def test_relations_fixture_reads_back_in_both_layers(tmp_path):
     path = tmp_path / "work.db"
-    shutil.copy(FIXTURES[-1], path)
-    assert FIXTURES[-1].stem == f"schema_{HEAD_REVISION}" == "schema_0005_relations"
+    shutil.copy(FIXTURES[0].with_name("schema_0005_relations.db"), path)
     with Store(path) as store:
         (mine,) = store.relations(1)
         (hers,) = store.relations(1, annotator="alice")
@@ -88,7 +89,7 @@ def test_relations_fixture_reads_back_in_both_layers(tmp_path):
     assert labels["met"].directed is False
 
 
-@pytest.mark.parametrize("fixture", FIXTURES[:-1], ids=lambda f: f.stem)
+@pytest.mark.parametrize("fixture", [f for f in FIXTURES if f.stem < "schema_0005"], ids=lambda f: f.stem)
 def test_upgraded_database_itself_keeps_relation_ends_in_one_document_and_layer(tmp_path, fixture):
     """The rules hold for any writer (raw SQL), on a file upgraded from each older schema."""
     path = tmp_path / "work.db"

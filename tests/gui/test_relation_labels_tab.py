@@ -1,25 +1,22 @@
 """The labels dialog's Relations tab: add, name, key, directed, allowed ends; stored at once,
 and the window's picker uses them at once."""
 
+from types import SimpleNamespace
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from annotator.core.model import RelationLabel, Span
 from annotator.gui.relation_labels_tab import DIRECTED, HEADS, HOTKEY, NAME
 from tests.gui.helpers import keys
+from tests.gui.test_labels_dialog import edit_cell as labels_dialog_edit_cell
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
 TEXT = "Angela Merkel met Emmanuel Macron in Berlin."
 
 
 def edit_cell(qtbot, table, row, column, text):
-    table.setCurrentCell(row, column)
-    keys(table, Key.Key_F2)
-    (editor,) = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
-    keys(editor, (Key.Key_A, Mod.ControlModifier))
-    qtbot.keyClicks(editor, text)
-    keys(editor, Key.Key_Return)
-    QApplication.processEvents()
+    labels_dialog_edit_cell(qtbot, SimpleNamespace(table=table), row, column, text)
 
 
 def test_add_a_relation_label_and_draw_one_with_it(open_window, store_factory, qtbot):

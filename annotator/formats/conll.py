@@ -3,7 +3,7 @@
 
 Export: tokens from spaCy's English rules, sentences from its rule-based sentencizer and
 line breaks (never inside a span). What IOB cannot carry is reported per span and left out:
-spans off token boundaries, spans overlapping an earlier one, notes. Text between tokens
+spans off token boundaries, spans overlapping an earlier one, notes, relations. Text between tokens
 (spacing, line breaks) is not kept.
 Import: one document per ``-DOCSTART-`` (the whole file without one); the text is the
 tokens joined by spaces, one sentence a line, and is marked ``tokenized: conll`` so a
@@ -165,13 +165,13 @@ def _entities(sentence: list[tuple[str, str, int]], offset: int) -> Iterator[tup
 # -- writing ------------------------------------------------------------------
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog) -> None:
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, relation_labels=()) -> None:
     with atomic_text_writer(out) as handle:
         for doc, spans in items:
             handle.write(f"{DOCSTART}\tO\n\n")
             handle.write(_document_lines(doc, spans, log))
             log.documents += 1
-    scheme.write_sidecar(out, labels)
+    scheme.write_sidecar(out, labels, relation_labels)
 
 
 def _document_lines(doc, spans: list[Span], log: ExportLog) -> str:
@@ -197,6 +197,8 @@ def _carried(doc, sdoc, spans: list[Span], log: ExportLog) -> list[tuple[Span, o
     """The spans IOB can carry, with their spaCy spans; every other one is reported."""
     if doc.note:
         log.lost(doc, "CoNLL has no place for a document note; not exported")
+    if doc.relations:
+        log.lost(doc, f"{len(doc.relations)} relation(s) not carried by CoNLL; not exported")
     placed = placed_on_tokens(doc, sdoc, spans, log)
     kept, overlapping = non_overlapping(placed, key=lambda pair: (pair[0].start, pair[0].end))
     for span, _ in overlapping:

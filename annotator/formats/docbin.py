@@ -5,10 +5,13 @@ Export: tokens from spaCy's English rules; every span is placed with
 boundaries cannot be carried and is reported with its document and offsets. All aligned
 spans go to ``doc.spans["sc"]``, the non-overlapping ones (first in text order, longer first)
 to ``doc.ents``. Document fields, span notes/sources/states and the label scheme travel in
-``doc.user_data["annotator"]`` (kept by DocBin, ignored by training). Tokens carry only what
+``doc.user_data["annotator"]`` (kept by DocBin, ignored by training); relations in
+``doc.user_data["relations"]`` as ``[{"head": [start, end, "LABEL"], "child": [...], "label", ...}]``
+(character offsets of the ends; the span label tells apart two spans on the same characters;
+a relation whose end is not placed on tokens is reported with it). Tokens carry only what
 NER training reads (TRAINING_ATTRS). A corpus of more than SHARD_CHARS characters of text is
 written as a folder of .spacy files, one DocBin in memory at a time (see ``write``).
-Import: spans from ``doc.ents`` and every span group, deduplicated.
+Import: spans from ``doc.ents`` and every span group, deduplicated; relations from user data.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ from annotator.formats.records import (
     span_extras,
 )
 from annotator.formats.scheme import scheme_labels
+from annotator.formats.relation_scheme import relation_labels_from_json, relation_labels_to_json
+from annotator.formats.relation_records import RelationRules, written_relations
+from annotator.formats.docbin_relations import read_relations, relation_data
 from annotator.formats.tokenization import blank_english, non_overlapping, placed_on_tokens, spacy_doc
 from annotator.formats.atomic import OutputRefused, atomic_binary_writer
 from annotator.formats.folder_export import MANIFEST, FolderExport, export_folder, listed
@@ -64,7 +70,7 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
         yield loaded
         return
     docbin, user_data = loaded
-    known = options.known_labels
+    known, rules = options.known_labels, RelationRules.of(options)
     docs = docbin.get_docs(blank_english().vocab)  # one Doc at a time: memory holds the DocBin, not every Doc
     for number in range(1, len(user_data) + 1):
         try:
@@ -79,11 +85,12 @@ def read(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Record | 
             yield Problem(name, f"document {number}: {info}")
             continue
         if number == 1 and info.get("labels"):
-            scheme = _scheme(info["labels"], path)
+            scheme = _scheme(info, path)
             yield scheme
             if known is not None and isinstance(scheme, LabelScheme):
                 known = known | {label.name for label in scheme.labels}
-        yield from _record(sdoc, info, number, name, known)
+            rules = rules.widened(scheme)
+        yield from _record(sdoc, info, number, name, known, rules)
 
 
 def _error_text(error: Exception) -> str:
@@ -196,7 +203,12 @@ def _info(raw: Any) -> dict | str:
         return f"user_data is not readable ({_error_text(error)})"
     if not isinstance(data, dict):
         return f"user_data must be a map, got {json_kind(data)}"
-    info = data.get(KEY)
+    info, relations = data.get(KEY), data.get("relations")
+    if relations is not None:
+        problem = portable_problem(relations, 'user_data["relations"]')
+        if problem or not isinstance(relations, (list, tuple)):
+            return problem or f'user_data["relations"] must be a list, got {json_kind(relations)}'
+        info = {**(info or {}), "relations": relations} if info is None or isinstance(info, dict) else info
     if info is None:
         return {}
     where = f'user_data["{KEY}"]'
@@ -223,14 +235,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _scheme(data: Any, path: Path) -> LabelScheme | Problem:
+def _scheme(info: dict, path: Path) -> LabelScheme | Problem:
+    where = "label scheme in document 1"
     try:
-        return LabelScheme(tuple(scheme_labels(list(data), "label scheme in document 1")), str(path))
+        relations = relation_labels_from_json({"relations": _listed(info.get("relation_labels"))}, where)
+        return LabelScheme(tuple(scheme_labels(list(info["labels"]), where)), str(path), tuple(relations))
     except AnnotationError as error:
         return Problem(str(path), str(error))
 
 
-def _record(sdoc, info: dict, number: int, path: str, known) -> Iterator[Record | Problem]:
+def _listed(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value  # msgpack gives tuples
+
+
+def _record(sdoc, info: dict, number: int, path: str, known, rules: RelationRules) -> Iterator[Record | Problem]:
     where = f"document {number}"
     text = sdoc.text
     if not text.strip():
@@ -242,9 +260,12 @@ def _record(sdoc, info: dict, number: int, path: str, known) -> Iterator[Record 
         yield Problem(path, f"{where}: {error}")
         return
     spans, errors = _spans(sdoc, _extras(info), known)
+    spans = dedupe_spans(spans)
+    if not errors:
+        doc.relations, errors = read_relations(info.get("relations") or (), spans, offset_map(text), rules)
     yield from (Problem(path, f"{where}: {message}") for message in errors)
     if not errors:
-        yield doc, dedupe_spans(spans)
+        yield doc, spans
 
 
 def _extras(info: dict) -> dict[tuple, dict]:
@@ -268,7 +289,7 @@ def _spans(sdoc, extras: dict[tuple, dict], known) -> tuple[list[Span], list[str
 # -- writing ------------------------------------------------------------------
 
 
-def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, force: bool = False) -> None:
+def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLog, force: bool = False, relation_labels=()) -> None:
     """Write ``out``: one ``.spacy`` file, or a folder of them when the corpus is large.
 
     spaCy's DocBin holds its whole content in memory until it is serialised (100,000 articles
@@ -295,6 +316,8 @@ def write(out: Path, items: Iterable[Record], labels: list[Label], log: ExportLo
             sdoc = _training_doc(doc, spans, log)
             if not len(shard):
                 sdoc.user_data[KEY]["labels"] = labels_to_json(labels)["labels"]
+                if relation_labels:
+                    sdoc.user_data[KEY]["relation_labels"] = relation_labels_to_json(relation_labels)
             shard.add(sdoc)
             chars += len(doc.text)
             log.documents += 1
@@ -363,6 +386,8 @@ def _training_doc(doc, spans: list[Span], log: ExportLog):
     _unannotated(sdoc, doc.meta.get("duplicates") or ())
     extras = [[sp.start, sp.end, sp.label, span_extras(sp)] for sp, _ in placed if span_extras(sp)]
     sdoc.user_data[KEY] = {"meta": export_meta(doc), "spans": extras}
+    if doc.relations:
+        sdoc.user_data["relations"] = [relation_data(relation) for relation, _, _ in written_relations(doc, [sp for sp, _ in placed], log)]
     log.spans += len(placed)
     return sdoc
 

@@ -65,6 +65,6 @@ def _relation_label(item: Any, where: str) -> RelationLabel:
 def _names(value: Any, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(name, str) for name in value):  # a DocBin's msgpack gives tuples
         raise AnnotationError(f"{where} must be a list of entity label names, got {json_kind(value)}")
     return tuple(value)

@@ -11,9 +11,10 @@ boxes and paints. Arcs and labels are half transparent: the text under them show
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.core.model import Relation, RelationLabel, Span
@@ -24,13 +25,13 @@ from annotator.gui.relation_layout import Arc, ArcRequest, End, lay_out
 from annotator.gui.span_frame import line_rects
 
 FALLBACK_COLOR = "#555555"
-LINE_ALPHA = 190  # of 255: the arcs; letters under a leg stay readable
-PILL_ALPHA = 170  # the label's background
+LINE_ALPHA = 150  # of 255: the arcs; letters under a leg stay readable
+SELECTED_ALPHA = 235  # the arcs of the selected span stand out
+PILL_ALPHA = 150  # the label's background: the letters under it show through
 CORNER = 5  # px radius of the run's corners
 ARROW = 5  # px of the arrowhead at the tail
 PAD_X = 3  # px inside the label pill
 SCALE = 0.7  # the label font, relative to the article's (as the span tags)
-PREVIEW_COLOR = QColor(31, 35, 40, 200)
 
 
 class RelationLayer:
@@ -46,12 +47,17 @@ class RelationLayer:
         self._font = QFont()
         self._metrics = QFontMetricsF(self._font)
         self._line_height = 0.0  # of the last span box measured
+        self._styles: dict[tuple[str, bool], _Style] = {}  # by (label, at the selected span): pens made once
+        self._widths: dict[str, float] = {}
+        self._pills: dict[_Style, QPixmap] = {}
         self.font_changed()
 
     # -- what is drawn ------------------------------------------------------------
 
     def set_labels(self, labels: list[RelationLabel]) -> None:
         self._labels = {label.name: label for label in labels}
+        self._styles.clear()
+        self._pills.clear()
         self._view.viewport().update()
 
     def label(self, name: str) -> RelationLabel | None:
@@ -98,30 +104,49 @@ class RelationLayer:
         font.setPointSizeF(max(6.0, font.pointSizeF() * SCALE))
         font.setWeight(QFont.Weight.DemiBold)
         self._font, self._metrics = font, QFontMetricsF(font)
+        self._widths, self._pills = {}, {}
 
     # -- on screen ----------------------------------------------------------------
 
     def in_view(self, offsets: OffsetMap) -> list[Relation]:
         """The relations with an end between the first and the last character on screen."""
+        return self._in_view(offsets)[0]
+
+    def _in_view(self, offsets: OffsetMap) -> tuple[list[Relation], int, int]:
         if not self._ends:
-            return []
+            return [], 0, 0
         view = self._view
         first = offsets.to_cp(view.firstVisibleBlock().position())
         corner = view.viewport().rect().bottomRight()
         last = offsets.to_cp(view.cursorForPosition(corner).position())
         lo, hi = bisect_left(self._ends, (first, -1)), bisect_right(self._ends, (last, float("inf")))
         ids = dict.fromkeys(relation_id for _cp, relation_id in self._ends[lo:hi])
-        return [self._by_id[relation_id] for relation_id in ids]
+        return [self._by_id[relation_id] for relation_id in ids], first, last
 
     def arcs(self, offsets: OffsetMap) -> list[Arc]:
-        """The arcs on screen now (tests look at them; paint draws them)."""
+        """The arcs on screen now (tests look at them; paint draws them). An end off screen is
+        not measured (that would lay out its paragraph): its leg leaves the screen at the top or
+        the bottom, beside the other end's."""
         requests = []
         boxes: dict[int, End | None] = {}
-        for relation in self.in_view(offsets):
-            head, tail = (self._box(span, offsets, boxes) for span in (relation.head, relation.tail))
-            if head is not None and tail is not None:
-                requests.append(ArcRequest(relation, head, tail, self._label_width(relation.label)))
+        relations, first, last = self._in_view(offsets)
+        for relation in relations:
+            head, tail = relation.head, relation.tail
+            if not first <= head.start <= last:
+                tail_box = self._box(tail, offsets, boxes)
+                head_box = tail_box and self._off_screen(tail_box, head.start < first)
+            else:
+                head_box = self._box(head, offsets, boxes)
+                tail_box = head_box and (self._box(tail, offsets, boxes) if first <= tail.start <= last else self._off_screen(head_box, tail.start < first))
+            if head_box is not None and tail_box is not None:
+                requests.append(ArcRequest(relation, head_box, tail_box, self._label_width(relation.label)))
         return lay_out(requests, self._line_spacing())
+
+    def _off_screen(self, near: End, above: bool) -> End:
+        """A box for an end beyond the top (or bottom) edge, a little right of ``near``."""
+        spacing = self._line_spacing()
+        top = -2 * spacing if above else self._view.viewport().height() + spacing
+        return End(near.right + 4, top, near.right + 24)
 
     def _box(self, span: Span, offsets: OffsetMap, boxes: dict) -> End | None:
         if span.id not in boxes:
@@ -136,54 +161,71 @@ class RelationLayer:
         return self._line_height or float(self._view.fontMetrics().height())
 
     def _label_width(self, name: str) -> float:
-        return self._metrics.horizontalAdvance(shown(name, TAG)) + 2 * PAD_X
+        width = self._widths.get(name)
+        if width is None:
+            width = self._widths[name] = self._metrics.horizontalAdvance(shown(name, TAG)) + 2 * PAD_X
+        return width
 
     # -- painting -----------------------------------------------------------------
 
     def paint(self, area: QRect, offsets: OffsetMap) -> None:
         if not (self.shown and self._ends) and self.pending is None:
             return
-        painter = QPainter(self._view.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setFont(self._font)
+        painter = QPainter(self._view.viewport())  # no antialiasing: arcs are straight but for their corners, and it costs 5x
         if self.shown:
+            current = self._view.current
+            selected = current.id if current is not None else None
             for arc in self.arcs(offsets):
-                self._paint_arc(painter, arc, self._color(arc.key.label), arc.key.label)
+                relation = arc.key
+                self._paint_arc(painter, arc, self._style(relation.label, selected in (relation.head.id, relation.tail.id)))
         if self.pending is not None:
             self._paint_pending(painter, offsets)
         painter.end()
 
-    def _color(self, name: str) -> QColor:
-        label = self._labels.get(name)
-        return QColor(label.color if label else FALLBACK_COLOR)
+    def _style(self, name: str, selected: bool) -> _Style:
+        """How arcs of label ``name`` look; those of the selected span stand out, the others stay faint."""
+        style = self._styles.get((name, selected))
+        if style is None:
+            label = self._labels.get(name)
+            style = self._styles[(name, selected)] = _Style.of(QColor(label.color if label else FALLBACK_COLOR), name,
+                                                               label.directed if label else True, selected)
+        return style
 
-    def _directed(self, name: str) -> bool:
-        label = self._labels.get(name)
-        return label.directed if label else True
-
-    def _paint_arc(self, painter: QPainter, arc: Arc, color: QColor, name: str, dashed: bool = False) -> None:
-        line = QColor(color)
-        line.setAlpha(LINE_ALPHA)
-        pen = QPen(line, 1.6, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
-        painter.setPen(pen)
+    def _paint_arc(self, painter: QPainter, arc: Arc, style: _Style) -> None:
+        painter.setPen(style.line)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(arc_path(arc))
-        if self._directed(name):
-            _arrowhead(painter, QPointF(arc.tail[0], arc.tail[1] + 2), QPointF(0, 1), line)
-        if name:
-            self._paint_label(painter, arc, color, name)
+        if style.directed:
+            _arrowhead(painter, QPointF(arc.tail[0], arc.tail[1] + 2), QPointF(0, 1), style.line.color())
+        if style.name:
+            self._paint_label(painter, arc, style)
 
-    def _paint_label(self, painter: QPainter, arc: Arc, color: QColor, name: str) -> None:
-        text = shown(name, TAG)
-        width, height = self._label_width(name), self._metrics.height()
+    def _paint_label(self, painter: QPainter, arc: Arc, style: _Style) -> None:
+        pill = self._pills.get(style)
+        if pill is None:
+            pill = self._pills[style] = self._pill(style)
         x, y = arc.label_center
-        pill = QRectF(x - width / 2, y - height / 2, width, height)
-        fill = QColor(255, 255, 255, PILL_ALPHA)
-        painter.setPen(QPen(QColor(color.red(), color.green(), color.blue(), LINE_ALPHA), 1))
-        painter.setBrush(QBrush(fill))
-        painter.drawRoundedRect(pill, 3, 3)
-        painter.setPen(ink(color.name()) if color.lightness() > 90 else color)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        size = pill.deviceIndependentSize()
+        painter.drawPixmap(QPointF(x - size.width() / 2, y - size.height() / 2), pill)
+
+    def _pill(self, style: _Style) -> QPixmap:
+        """The label's pill, drawn once per style (text drawing is the costly part of a paint)."""
+        ratio = self._view.devicePixelRatioF()
+        width, height = self._label_width(style.name), self._metrics.height()
+        pixmap = QPixmap(round(width * ratio) + 2, round(height * ratio) + 2)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._font)
+        rect = QRectF(0.5, 0.5, width, height)
+        painter.setPen(style.border)
+        painter.setBrush(style.fill)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(style.text)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, style.shown_name)
+        painter.end()
+        return pixmap
 
     def _paint_pending(self, painter: QPainter, offsets: OffsetMap) -> None:
         """The arrow being made: a dashed arc to a span, or a straight line to the mouse."""
@@ -196,15 +238,14 @@ class RelationLayer:
             end = self._box(to, offsets, boxes)
             if end is not None and to.id != head.id:
                 (arc,) = lay_out([ArcRequest(None, start, end, 0)], self._line_spacing())
-                self._paint_arc(painter, arc, PREVIEW_COLOR, "", dashed=True)
-                _arrowhead(painter, QPointF(arc.tail[0], arc.tail[1] + 2), QPointF(0, 1), PREVIEW_COLOR)
+                self._paint_arc(painter, arc, PREVIEW)
             return
         origin = QPointF((start.left + start.right) / 2, start.top)
-        painter.setPen(QPen(PREVIEW_COLOR, 1.6, Qt.PenStyle.DashLine))
+        painter.setPen(PREVIEW.line)
         painter.drawLine(origin, to)
         direction = to - origin
         length = max((direction.x() ** 2 + direction.y() ** 2) ** 0.5, 1.0)
-        _arrowhead(painter, to, direction / length, PREVIEW_COLOR)
+        _arrowhead(painter, to, direction / length, PREVIEW.line.color())
 
     def label_at(self, point: QPoint | QPointF, offsets: OffsetMap) -> Relation | None:
         """The relation whose label pill is under ``point`` (a click there selects it)."""
@@ -217,9 +258,33 @@ class RelationLayer:
         return None
 
 
+@dataclass(frozen=True, slots=True, eq=False)  # by identity: styles are made once and kept
+class _Style:
+    name: str
+    shown_name: str
+    directed: bool
+    line: QPen
+    border: QPen
+    fill: QBrush
+    text: QColor
+
+    @classmethod
+    def of(cls, color: QColor, name: str, directed: bool, selected: bool, dashed: bool = False) -> _Style:
+        line = QColor(color)
+        line.setAlpha(SELECTED_ALPHA if selected else LINE_ALPHA)
+        pen = QPen(line, 2.0 if selected else 1.0, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+        text = ink(color.name()) if color.lightness() > 90 else QColor(color)
+        fill = QBrush(QColor(255, 255, 255, PILL_ALPHA))
+        return cls(name, shown(name, TAG), directed, pen, QPen(line, 1), fill, text)
+
+
+PREVIEW = _Style.of(QColor(31, 35, 40), "", True, True, dashed=True)
+
+
 def arc_path(arc: Arc) -> QPainterPath:
     """Legs up from both ends, a run across the gap, rounded where they meet."""
     (hx, hy), (tx, ty), run = arc.head, arc.tail, arc.run_y
+    hx, tx, run = round(hx) + 0.5, round(tx) + 0.5, round(run) + 0.5  # on the pixel grid: crisp without antialiasing
     toward = 1 if tx >= hx else -1
     radius = max(0.0, min(CORNER, abs(tx - hx) / 2, hy - run, ty - run))
     path = QPainterPath(QPointF(hx, hy))
@@ -237,7 +302,9 @@ def _arrowhead(painter: QPainter, tip: QPointF, direction: QPointF, color: QColo
     side = QPointF(-direction.y(), direction.x()) * ARROW * 0.8
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)  # small: cheap, and a jagged tip reads badly
     painter.drawPolygon(QPolygonF([tip, back + side, back - side]))
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.setBrush(Qt.BrushStyle.NoBrush)
 
 

@@ -39,7 +39,7 @@ class RelationsInWindow(QObject):
     def _connect(self) -> None:
         self.editor.opened.connect(self._opened)
         self.editor.spans_edited.connect(self._spans_edited)
-        self.view.current_span_changed.connect(lambda _span: self.refresh_panel())
+        self.view.current_span_changed.connect(self._current_changed)
         self.panel.go_requested.connect(self._go)
         self.panel.relabel_requested.connect(self._ask_relabel)
         self.panel.delete_requested.connect(self.delete)
@@ -101,6 +101,11 @@ class RelationsInWindow(QObject):
         text = self._text()
         rows = [row_text(r, span, text, self._directed(r.label)) for r in relations]
         self.panel.show_relations(span, relations, rows)
+
+    def _current_changed(self, _span) -> None:
+        self.refresh_panel()
+        if self.layer.all():
+            self.view.viewport().update()  # the selected span's arcs stand out
 
     def _directed(self, name: str) -> bool:
         label = self.layer.label(name)

@@ -23,6 +23,7 @@ from annotator.core.labels import palette_color
 from annotator.core.model import Document, Label, RelationLabel, Span, State, Status
 from annotator.store.changes import touched
 from annotator.store.bulk_relations import RelationWriter
+from annotator.store import dialect
 from annotator.store.copy_index import CopyIndexer
 from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
 from annotator.store.schema import DocumentRow, DocumentStateRow, LabelRow, SpanRow
@@ -100,6 +101,7 @@ class BulkWriter:
         self.s, self.label_ids, self.stamp, self.batch_size = session, label_ids, stamp, batch_size
         self._annotators, self.annotator = annotators, annotator
         self._names: dict[str, str] = {"": annotator}  # a record's name -> the layer (stored spelling)
+        dialect.take_ids(session.connection(), "documents")  # ids are given here (next_id): one importer at a time
         self.next_id = session.execute(select(func.coalesce(func.max(DocumentRow.id), 0))).scalar_one() + 1
         # Spans with an id from here on were written by this import: what a later batch reads
         # back of an older document is then told apart from what the database held before.
@@ -206,13 +208,14 @@ class BulkWriter:
                 self.result.merged += 1
                 self._report_overlaps(target, path, accepted)
         if new_docs:
-            self.s.connection().exec_driver_sql(_INSERT_DOCUMENTS, new_docs)
+            self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_DOCUMENTS, self.s), new_docs)
+            dialect.sync_ids(self.s.connection(), "documents")
             self._copies().add(new_texts)
         if new_spans:
-            self.s.connection().exec_driver_sql(_INSERT_SPANS, [tuple(row) for row in new_spans.values()])
+            self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_SPANS, self.s), [tuple(row) for row in new_spans.values()])
         if new_states:
             rows = [(doc_id, who, status, note, self.stamp) for (doc_id, who), (status, note) in new_states.items()]
-            self.s.connection().exec_driver_sql(_INSERT_STATES, rows)
+            self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_STATES, self.s), rows)
         for span_id, state in decided:  # the version moves on: a window that saw the old state is refused (store.conflicts)
             self.s.execute(update(SpanRow).where(SpanRow.id == span_id).values(state=state, updated_at=self.stamp, version=SpanRow.version + 1))
         touched(self.s, *(row[0] for row in new_docs), *(row[0] for row in new_spans.values()), *(doc_id for doc_id, _ in new_states))

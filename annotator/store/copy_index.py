@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from annotator.sentences.normalize import normalize, words
 from annotator.sentences.segment import MAX_CHARS, sentence_spans
+from annotator.store import dialect
 from annotator.store.copy_memory import BuildMemory, stamp
 from annotator.store.copy_near import BANDS_HELD, NearCopies, NewText, query
 from annotator.store.schema import CopyIndexRow, DocumentRow
@@ -69,12 +70,13 @@ def save_settings(s: Session, settings: CopySettings) -> None:
     s.flush()
 
 
+# Templates of store.dialect (its {fragment:argument} idioms), through copy_near.query.
 _FIRST_OF_HASH = (
-    "SELECT h.value, s.id, s.group_id FROM json_each(?) AS h "
+    "SELECT h.value, s.id, s.group_id FROM ({ints:?}) AS h "
     "JOIN sentences AS s ON s.id = (SELECT id FROM sentences WHERE text_hash = h.value ORDER BY id LIMIT 1)"
 )
-_GROUPS = "SELECT id, group_id FROM sentences WHERE id IN (SELECT value FROM json_each(?))"
-_SIZES = "SELECT group_id, count(*) FROM sentences WHERE group_id IN (SELECT value FROM json_each(?)) GROUP BY group_id"
+_GROUPS = "SELECT id, group_id FROM sentences WHERE id IN ({ints:?})"
+_SIZES = "SELECT group_id, count(*) FROM sentences WHERE group_id IN ({ints:?}) GROUP BY group_id"
 _INSERT_SENTENCES = 'INSERT INTO sentences (id, document_id, start, "end", text_hash, group_id) VALUES (?, ?, ?, ?, ?, NULL)'
 
 
@@ -84,6 +86,7 @@ class CopyIndexer:
     def __init__(self, session: Session, memory: BuildMemory | None = None) -> None:
         """``memory``: what the earlier batches of a build kept (copy_memory); none, a fresh one."""
         self.s = session
+        dialect.take_ids(session.connection(), "sentences")  # ids are given here (next_id): one indexer at a time
         self.settings = stored_settings(session)
         if session.get(CopyIndexRow, 1) is None:
             save_settings(session, self.settings)
@@ -105,6 +108,7 @@ class CopyIndexer:
         self.near.write()
         if done:
             self.s.execute(update(DocumentRow).where(DocumentRow.id.in_(done)).values(copies_indexed=1))
+            dialect.sync_ids(self.s.connection(), "sentences")
         self.memory.stamp = (self.last, *self.stamp[1:])  # the documents are as they were
 
     # -- one document -------------------------------------------------------------
@@ -118,7 +122,7 @@ class CopyIndexer:
         for sentence_id, _, _, h in rows:
             by_hash[h].append(sentence_id)
         stored = self._first_of_hash(set(by_hash))  # before this document's rows exist
-        self.s.connection().exec_driver_sql(_INSERT_SENTENCES, [(i, doc_id, start, end, h) for i, start, end, h in rows])
+        self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_SENTENCES, self.s), [(i, doc_id, start, end, h) for i, start, end, h in rows])
         self.last = (rows[-1][0], rows[-1][3])
         self.sentences += len(rows)
         near = self.near.find([x for x in fresh if x.hash not in stored])
@@ -177,8 +181,8 @@ class CopyIndexer:
                     group_of[i] = target
         connection = self.s.connection()
         if renamed:
-            connection.exec_driver_sql("UPDATE sentences SET group_id = ? WHERE group_id = ?", [(resolve(g), g) for g in renamed])
-        connection.exec_driver_sql("UPDATE sentences SET group_id = ? WHERE id = ?", [(resolve(g), i) for i, g in group_of.items()])
+            connection.exec_driver_sql(dialect.driver_sql("UPDATE sentences SET group_id = ? WHERE group_id = ?", connection), [(resolve(g), g) for g in renamed])
+        connection.exec_driver_sql(dialect.driver_sql("UPDATE sentences SET group_id = ? WHERE id = ?", connection), [(resolve(g), i) for i, g in group_of.items()])
         self.linked += len(group_of)
 
     def _groups_of(self, ids: set[int]) -> dict[int, int | None]:
@@ -194,8 +198,8 @@ class CopyIndexer:
         return max(sorted(groups), key=lambda g: sizes.get(g, 0))
 
 
-_PENDING = text(
-    "SELECT id, CAST(text AS BLOB) FROM documents INDEXED BY ix_documents_copies_pending "
+_PENDING = (
+    "SELECT id, {bytes:text} FROM documents {indexed_by:ix_documents_copies_pending} "
     "WHERE copies_indexed = 0 ORDER BY id LIMIT :limit"
 )
 
@@ -236,15 +240,11 @@ def build_pending(session_factory: Callable, progress: Callable[[int, int], None
         if cancelled is not None and cancelled():
             break
         with session_factory() as s:
-            rows = s.execute(_PENDING, {"limit": batch}).all()
+            rows = s.execute(text(dialect.render(_PENDING, s)), {"limit": batch}).all()
             if not rows:
                 break
-            connection = s.connection()
-            connection.exec_driver_sql(f"PRAGMA cache_size=-{_CACHE_KB}")  # the band B-tree's pages stay in memory
-            try:
+            with dialect.page_cache(s.connection(), _CACHE_KB):  # the band B-tree's pages stay in memory
                 CopyIndexer(s, memory).add([(i, _readable(raw)) for i, raw in rows])
-            finally:
-                connection.exec_driver_sql("PRAGMA cache_size=-2000")
         done += len(rows)
         if progress is not None:
             progress(min(done, total), total)

@@ -22,6 +22,8 @@ from rapidfuzz.process import extract
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from annotator.store import dialect
+
 from annotator.sentences.minhash import MinHasher, band_keys
 from annotator.sentences.normalize import normalize, shingles
 from annotator.store.copy_memory import BuildMemory
@@ -30,18 +32,19 @@ MAX_CANDIDATES = 20
 MAX_BUCKET = 32
 BANDS_HELD = 200_000  # band rows of a batch held in memory before they are written
 
+# Templates of store.dialect (its {fragment:argument} idioms, ? parameters).
 _BUCKETS = (
-    "SELECT k.value, (SELECT group_concat(sentence_id) FROM "
-    "(SELECT sentence_id FROM sentence_bands WHERE band = k.value LIMIT ?)) FROM json_each(?) AS k"
+    "SELECT k.value, (SELECT {ids_text:sentence_id} FROM "
+    "(SELECT sentence_id FROM sentence_bands WHERE band = k.value LIMIT ?) AS b) FROM ({ints:?}) AS k"
 )
-_PLACES = 'SELECT id, document_id, start, "end" FROM sentences WHERE id IN (SELECT value FROM json_each(?))'
+_PLACES = 'SELECT id, document_id, start, "end" FROM sentences WHERE id IN ({ints:?})'
 _SHORT_TEXTS = (
-    'SELECT s.id, CAST(substr(d.text, s.start + 1, s."end" - s.start) AS BLOB) FROM sentences AS s '
-    "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN (SELECT value FROM json_each(?))"
+    'SELECT s.id, {bytes:substr(d.text, s.start + 1, s."end" - s.start)} FROM sentences AS s '
+    "JOIN documents AS d ON d.id = s.document_id WHERE s.id IN ({ints:?})"
 )
 _WHOLE_TEXT_FROM = 4  # candidates in one document from which its text is read once, not substr each
-_DOCUMENT = text("SELECT CAST(text AS BLOB), CAST(title AS BLOB) FROM documents WHERE id = :id")
-_INSERT_BANDS = "INSERT OR IGNORE INTO sentence_bands (band, sentence_id) VALUES (?, ?)"
+_DOCUMENT = "SELECT {bytes:text}, {bytes:title} FROM documents WHERE id = :id"
+_INSERT_BANDS = "INSERT {or_ignore:} INTO sentence_bands (band, sentence_id) VALUES (?, ?) {on_conflict_ignore:}"
 
 
 @dataclass
@@ -58,13 +61,13 @@ class NewText:
 
 def query(s: Session, sql: str, *params) -> list[tuple]:
     """Through the driver: SQLAlchemy's per-statement work was a third of indexing a document."""
-    return s.connection().exec_driver_sql(sql, params).fetchall()
+    return s.connection().exec_driver_sql(dialect.render_driver(sql, s), params).fetchall()
 
 
 def document_text(s: Session, doc_id: int) -> tuple[str, str]:
     """A document's text and title read as UTF-8 bytes: a row damaged by hand (a BLOB title,
     bytes that are not UTF-8) is read with replacement characters, not refused."""
-    raw, title = s.execute(_DOCUMENT, {"id": doc_id}).one()
+    raw, title = s.execute(text(dialect.render(_DOCUMENT, s)), {"id": doc_id}).one()
     return (raw or b"").decode("utf-8", "replace"), (title or b"").decode("utf-8", "replace")
 
 
@@ -121,7 +124,7 @@ class NearCopies:
             keys = np.concatenate([k.ravel() for k, _ in self._bands])
             ids = np.repeat(np.concatenate([np.asarray(i, dtype=np.int64) for _, i in self._bands]), self.settings.bands)
             order = np.lexsort((ids, keys))
-            self.s.connection().exec_driver_sql(_INSERT_BANDS, list(zip(keys[order].tolist(), ids[order].tolist())))
+            self.s.connection().exec_driver_sql(dialect.render_driver(_INSERT_BANDS, self.s), list(zip(keys[order].tolist(), ids[order].tolist())))
             if self.memory.band_filter is not None:
                 self.memory.band_filter.add(keys)
         self._bands, self._local, self.held = [], {}, 0

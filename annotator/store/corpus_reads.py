@@ -8,9 +8,10 @@ from operator import itemgetter
 
 import orjson
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from annotator.core.model import Document, Span, State, Status
+from annotator.store import dialect
 from annotator.store.layers import document_columns, narrowed, state_column
 from annotator.store.rows import SPAN_COLUMNS, document_of, span_of
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
@@ -26,15 +27,20 @@ _KEEPERS = """WITH keepers AS (
   WHERE s.group_id IS NOT NULL {where} AND EXISTS (
     SELECT 1 FROM spans AS sp JOIN labels AS l ON l.id = sp.label_id
     WHERE sp.document_id = s.document_id AND sp.annotator = :me AND sp.start >= s.start AND sp.start < s."end" AND sp."end" <= s."end"
-      AND sp.state IN (SELECT value FROM json_each(:states)) {labels})
+      AND sp.state IN ({{texts::states}}) {labels})
   GROUP BY s.text_hash) """
-_COPIED = """SELECT s.document_id, json_group_array({entry}) FROM sentences AS s {joins}
+_COPIED = """SELECT s.document_id, {entries} FROM sentences AS s {joins}
 WHERE s.group_id IS NOT NULL {where} GROUP BY s.document_id ORDER BY s.document_id"""
-_ENTRY = """json_object('start', s.start, 'end', s."end", 'group', s.group_id)"""
-_DEDUPED = (
-    "CASE WHEN k.first < s.document_id * 4294967296 + s.start THEN json_object('start', s.start, 'end', s.\"end\", "
-    "'group', s.group_id, 'deduped', json('true')) ELSE " + _ENTRY + " END"
-)
+_ENTRY = """'start', s.start, 'end', s."end", 'group', s.group_id"""
+_DEDUPED = "CASE WHEN k.first < s.document_id * 4294967296 + s.start THEN {deduped} ELSE {entry} END"
+
+
+def _entries(bind, deduped: bool) -> str:
+    """The JSON list of a document's copied sentences, in the engine's JSON functions."""
+    entry = dialect.json_object_sql(_ENTRY, bind)
+    if deduped:
+        entry = _DEDUPED.format(deduped=dialect.json_object_sql(f"{_ENTRY}, 'deduped', {dialect.json_true_sql(bind)}", bind), entry=entry)
+    return dialect.json_list_sql(entry, bind)
 
 
 class CorpusReads:
@@ -71,7 +77,7 @@ class CorpusReads:
             wanted = [Status(st).value for st in statuses]
             docs = docs.where(state_column(whose, "status").in_(wanted))
             spans = spans.where(state_column(whose, "status").in_(wanted))
-        items = self._export_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents)), whose)
+        items = self._export_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents, bind=self.engine)), whose)
         yield from self._with_relations(items, layers, states, documents) if relations else items
 
     def _export_items(self, pairs, whose: str) -> Iterator[tuple[Document, list[Span]]]:
@@ -96,23 +102,23 @@ class CorpusReads:
             params["statuses"] = json.dumps([Status(st).value for st in statuses])
             params["me"] = self.annotator
             where += (" AND coalesce((SELECT st.status FROM document_states AS st WHERE st.document_id = d.id AND st.annotator = :me), 'new')"
-                      " IN (SELECT value FROM json_each(:statuses))")
+                      " IN ({texts::statuses})")
         if documents is not None:
             params["ids"] = json.dumps(sorted(set(documents)))
-            where += " AND d.id IN (SELECT value FROM json_each(:ids))"
+            where += " AND d.id IN ({ints::ids})"
         joins = "JOIN documents AS d ON d.id = s.document_id" if where else ""
-        sql = _COPIED.format(entry=_ENTRY, joins=joins, where=where)
+        sql = _COPIED.format(entries=_entries(self.engine, False), joins=joins, where=where)
         if dedupe_states is not None:
             params["me"] = self.annotator
             params["states"] = json.dumps([State(st).value for st in dedupe_states])
             only = ""
             if labels is not None:
-                params["labels"], only = json.dumps(list(labels)), " AND l.name IN (SELECT value FROM json_each(:labels))"
+                params["labels"], only = json.dumps(list(labels)), " AND l.name IN ({texts::labels})"
             keepers = _KEEPERS.format(joins=joins, where=where, labels=only)
             joins += " LEFT JOIN keepers AS k ON k.hash = s.text_hash"
-            sql = keepers + _COPIED.format(entry=_DEDUPED, joins=joins, where=where)
+            sql = keepers + _COPIED.format(entries=_entries(self.engine, True), joins=joins, where=where)
         with self._read() as s:
-            for doc_id, entries in s.connection().exec_driver_sql(sql, params):
+            for doc_id, entries in s.execute(text(dialect.render(sql, s)), params):
                 copies = orjson.loads(entries)
                 copies.sort(key=itemgetter("start"))  # the index gives text order; SQLite does not promise it
                 yield doc_id, copies

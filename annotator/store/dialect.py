@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from sqlalchemy import LargeBinary, case, cast, func, literal
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,10 +17,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 SQLITE, POSTGRES = "sqlite", "postgresql"
 # The key of the advisory lock every migration of a PostgreSQL database takes ("annotatr").
 MIGRATION_LOCK = 0x616E6E6F74617472
-
-
-class NotOnPostgres(RuntimeError):
-    """A feature only a SQLite file has; the message names what to use instead."""
 
 
 def name(bind) -> str:
@@ -32,11 +29,6 @@ def name(bind) -> str:
 
 def is_postgres(bind) -> bool:
     return name(bind) == POSTGRES
-
-
-def refuse_on_postgres(bind, what: str, instead: str) -> None:
-    if is_postgres(bind):
-        raise NotOnPostgres(f"{what} works on SQLite files only; on PostgreSQL {instead}")
 
 
 # -- writing rows ------------------------------------------------------------------
@@ -68,9 +60,19 @@ def lock_ids(conn, table: str) -> Iterator[None]:
     """Around writers that give new rows ids themselves (max + 1): on PostgreSQL one such writer
     per table at a time, and the table's sequence moved past the ids written, so rows inserted
     with the default id never take one of them. SQLite serializes writers and has no sequence."""
+    take_ids(conn, table)
+    yield
+    sync_ids(conn, table)
+
+
+def take_ids(conn, table: str) -> None:
+    """lock_ids' start, for a writer whose work spans several calls: until the transaction ends."""
     if is_postgres(conn):
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext('annotator.ids.{table}'))")
-    yield
+
+
+def sync_ids(conn, table: str) -> None:
+    """lock_ids' end: the table's sequence past its largest id (nothing on SQLite)."""
     if is_postgres(conn):
         conn.exec_driver_sql(
             f"SELECT setval(seq, greatest((SELECT max(id) FROM {table}), coalesce(pg_sequence_last_value(CAST(seq AS regclass)), 0), 1)) "
@@ -92,27 +94,80 @@ def text_contains_loosely(column, needle: str, bind):
     return column.contains(needle, autoescape=True)
 
 
-def json_values(param: str, bind, kind: str = "int") -> str:
-    """A subquery of the values of a JSON array bound as ``:param`` (one parameter, however
-    many values: SQLite caps the number of parameters). ``kind``: int or text."""
-    if is_postgres(bind):
-        return f"SELECT CAST(value AS {'bigint' if kind == 'int' else 'text'}) FROM json_array_elements_text(CAST(:{param} AS json)) AS j(value)"
-    return f"SELECT value FROM json_each(:{param})"
+def json_values(placeholder: str, engine: str, kind: str = "int") -> str:
+    """A subquery of the values (column ``value``) of a JSON array bound at ``placeholder``
+    (``:name`` or ``?``): one parameter however many values (SQLite caps their number)."""
+    if engine == POSTGRES:
+        return (f"SELECT CAST(value AS {'bigint' if kind == 'int' else 'text'}) AS value "
+                f"FROM json_array_elements_text(CAST({placeholder} AS json)) AS j(value)")
+    return f"SELECT value FROM json_each({placeholder})"
 
 
-def json_table(param: str, alias: str, columns: tuple[str, ...], bind) -> str:
-    """A FROM item over a JSON array of integer arrays bound as ``:param``: ``alias.key`` (the
-    position) and one integer column per name in ``columns`` (element 0, 1, ...)."""
-    if is_postgres(bind):
+def json_table(spec: str, engine: str) -> str:
+    """A FROM item over a JSON array of integer arrays: ``spec`` is "PLACEHOLDER ALIAS COLUMN...";
+    it gives ``ALIAS.key`` (the position) and one integer column per name (element 0, 1, ...)."""
+    placeholder, alias, *columns = spec.split()
+    if engine == POSTGRES:
         picked = ", ".join(f"CAST(value ->> {i} AS bigint) AS {c}" for i, c in enumerate(columns))
-        return f"(SELECT ord - 1 AS key, {picked} FROM json_array_elements(CAST(:{param} AS json)) WITH ORDINALITY AS t(value, ord)) AS {alias}"
+        return f"(SELECT ord - 1 AS key, {picked} FROM json_array_elements(CAST({placeholder} AS json)) WITH ORDINALITY AS t(value, ord)) AS {alias}"
     picked = ", ".join(f"json_extract(value, '$[{i}]') AS {c}" for i, c in enumerate(columns))
-    return f"(SELECT key, {picked} FROM json_each(:{param})) AS {alias}"
+    return f"(SELECT key, {picked} FROM json_each({placeholder})) AS {alias}"
 
 
-def indexed_by(index: str, bind) -> str:
-    """SQLite's INDEXED BY hint (PostgreSQL's planner takes no hints)."""
-    return "" if is_postgres(bind) else f" INDEXED BY {index}"
+class _Fragment:
+    """``{name:argument}`` in a template: the engine's SQL for that idiom (see render)."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def __format__(self, argument: str) -> str:
+        return self.make(argument)
+
+
+def _fragments(engine: str) -> dict[str, _Fragment]:
+    pg = engine == POSTGRES
+    return {
+        "ints": _Fragment(lambda p: json_values(p, engine)),  # {ints::ids} or {ints:?}
+        "texts": _Fragment(lambda p: json_values(p, engine, "text")),
+        "rows": _Fragment(lambda spec: json_table(spec, engine)),  # {rows::ranges r doc lo hi}
+        "bytes": _Fragment(lambda e: f"convert_to({e}, 'UTF8')" if pg else f"CAST({e} AS BLOB)"),
+        "ids_text": _Fragment(lambda e: f"string_agg(CAST({e} AS text), ',')" if pg else f"group_concat({e})"),
+        "indexed_by": _Fragment(lambda index: "" if pg else f"INDEXED BY {index}"),
+        "or_ignore": _Fragment(lambda _: "" if pg else "OR IGNORE"),  # INSERT {or_ignore:} INTO ... {on_conflict_ignore:}
+        "on_conflict_ignore": _Fragment(lambda _: "ON CONFLICT DO NOTHING" if pg else ""),
+    }
+
+
+@lru_cache(maxsize=256)
+def _rendered(template: str, engine: str, positional: bool) -> str:
+    sql = template.format(**_fragments(engine))
+    return driver_sql(sql, engine) if positional else sql
+
+
+def render(template: str, bind) -> str:
+    """A template with ``{fragment:argument}`` idioms (``ints``, ``texts``, ``rows``, ``bytes``,
+    ``ids_text``, ``indexed_by``, ``or_ignore``, ``on_conflict_ignore``) as the engine's SQL,
+    for text() with ``:name`` parameters."""
+    return _rendered(template, name(bind), False)
+
+
+def render_driver(template: str, bind) -> str:
+    """The same for exec_driver_sql with ``?`` parameters (psycopg's ``%s`` on PostgreSQL)."""
+    return _rendered(template, name(bind), True)
+
+
+def json_object_sql(pairs: str, bind) -> str:
+    """JSON object built in SQL from ``'key', value, ...``."""
+    return f"json_build_object({pairs})" if is_postgres(bind) else f"json_object({pairs})"
+
+
+def json_list_sql(expr: str, bind) -> str:
+    """The JSON array (as text) of ``expr`` over a group."""
+    return f"CAST(json_agg({expr}) AS text)" if is_postgres(bind) else f"json_group_array({expr})"
+
+
+def json_true_sql(bind) -> str:
+    return "true" if is_postgres(bind) else "json('true')"
 
 
 def as_bytes(column, bind):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.annotators import annotator_key, canonical_annotator
 from annotator.core.model import AnnotationError, Document, Span, State, Status
+from annotator.store import dialect
 from annotator.store.changes import touched
 from annotator.store.conflicts import ConflictError, DocumentState, bump
 from annotator.store.rows import DOCUMENT_COLUMNS, SPAN_COLUMNS, document_of, now, span_of
@@ -33,20 +34,20 @@ class AnnotatorLayer:
 
 # A's spans each looked up in B's layer by the unique index (document_id, annotator, start, end, label_id).
 _MATCH_COUNTS = """SELECT document_id, sum(na), sum(nb), sum(hit) FROM (
-  SELECT x.document_id, 1 AS na, 0 AS nb, EXISTS (SELECT 1 FROM spans AS y WHERE y.document_id = x.document_id
-    AND y.annotator = :b AND y.start = x.start AND y."end" = x."end" AND y.label_id = x.label_id AND y.state = 'accepted') AS hit
+  SELECT x.document_id, 1 AS na, 0 AS nb, CAST(EXISTS (SELECT 1 FROM spans AS y WHERE y.document_id = x.document_id
+    AND y.annotator = :b AND y.start = x.start AND y."end" = x."end" AND y.label_id = x.label_id AND y.state = 'accepted') AS integer) AS hit
   FROM spans AS x WHERE x.annotator = :a AND x.state = 'accepted' {where}
   UNION ALL
   SELECT document_id, 0, 1, 0 FROM spans WHERE annotator = :b AND state = 'accepted' {where}
-) GROUP BY document_id ORDER BY document_id"""
+) AS m GROUP BY document_id ORDER BY document_id"""
 
 
-def narrowed(docs, spans, labels: Iterable[str] | None = None, documents: Iterable[int] | None = None):
-    """The documents and spans queries kept to some labels and document ids."""
+def narrowed(docs, spans, labels: Iterable[str] | None = None, documents: Iterable[int] | None = None, *, bind):
+    """The documents and spans queries kept to some labels and document ids (``bind``: the engine)."""
     if labels is not None:
         spans = spans.where(LabelRow.name.in_(list(labels)))
     if documents is not None:  # one JSON parameter: a split's 80,000 ids are past SQLite's variable limit
-        among = select(text("value")).select_from(func.json_each(json.dumps(sorted(set(documents)))))
+        among = text(dialect.json_values(":among", dialect.name(bind))).bindparams(among=json.dumps(sorted(set(documents)))).columns(DocumentRow.id)
         docs, spans = docs.where(DocumentRow.id.in_(among)), spans.where(SpanRow.document_id.in_(among))
     return docs, spans
 
@@ -206,13 +207,13 @@ class Layers:
         where = ""
         if labels is not None:
             params["labels"] = json.dumps(list(labels))
-            where += " AND label_id IN (SELECT l.id FROM labels AS l JOIN json_each(:labels) AS j ON l.name = j.value)"
+            where += " AND label_id IN (SELECT l.id FROM labels AS l WHERE l.name IN ({texts::labels}))"
         if documents is not None:
             params["ids"] = json.dumps(sorted(set(documents)))
-            where += " AND document_id IN (SELECT value FROM json_each(:ids))"
+            where += " AND document_id IN ({ints::ids})"
         sql = _MATCH_COUNTS.format(where=where)
         with self._read() as s:
-            return {doc_id: (na, nb, both) for doc_id, na, nb, both in s.connection().exec_driver_sql(sql, params)}
+            return {doc_id: (na, nb, both) for doc_id, na, nb, both in s.execute(text(dialect.render(sql, s)), params)}
 
     def iter_layers(
         self,
@@ -233,7 +234,7 @@ class Layers:
             .where(SpanRow.annotator.in_(names), SpanRow.state.in_([State(st).value for st in states]))
             .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
         )
-        items = self._layer_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents)), names)
+        items = self._layer_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents, bind=self.engine)), names)
         if relations:
             items = self._with_relations(items, names, states, documents, lambda item: (sp for found in item[1].values() for sp in found))
         yield from items

@@ -57,6 +57,12 @@ def merge_database(store, other: Path | str, default_as: str | None = None) -> M
 
 
 def _check_other(store, other: Path) -> None:
+    if store.path is None:  # ATTACH reads the other file inside our database: SQLite only
+        raise DatabaseError(
+            f"{store.location}: merge works into SQLite files only; nothing was merged. Copy the database to a file "
+            f"(annotator copy URL team.db), merge {other} into that file, then copy it to a new PostgreSQL database "
+            "(annotator copy team.db NEW_URL)"
+        )
     if not other.exists():
         raise DatabaseError(f"{other}: no such file; nothing was merged")
     if not other.is_file():

@@ -34,34 +34,16 @@ def merge_relation_labels(steps) -> None:
     """Their relation labels into ours (after the entity labels: ``temp.merge_labels`` is full)."""
     for sql in _TEMP:
         steps.con.execute(sql)
-    con, report = steps.con, steps.report
-    ours = {name: (label_id, color) for label_id, name, color in con.execute("SELECT id, name, color FROM main.relation_labels")}
-    taken = {key for (key,) in con.execute("SELECT hotkey FROM main.relation_labels WHERE hotkey IS NOT NULL")}
-    position = steps._one("SELECT coalesce(max(position), -1) + 1 FROM main.relation_labels")[0]
-    pairs = []
-    theirs = con.execute("SELECT id, name, color, hotkey, description, directed FROM other.relation_labels ORDER BY position, id").fetchall()
-    for their_id, name, color, hotkey, description, directed in theirs:
-        if name in ours:
-            if ours[name][1] != color:
-                steps._conflict("label", None, "", f"relation label {name}: colour {ours[name][1]} here, {color} in {steps.source}; ours kept")
-        else:
-            hotkey = None if hotkey in taken else hotkey
-            taken.add(hotkey)
-            row = (name, color, hotkey, description, directed, position)
-            label_id = con.execute(
-                "INSERT INTO main.relation_labels (name, color, hotkey, description, directed, position) VALUES (?, ?, ?, ?, ?, ?)", row
-            ).lastrowid
-            con.execute(
-                'INSERT INTO main.relation_label_ends (relation_label_id, "end", label_id) '
-                'SELECT ?, e."end", l.ours FROM other.relation_label_ends e JOIN temp.merge_labels l ON l.theirs = e.label_id '
-                "WHERE e.relation_label_id = ?",
-                (label_id, their_id),
-            )
-            ours[name] = (label_id, color)
-            position += 1
-            report.relation_labels_added.append(name)
-        pairs.append((their_id, ours[name][0]))
-    con.executemany("INSERT INTO temp.merge_relation_labels VALUES (?, ?)", pairs)
+
+    def ends(ours: int, theirs: int) -> None:  # the entity labels allowed at its ends, in our ids
+        steps.con.execute(
+            'INSERT INTO main.relation_label_ends (relation_label_id, "end", label_id) '
+            'SELECT ?, e."end", l.ours FROM other.relation_label_ends e JOIN temp.merge_labels l ON l.theirs = e.label_id '
+            "WHERE e.relation_label_id = ?",
+            (ours, theirs),
+        )
+
+    steps.merge_labels("relation_labels", ("directed",), "relation label", steps.report.relation_labels_added, "merge_relation_labels", ends)
 
 
 def merge_relations(steps, spans_from: str, same_span: str) -> None:

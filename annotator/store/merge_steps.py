@@ -8,6 +8,7 @@ here alike, or here with another state or note (a conflict, ours kept): counted,
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -134,26 +135,34 @@ class MergeSteps:
         )[0] == 1
 
     def _labels(self) -> None:
-        ours = {name: (label_id, color) for label_id, name, color in self.con.execute("SELECT id, name, color FROM main.labels")}
-        taken = {key for (key,) in self.con.execute("SELECT hotkey FROM main.labels WHERE hotkey IS NOT NULL")}
-        position = self._one("SELECT coalesce(max(position), -1) + 1 FROM main.labels")[0]
+        self.merge_labels("labels", (), "label", self.report.labels_added, "merge_labels")
+
+    def merge_labels(self, table: str, extra: tuple[str, ...], what: str, added: list[str], mapping: str,
+                     inserted: Callable[[int, int], None] | None = None) -> None:
+        """Their labels of ``table`` matched to ours by name into ``temp.<mapping>``; a new one comes
+        with its look, ``extra`` columns and hotkey (only if ours is free), ``inserted(ours, theirs)``
+        then called; the same name with another colour keeps ours (a conflict)."""
+        ours = {name: (label_id, color) for label_id, name, color in self.con.execute(f"SELECT id, name, color FROM main.{table}")}
+        taken = {key for (key,) in self.con.execute(f"SELECT hotkey FROM main.{table} WHERE hotkey IS NOT NULL")}
+        position = self._one(f"SELECT coalesce(max(position), -1) + 1 FROM main.{table}")[0]
+        columns = ("name", "color", "hotkey", "description", *extra, "position")
+        insert = f"INSERT INTO main.{table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         pairs = []
-        for theirs, name, color, hotkey, description in self.con.execute(
-            "SELECT id, name, color, hotkey, description FROM other.labels ORDER BY position, id"
-        ).fetchall():
+        for theirs, name, color, hotkey, *rest in self.con.execute(f"SELECT id, {', '.join(columns[:-1])} FROM other.{table} ORDER BY position, id").fetchall():
             if name in ours:
                 if ours[name][1] != color:
-                    self._conflict("label", None, "", f"label {name}: colour {ours[name][1]} here, {color} in {self.source}; ours kept")
+                    self._conflict("label", None, "", f"{what} {name}: colour {ours[name][1]} here, {color} in {self.source}; ours kept")
             else:
                 hotkey = None if hotkey in taken else hotkey
                 taken.add(hotkey)
-                row = (name, color, hotkey, description, position)
-                label_id = self.con.execute("INSERT INTO main.labels (name, color, hotkey, description, position) VALUES (?, ?, ?, ?, ?)", row).lastrowid
+                label_id = self.con.execute(insert, (name, color, hotkey, *rest, position)).lastrowid
+                if inserted is not None:
+                    inserted(label_id, theirs)
                 ours[name] = (label_id, color)
                 position += 1
-                self.report.labels_added.append(name)
+                added.append(name)
             pairs.append((theirs, ours[name][0]))
-        self.con.executemany("INSERT INTO temp.merge_labels VALUES (?, ?)", pairs)
+        self.con.executemany(f"INSERT INTO temp.{mapping} VALUES (?, ?)", pairs)
 
     def _documents(self) -> None:
         """Theirs matched to ours by content hash; the others added after our last id, in their order."""

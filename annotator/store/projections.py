@@ -21,10 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Source, Span, State
+from annotator.store import dialect
 from annotator.store.copy_near import sliced
 from annotator.store.rows import SPAN_INSERT_COLUMNS, now, span_of, span_row, span_values
 from annotator.store.schema import DocumentRow, SpanRow
@@ -32,12 +33,12 @@ from annotator.store.suggestion_rules import Taken
 
 PROPOSED, ALREADY, DECIDED, REMOVED = "proposed", "already", "decided", "removed"
 
+# Templates of store.dialect (its {fragment:argument} idioms).
 # Every span overlapping a (document, low, high) range: one indexed range per document.
-_NEAR = text(
+_NEAR = (
     'SELECT s.start, s."end", l.name, s.source, s.state, s.note, s.annotator, s.provenance, s.id, s.document_id, '
-    "s.created_at, s.updated_at FROM json_each(:ranges) AS r "
-    "JOIN spans AS s ON s.document_id = json_extract(r.value, '$[0]') "
-    "AND s.annotator = :annotator AND s.start < json_extract(r.value, '$[2]') AND s.\"end\" > json_extract(r.value, '$[1]') "
+    "s.created_at, s.updated_at FROM {rows::ranges r doc lo hi} "
+    "JOIN spans AS s ON s.document_id = r.doc AND s.annotator = :annotator AND s.start < r.hi AND s.\"end\" > r.lo "
     "JOIN labels AS l ON l.id = s.label_id"
 )
 _INSERT = "INSERT INTO spans (id, {}) VALUES ({})".format(  # through the driver: rows as tuples (see store.bulk)
@@ -45,17 +46,17 @@ _INSERT = "INSERT INTO spans (id, {}) VALUES ({})".format(  # through the driver
 )
 # The sentence holding each (start, end) place: the last one starting at or before it (an
 # index seek), if it has copies and reaches the place's end.
-_HOLDING = text(
-    "SELECT DISTINCT s.id, s.group_id FROM json_each(:places) AS p JOIN sentences AS s ON s.id = "
-    "(SELECT id FROM sentences WHERE document_id = :doc AND start <= json_extract(p.value, '$[0]') ORDER BY start DESC LIMIT 1) "
-    "WHERE s.\"end\" >= json_extract(p.value, '$[1]') AND s.group_id IS NOT NULL"
+_HOLDING = (
+    "SELECT DISTINCT s.id, s.group_id FROM {rows::places p lo hi} JOIN sentences AS s ON s.id = "
+    "(SELECT id FROM sentences WHERE document_id = :doc AND start <= p.lo ORDER BY start DESC LIMIT 1) "
+    "WHERE s.\"end\" >= p.hi AND s.group_id IS NOT NULL"
 )
 _MEMBERS = (  # the sentences of some groups (texts read by copy_near.sliced: each document once)
     'SELECT s.group_id, s.id, s.document_id, s.start, s."end" FROM sentences AS s WHERE s.group_id IN ({groups}) ORDER BY s.id'
 )
-_SLICES = text(
-    "SELECT substr(d.text, json_extract(w.value, '$[1]') + 1, json_extract(w.value, '$[2]') - json_extract(w.value, '$[1]')) "
-    "FROM json_each(:windows) AS w LEFT JOIN documents AS d ON d.id = json_extract(w.value, '$[0]') ORDER BY w.key"
+_SLICES = (
+    "SELECT substr(d.text, CAST(w.lo + 1 AS integer), CAST(w.hi - w.lo AS integer)) "
+    "FROM {rows::windows w doc lo hi} LEFT JOIN documents AS d ON d.id = w.doc ORDER BY w.key"
 )
 
 
@@ -145,7 +146,7 @@ class Projections:
         if not windows:
             return []
         with self._read() as s:
-            return [_text(x) for x in s.execute(_SLICES, {"windows": json.dumps([list(w) for w in windows])}).scalars()]
+            return [_text(x) for x in s.execute(text(dialect.render(_SLICES, s)), {"windows": json.dumps([list(w) for w in windows])}).scalars()]
 
     def write_projection(self, proposals: Sequence[Place], withdrawals: Sequence[Place] = ()) -> ProjectionWrite:
         """Withdraw, then propose, in one write transaction (see the module docstring)."""
@@ -194,13 +195,13 @@ class Projections:
         spans = [Span(p.start, p.end, p.label, Source.PROJECTION, State.SUGGESTED, provenance=p.provenance, document_id=p.doc_id,
                       created_at=stamp, updated_at=stamp) for p in places]
         # Ids given here, not read back: RETURNING over many rows costs more than the insert.
-        first = s.execute(select(func.coalesce(func.max(SpanRow.id), 0))).scalar_one() + 1
-        for i, span in enumerate(spans):
-            span.id = first + i
         me = self._me(s)
-        for span in spans:
-            span.annotator = me
-        s.connection().exec_driver_sql(_INSERT, [(sp.id, *span_row(sp, sp.document_id, label_ids[sp.label], stamp, me)) for sp in spans])
+        with dialect.lock_ids(s.connection(), "spans"):
+            first = s.execute(select(func.coalesce(func.max(SpanRow.id), 0))).scalar_one() + 1
+            for i, span in enumerate(spans):
+                span.id, span.annotator = first + i, me
+            rows = [(sp.id, *span_row(sp, sp.document_id, label_ids[sp.label], stamp, me)) for sp in spans]
+            s.connection().exec_driver_sql(dialect.driver_sql(_INSERT, s), rows)
         return spans
 
     def undo_projection(self, added: Iterable[int], removed: Iterable[Span]) -> tuple[list[tuple[int, int]], list[Span]]:
@@ -221,12 +222,13 @@ class Projections:
             return False
         label_id = self._ensure_labels(s, [span.label])[1][span.label]
         row = span_values(span, span.document_id, label_id, span.updated_at or now()) | {"id": span.id, "created_at": span.created_at}
-        return s.execute(insert(SpanRow.__table__).prefix_with("OR IGNORE").values(row)).rowcount == 1
+        with dialect.lock_ids(s.connection(), "spans"):  # its old id, given back
+            return s.execute(dialect.insert_or_ignore(SpanRow.__table__, s).values(row)).rowcount == 1
 
 
 def _holding(s: Session, doc_id: int, places: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
     """(id, group) of the document's copied sentences holding some of the places."""
-    rows = s.execute(_HOLDING, {"doc": doc_id, "places": json.dumps([list(p) for p in places])})
+    rows = s.execute(text(dialect.render(_HOLDING, s)), {"doc": doc_id, "places": json.dumps([list(p) for p in places])})
     return {tuple(row) for row in rows}
 
 
@@ -237,7 +239,7 @@ def _near(s: Session, places: list[Place], annotator: str) -> dict[int, dict[tup
         low_high = ranges.setdefault(p.doc_id, [p.start, p.end])
         low_high[0], low_high[1] = min(low_high[0], p.start), max(low_high[1], p.end)
     found: dict[int, dict[tuple, Span]] = {doc_id: {} for doc_id in ranges}
-    rows = s.execute(_NEAR, {"ranges": json.dumps([[doc_id, lo, hi] for doc_id, (lo, hi) in ranges.items()]), "annotator": annotator})
+    rows = s.execute(text(dialect.render(_NEAR, s)), {"ranges": json.dumps([[doc_id, lo, hi] for doc_id, (lo, hi) in ranges.items()]), "annotator": annotator})
     for row in rows:
         span = span_of(row)
         found[span.document_id][(span.start, span.end, span.label)] = span

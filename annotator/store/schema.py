@@ -8,12 +8,16 @@ writer - this app, an old version, a script - can store a broken span.
 from __future__ import annotations
 
 from sqlalchemy import text as sql_text
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 STATUSES = ("new", "in_progress", "done", "skipped")
 SOURCES = ("human", "model", "pattern", "projection")
 STATES = ("suggested", "accepted", "rejected")
+
+
+# 64-bit keys: SQLite's INTEGER holds them; PostgreSQL's integer is 32 bits.
+_INT64 = BigInteger().with_variant(Integer, "sqlite")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -39,7 +43,7 @@ class DocumentRow(Base):
     __table_args__ = (
         CheckConstraint("length(text) > 0", name="ck_documents_text"),
         Index("ix_documents_length", "id", "text_length"),  # the span triggers read text_length through it
-        Index("ix_documents_copies_pending", "id", sqlite_where=sql_text("copies_indexed = 0")),
+        Index("ix_documents_copies_pending", "id", sqlite_where=sql_text("copies_indexed = 0"), postgresql_where=sql_text("copies_indexed = 0")),
     )
 
 
@@ -192,7 +196,7 @@ class SentenceRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    text_hash: Mapped[int] = mapped_column(Integer)  # signed 64 bits of the normalized text's blake2b
+    text_hash: Mapped[int] = mapped_column(_INT64)  # signed 64 bits of the normalized text's blake2b
     group_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its copy group; NULL: no copies
     __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="ck_sentences_offsets"),
@@ -207,7 +211,7 @@ class SentenceBandRow(Base):
     normalized text; its exact copies are found by text_hash)."""
 
     __tablename__ = "sentence_bands"
-    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    band: Mapped[int] = mapped_column(_INT64, primary_key=True, autoincrement=False)
     sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True)
     __table_args__ = {"sqlite_with_rowid": False}
 

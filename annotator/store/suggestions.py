@@ -8,7 +8,7 @@ The write lock is never held across the work of deciding which suggestions to st
 blocks no writer), decides outside any transaction, and writes the rows in short write
 transactions of at most ``ROWS_PER_WRITE`` rows, with a pause between them in which a
 waiting writer gets the lock (see ``_room_for_others``). If another connection committed in between
-(SQLite's ``PRAGMA data_version`` on our connection tells), each later write first reads,
+(dialect.write_token on our connection tells), each later write first reads,
 inside its transaction, the spans near its rows (their range, widened by the longest span)
 and checks the rows against what changed, so the rules above hold exactly, whoever else
 writes meanwhile, and a write stays short however many spans the document holds.
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, delete, func, insert, select
 
 from annotator.core.model import Span, State
+from annotator.store import dialect
 from annotator.store.rows import now, span_values
 from annotator.store.schema import DocumentRow, SpanRow
 from annotator.store.suggestion_rules import SuggestionResult, Taken
@@ -39,7 +40,7 @@ _Row = tuple[int, int, int, int, str, str]
 class _Plan:
     """The rows to write for some documents, and what they were checked against."""
 
-    version: int  # PRAGMA data_version when the documents' spans were read
+    version: object  # dialect.write_token when the documents' spans were read (None: unknown, re-check)
     rows: dict[int, list[dict]] = field(default_factory=dict)  # doc_id -> rows to write, in order
     seen: dict[int, set[_Row]] = field(default_factory=dict)  # doc_id -> its spans as read then
     ours: set[int] = field(default_factory=set)  # ids of the rows written so far
@@ -61,14 +62,14 @@ class Suggestions:
     def texts_matching(self, phrase: str, chars: int | None = None) -> Iterator[list[tuple[int, str]]]:
         """The documents whose text contains ``phrase``, as batches of ``(id, text)`` in id order.
 
-        One query finds their ids (SQLite ``instr``, nothing but ids comes back), then texts are
+        One query finds their ids (dialect.text_contains, nothing but ids comes back), then texts are
         read a batch of about ``chars`` characters at a time, each batch in its own short read:
         memory holds one batch, not every matching text.
         """
         chars = chars or TEXT_CHARS_PER_READ
         with self._read() as s:
             found = s.execute(
-                select(DocumentRow.id, DocumentRow.text_length).where(func.instr(DocumentRow.text, phrase) > 0).order_by(DocumentRow.id)
+                select(DocumentRow.id, DocumentRow.text_length).where(dialect.text_contains(DocumentRow.text, phrase, s)).order_by(DocumentRow.id)
             ).all()
         batch: list[int] = []
         size = 0
@@ -122,7 +123,7 @@ class Suggestions:
         ids = [doc_id for doc_id, _ in items]
         conn.execution_options(immediate=False)
         with conn.begin():  # a read: one snapshot, no write lock
-            version = _data_version(conn)  # first: a commit after it is seen as a change, never missed
+            version = dialect.write_token(conn)  # first: a commit after it is seen as a change, never missed
             lengths = dict(conn.execute(select(DocumentRow.id, DocumentRow.text_length).where(DocumentRow.id.in_(ids))).all())
             seen = _stored_spans(conn, lengths.keys(), self.annotator)
         plan, stamp = _Plan(version), now()
@@ -160,13 +161,15 @@ class Suggestions:
             conn.execution_options(immediate=True)
             try:
                 with conn.begin():  # BEGIN IMMEDIATE: the write lock, for this chunk only
-                    if _data_version(conn) != plan.version:  # another connection wrote since the spans were read
+                    if plan.version is None or dialect.write_token(conn) != plan.version:  # another connection wrote since the spans were read
                         chunk = _recheck(conn, plan, chunk, result, self.annotator)
                     rows = [row for _, row in chunk]
                     ids = list(conn.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars()) if rows else []
             finally:
                 conn.execution_options(immediate=False)
             held = time.perf_counter() - began
+            if dialect.own_writes_move_token(conn):
+                plan.version = None  # our own commit moved the token: the next chunks re-check
             result.ids += ids
             plan.ours.update(ids)
             result.documents.update(doc_id for doc_id, _ in chunk)
@@ -196,11 +199,6 @@ def _room_for_others(held: float) -> float:
     if held < 0.1:
         return 0.03
     return 0.055 if held < 0.175 else 0.105
-
-
-def _data_version(conn: Connection) -> int:
-    """Changes whenever another connection commits; our own commits leave it as it is."""
-    return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
 
 
 def _recheck(conn: Connection, plan: _Plan, chunk: list[tuple[int, dict]], result: SuggestionResult, annotator: str) -> list[tuple[int, dict]]:

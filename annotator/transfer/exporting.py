@@ -12,6 +12,10 @@ exact copy of a sentence are written once: the first copy in export order that h
 write keeps them; the later copies are written without the spans inside them, and their
 ``duplicates`` entries say ``"deduped": true``.
 
+Relations travel with their documents (``Document.relations``): only those whose two ends are
+written (``labels`` and ``dedupe`` leave some spans out; a format that cannot place a span
+reports its relations with it). CoNLL carries none and says how many it left out.
+
 ``annotators`` names the layers written (default: the store's annotator's). Several layers:
 JSONL and Prodigy write one record per document and annotator (transfer.layer_export); doccano
 writes a folder of one file per annotator (``OUT/alice.jsonl``, as doccano exports a project's
@@ -31,6 +35,7 @@ from annotator.formats.atomic import check_file_target, stat_output
 from annotator.formats.folder_export import export_folder
 from annotator.formats.scheme import sidecar_path
 from annotator.formats.records import ExportLog, Record
+from annotator.formats.relation_records import ends_kept
 from annotator.store.database import DamagedDatabaseError, damaged_message
 from annotator.store.rows import DamagedMeta
 from annotator.store.service import Progress, Store
@@ -120,6 +125,7 @@ def _export_per_layer(store: Store, out: Path, fmt: str, layers: list[str], quer
 def _add(log: ExportLog, part: ExportLog) -> None:
     log.documents += part.documents
     log.spans += part.spans
+    log.relations += part.relations
     log.problems += part.problems
     log.not_carried += part.not_carried
 
@@ -134,6 +140,8 @@ def _export(
     log = ExportLog(str(shown or out), strict)
     # Tokenizing costs ~30x the rest of a JSONL export, so only the prodigy format pays it.
     options = {"tokens": fmt == "prodigy", "sessions": fmt == "prodigy"} if fmt in ("jsonl", "prodigy") else {"force": force} if fmt in ("brat", "spacy") else {}
+    if fmt == "doccano":  # one form per file: the relation form when the layer has relations
+        options["relation_form"] = bool(store.relation_counts(states, annotator=layers[0] if layers else None))
     # Refused before any work (a FIFO, /dev/null, a folder); brat checks its folder itself, and so
     # does a spacy export into the folder of .spacy files an earlier, sharded one wrote.
     if fmt != "brat" and not (fmt == "spacy" and module(fmt).earlier_shards(out)):
@@ -142,8 +150,9 @@ def _export(
             check_file_target(sidecar_path(out))
     try:
         scheme = [label for label in store.labels() if labels is None or label.name in labels]
+        options["relation_labels"] = store.relation_labels()
         if layers is None:
-            items = store.iter_export(statuses=statuses, labels=labels, states=states, documents=documents)
+            items = store.iter_export(statuses=statuses, labels=labels, states=states, documents=documents, relations=True)
         else:
             items = layer_records(store, layers, statuses=statuses, labels=labels, states=states, documents=documents)
         # The copies of every document, of any annotator's status, where several layers are written.
@@ -182,6 +191,7 @@ def _duplicates(doc, spans: list, copies: list[dict], log: ExportLog) -> Record:
         return doc, spans
     kept = [span for span in spans if not _inside(span, dropped)]
     log.deduped += len(spans) - len(kept)
+    doc.relations = ends_kept(doc.relations, kept)  # a relation goes with the copy that keeps both its ends
     return doc, kept
 
 

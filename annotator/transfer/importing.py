@@ -39,10 +39,12 @@ class ImportReport:
     merged: int = 0  # records merged into a document of the same text
     duplicates: int = 0  # records that brought nothing new (already stored, repeated)
     spans: int = 0  # spans written
+    relations: int = 0  # relations written
     repeated_spans: int = 0  # exact repeats in the input, merged
     present_spans: int = 0  # spans already stored before
     conflicts: int = 0  # disagreements between records of one text (listed in warnings)
     labels_created: list[str] = field(default_factory=list)
+    relation_labels_created: list[str] = field(default_factory=list)
     annotators: list[str] = field(default_factory=list)  # the layers the spans and statuses went to
     annotators_created: list[str] = field(default_factory=list)  # ... those new to the database
     importer: str = ""  # the importing annotator (spans naming no one go to their layer)
@@ -60,7 +62,7 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line: what was added, merged, repeated, skipped and created (the CLI prints it, the window too)."""
-        parts = [f"imported {self.added:,} document(s) with {self.spans:,} span(s)"]
+        parts = [f"imported {self.added:,} document(s) with {self.spans:,} span(s)" + (f" and {self.relations:,} relation(s)" if self.relations else "")]
         if self.merged:
             parts.append(f"{self.merged:,} record(s) merged into a document of the same text")
         parts.append(f"{self.duplicates:,} already present")
@@ -74,6 +76,8 @@ class ImportReport:
             parts.append(f"{self.skipped_records:,} invalid record(s) skipped")
         if self.labels_created:
             parts.append(f"new labels: {', '.join(self.labels_created)}")
+        if self.relation_labels_created:
+            parts.append(f"new relation labels: {', '.join(self.relation_labels_created)}")
         if self.annotators and self.annotators != [self.importer]:
             parts.append(f"annotators: {', '.join(self.annotators)}")
         if self.annotators_created:
@@ -122,8 +126,10 @@ def import_paths(
     reached = 0
     named_by = _path_names(inputs.paths, annotator_per_file, annotator_per_folder)
     created = len(store.created_annotators)
+    # The database's relation labels: a relation whose ends they do not allow is named with its line.
+    options = ReadOptions(encoding=encoding, strict=strict, relation_labels=tuple(store.relation_labels()))
     with store.bulk_import() as writer:
-        for index, path, found in read_inputs(inputs, ReadOptions(encoding=encoding, strict=strict)):
+        for index, path, found in read_inputs(inputs, options):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             if index != reached and progress:
@@ -133,6 +139,7 @@ def import_paths(
                 (report.warnings if found.warning else errors).append(found)
             elif isinstance(found, LabelScheme):
                 writer.add_scheme(found.labels)
+                writer.add_relation_scheme(found.relations)
             elif skip_invalid or not errors:  # after an error, read on only to report every problem
                 try:
                     owned_spans(*found, named_by(path))
@@ -181,6 +188,7 @@ def _report(report: ImportReport, result: AddResult, errors: list[Problem]) -> I
     report.repeated_spans, report.present_spans = result.repeated_spans, result.present_spans
     report.conflicts = len(result.conflicts)
     report.labels_created = sorted(result.labels_created)
+    report.relations, report.relation_labels_created = result.relations, sorted(result.relation_labels_created)
     report.annotators = sorted(result.annotators, key=str.casefold)
     report.warnings += [Problem(c.path, f"document {c.document_id} ({c.title!r}): {c.message}", warning=True) for c in result.conflicts]
     report.skipped = errors

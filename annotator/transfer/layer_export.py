@@ -81,12 +81,13 @@ def layer_records(
     documents: Iterable[int] | None = None,
 ) -> Iterator[Record]:
     """One record per document and annotator who touched it (spans, a status or a note), in
-    document order, each Document naming its annotator; a document no one touched: one record
-    naming no one. ``statuses``: an annotator's record only where their status is one of them."""
+    document order, each Document naming its annotator and holding that layer's relations; a
+    document no one touched: one record naming no one. ``statuses``: an annotator's record only
+    where their status is one of them."""
     wanted = {Status(status) for status in statuses} if statuses else None
     rows = store.iter_layer_states(layers)
     pending = next(rows, None)
-    for doc, spans_of in store.iter_layers(layers, documents, states, labels):
+    for doc, spans_of in _layers(store, layers, documents, states, labels):
         held: dict[str, tuple[Status, str]] = {}
         while pending is not None and pending[0] <= doc.id:
             if pending[0] == doc.id:
@@ -95,16 +96,26 @@ def layer_records(
         yield from _records_of(doc, layers, spans_of, held, wanted)
 
 
+def _layers(store: Store, layers: list[str], documents, states, labels) -> Iterator[tuple[Document, dict[str, list[Span]]]]:
+    """Each document with every layer's spans (``[]`` for none), its relations in ``doc.relations``."""
+    for doc, spans in store.iter_export(labels=labels, states=states, documents=documents, annotators=layers, relations=True):
+        spans_of: dict[str, list[Span]] = {name: [] for name in layers}
+        for span in spans:
+            spans_of[span.annotator].append(span)
+        yield doc, spans_of
+
+
 def _records_of(doc: Document, layers: list[str], spans_of: dict[str, list[Span]], held: dict, wanted: set | None) -> Iterator[Record]:
     touched = [(name, *held.get(name, (Status.NEW, ""))) for name in layers]
     touched = [(name, status, note) for name, status, note in touched if spans_of[name] or status != Status.NEW or note]
     if not touched:
         if wanted is None or Status.NEW in wanted:
-            yield replace(doc, status=Status.NEW, note="", annotator="", meta=dict(doc.meta)), []
+            yield replace(doc, status=Status.NEW, note="", annotator="", meta=dict(doc.meta), relations=[]), []
         return
     for name, status, note in touched:
         if wanted is None or status in wanted:
-            yield replace(doc, status=status, note=note, annotator=name, meta=dict(doc.meta)), spans_of[name]
+            relations = [r for r in doc.relations if r.head.annotator == name]
+            yield replace(doc, status=status, note=note, annotator=name, meta=dict(doc.meta), relations=relations), spans_of[name]
 
 
 def _status(value: str) -> Status:

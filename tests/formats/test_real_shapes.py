@@ -193,7 +193,8 @@ def test_brat_comments_of_any_type_become_notes_and_go_back_as_that_type(store, 
     assert notes == ["[Lemma] trump\nUS president", ""]
     export(store, tmp_path / "out", "brat")
     assert (tmp_path / "out" / "PMID-10438843.ann").read_text(encoding="utf-8") == (
-        "T1\tPERSON 0 5\tTrump\n#1\tAnnotatorNotes T1\tUS president\n#2\tLemma T1\ttrump\nT2\tPERSON 39 44\tPutin\n")
+        "T1\tPERSON 0 5\tTrump\n#1\tAnnotatorNotes T1\tUS president\n#2\tLemma T1\ttrump\nT2\tPERSON 39 44\tPutin\n"
+        "R1\tMeets Arg1:T1 Arg2:T2\n#3\tAnnotatorNotes R1\tsummit\n")
 
 
 def test_brat_export_names_documents_after_their_sources_safely_and_uniquely(store, tmp_path):

@@ -25,6 +25,12 @@ def add(store: Store, *texts: str) -> list[int]:
     return store.add_documents(docs).added
 
 
+def rows(store: Store, sql: str) -> list[tuple]:
+    """A query of the test's own, on either engine."""
+    with store.engine.connect() as con:
+        return [tuple(row) for row in con.exec_driver_sql(sql)]
+
+
 def seeds() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
@@ -65,15 +71,14 @@ def test_document_copies_counts_and_components(store):
 
 def test_a_new_document_joins_existing_groups_without_rebuilding_the_index(store):
     add(store, *seeds())
-    db = sqlite3.connect(store.path)
-    before = db.execute('SELECT id, document_id, start, "end", text_hash FROM sentences ORDER BY id').fetchall()
-    bands_before = db.execute("SELECT count(*) FROM sentence_bands").fetchone()[0]
+    before = rows(store, 'SELECT id, document_id, start, "end", text_hash FROM sentences ORDER BY id')
+    bands_before = rows(store, "SELECT count(*) FROM sentence_bands")[0][0]
     third = "Local report.\nTrump said on Monday he would meet with Putin on the sidelines of the G-20 summit in Osaka.\n"
     (doc,) = add(store, third)
-    after = db.execute('SELECT id, document_id, start, "end", text_hash FROM sentences ORDER BY id').fetchall()
+    after = rows(store, 'SELECT id, document_id, start, "end", text_hash FROM sentences ORDER BY id')
     assert after[: len(before)] == before  # old rows untouched
     assert {row[1] for row in after[len(before):]} == {doc}
-    assert db.execute("SELECT count(*) FROM sentence_bands").fetchone()[0] == bands_before + 16
+    assert rows(store, "SELECT count(*) FROM sentence_bands")[0][0] == bands_before + 16
     near = groups_by_text(store)[TRUMP[:20]]
     assert [x.doc_id for x in near.sentences] == [1, 2, doc]
     assert store.copy_components()[doc] == 1
@@ -107,9 +112,8 @@ def test_short_sentences_are_not_indexed_and_repeats_are_found_by_hash(store):
     add(store, "Read more.\n" * 50 + repeated * 2000)
     (group,) = store.copy_groups()
     assert group.kind == "exact" and len(group.sentences) == 2000
-    db = sqlite3.connect(store.path)
-    assert db.execute("SELECT count(*) FROM sentences").fetchone()[0] == 2000  # "Read more." has 2 words
-    assert db.execute("SELECT count(*) FROM sentence_bands").fetchone()[0] == 16  # one distinct text
+    assert rows(store, "SELECT count(*) FROM sentences")[0][0] == 2000  # "Read more." has 2 words
+    assert rows(store, "SELECT count(*) FROM sentence_bands")[0][0] == 16  # one distinct text
     add(store, repeated * 3)
     assert len(next(store.copy_groups()).sentences) == 2003
 

@@ -1,12 +1,10 @@
 """Relations in the store: labels, the rules with their messages, the span-delete cascade and its undo."""
 
-import sqlite3
-
 import pytest
+from sqlalchemy import text
 
 from annotator.core.model import AnnotationError, Document, Label, RelationLabel, Source, Span, State
 from annotator.core.text import content_hash
-from annotator.store import Store
 
 TEXT = "Pompeo met Putin in Sochi. Turkey bought the S-400."
 SECOND = "Erdogan visited Moscow."
@@ -96,16 +94,18 @@ def test_a_repeat_is_refused_and_an_undirected_one_read_the_other_way_too(store,
     assert len(store.relations(1)) == 4
 
 
-def test_ends_must_be_in_the_relation_layer(tmp_path, world, store):
-    with Store(store.path, annotator="bob") as bob:
-        theirs = bob.add_span(1, Span(0, 6, "PERSON"))
-        with pytest.raises(AnnotationError, match=f"span {world['Putin'].id} is in default's layer, not bob's"):
-            bob.add_relation(theirs.id, world["Putin"].id, "met")
-        with pytest.raises(AnnotationError, match="not bob's"):
-            bob.add_relation(world["Pompeo"].id, world["Putin"].id, "met")
-        mine = bob.add_span(1, Span(11, 16, "PERSON"))
-        rel = bob.add_relation(theirs.id, mine.id, "met")
+def test_ends_must_be_in_the_relation_layer(world, store):
+    store.use_annotator("bob")
+    theirs = store.add_span(1, Span(0, 6, "PERSON"))
+    with pytest.raises(AnnotationError, match=f"span {world['Putin'].id} is in default's layer, not bob's"):
+        store.add_relation(theirs.id, world["Putin"].id, "met")
+    with pytest.raises(AnnotationError, match="not bob's"):
+        store.add_relation(world["Pompeo"].id, world["Putin"].id, "met")
+    rel = store.add_relation(theirs.id, store.add_span(1, Span(11, 16, "PERSON")).id, "met")
+    store.use_annotator("default")
     assert store.relations(1) == [] and [r.id for r in store.relations(1, annotator="Bob")] == [rel.id]
+    with pytest.raises(AnnotationError, match="not default's"):  # an annotator= names the layer
+        store.add_relation(theirs.id, world["Putin"].id, "met", annotator="default")
 
 
 def test_relabel_note_delete_and_restore(store, world):
@@ -151,11 +151,10 @@ def test_plain_delete_span_cascades_too(store, world):
 def test_a_restored_span_whose_id_was_taken_gets_a_new_one_and_its_relations_follow(store, world):
     rel = store.add_relation(world["Turkey"].id, world["S-400"].id, "bought")
     span, relations = store.delete_span_with_relations(world["S-400"].id)
-    con = sqlite3.connect(store.path)  # another writer reuses the freed id (SQLite gives the max id + 1 again)
-    con.execute("insert into spans (id, document_id, start, \"end\", label_id, source, state, note, annotator, provenance, created_at, updated_at)"
-                " select ?, 2, 8, 14, label_id, 'human', 'accepted', '', 'default', '', '', '' from spans where id = ?", (span.id, world["Erdogan"].id))
-    con.commit()
-    con.close()
+    with store.engine.begin() as con:  # another writer reuses the freed id (SQLite gives the max id + 1 again)
+        con.execute(text("insert into spans (id, document_id, start, \"end\", label_id, source, state, note, annotator, provenance, created_at, updated_at)"
+                         " select :id, 2, 8, 14, label_id, 'human', 'accepted', '', 'default', '', '', '' from spans where id = :like"),
+                    {"id": span.id, "like": world["Erdogan"].id})
     restored, (back,) = store.restore_span(span, relations)
     assert restored.id != span.id and (restored.start, restored.end, restored.label) == (span.start, span.end, "PRODUCT")
     assert (back.id, back.head.id, back.tail.id) == (rel.id, world["Turkey"].id, restored.id)
@@ -176,20 +175,18 @@ def test_changing_the_layer_of_a_related_span_is_refused(store, world):
 
 
 def test_renaming_a_layer_carries_its_relations(store, world):
-    with Store(store.path, annotator="bob") as bob:
-        a, b = bob.add_span(1, Span(0, 6, "PERSON")), bob.add_span(1, Span(11, 16, "PERSON"))
-        rel = bob.add_relation(a.id, b.id, "met")
-        bob.rename_annotator("bob", "Robert")
-        assert [(r.id, r.annotator, r.head.annotator) for r in bob.relations(1)] == [(rel.id, "Robert", "Robert")]
+    store.use_annotator("bob")
+    a, b = store.add_span(1, Span(0, 6, "PERSON")), store.add_span(1, Span(11, 16, "PERSON"))
+    rel = store.add_relation(a.id, b.id, "met")
+    store.rename_annotator("bob", "Robert")
+    assert [(r.id, r.annotator, r.head.annotator, r.tail.annotator) for r in store.relations(1)] == [(rel.id, "Robert", "Robert", "Robert")]
 
 
 def test_deleting_a_document_deletes_its_relations(store, world):
     store.add_relation(world["Pompeo"].id, world["Putin"].id, "met")
-    con = sqlite3.connect(store.path)
-    con.execute("pragma foreign_keys = on")
-    con.execute("delete from documents where id = 1")
-    con.commit()
-    assert con.execute("select count(*) from relations").fetchone()[0] == 0
+    with store.engine.begin() as con:  # the database's own cascade (any writer), not the store's code
+        con.execute(text("delete from documents where id = 1"))
+        assert con.execute(text("select count(*) from relations")).scalar_one() == 0
 
 
 def test_a_scheme_is_saved_whole_or_not_at_all(store, monkeypatch):

@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+from sqlalchemy import exc
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -75,11 +76,8 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
 )
 def test_database_constraints_refuse_broken_rows(store, sql):
     add_doc(store)
-    con = sqlite3.connect(store.path)
-    con.execute("pragma foreign_keys=on")
-    with pytest.raises(sqlite3.IntegrityError):
-        con.execute(sql)
-    con.close()
+    with store.engine.connect() as con, pytest.raises(exc.IntegrityError):
+        con.exec_driver_sql(sql)
 
 
 def test_span_end_trigger_counts_code_points_like_python(store):

@@ -10,7 +10,28 @@ def _store(args):
     from annotator.identity import current_name
     from annotator.workspace import open_store
 
-    return open_store(args.db, current_name(getattr(args, "annotator", None)))
+    store = open_store(args.db, current_name(getattr(args, "annotator", None)))
+    try:
+        check_identity(store.location, store.annotator)  # team mode: who writes must be known
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+NAME_NEEDED = (
+    "a shared (PostgreSQL) database needs to know who you are: give --annotator NAME, set ANNOTATOR_NAME, "
+    "or open the window once and enter your name in its first-start dialog"
+)
+
+
+def check_identity(location, name: str) -> None:
+    """Refuse the ``default`` identity in team mode (a postgresql:// database), saying how to set one."""
+    from annotator.core.annotators import DEFAULT_ANNOTATOR, annotator_key
+    from annotator.core.model import AnnotationError
+
+    if location.is_postgres and annotator_key(name) == annotator_key(DEFAULT_ANNOTATOR):
+        raise AnnotationError(f"{location}: {NAME_NEEDED}")
 
 
 def _progress(action: str):

@@ -38,6 +38,7 @@ from annotator.gui.shortcuts import shortcuts_html
 from annotator.gui.side_panel import DocumentPanel, SpanPanel
 from annotator.gui.suggestions import Suggestions
 from annotator.gui.token_cache import TokenCache
+from annotator.gui.team_sync import TeamSync
 from annotator.gui.unsaved_banner import UnsavedBanner
 from annotator.store import DatabaseError, Store
 
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, settings: QSettings) -> None:
         super().__init__()
         self.store, self.settings = store, settings
-        self.setWindowTitle(f"Annotator — {shown(store.path.name, 120)}" + (" (read-only)" if store.readonly else ""))
+        self.setWindowTitle(f"Annotator — {shown(store.location.name, 120)}" + (" (read-only)" if store.readonly else ""))
         self.setStatusBar(StatusBar())  # every message cut to one line
         self.view = ArticleView()
         self.tokens = TokenCache()
@@ -75,11 +76,12 @@ class MainWindow(QMainWindow):
         self.annotator_name = AnnotatorName(self)  # File > Annotator…, the name in the status bar
         self.compare = CompareAnnotators(self)  # Review menu: compare two annotators into gold
         self.relations = RelationsInWindow(self)  # arcs, drawing them, the Relations box (gui/relations.py)
+        self.team = TeamSync(self)  # others' changes shown within a second; My documents remembered
         self.load_labels()
         self._update_progress()
         self._restore()
         if store.readonly:
-            self.statusBar().showMessage(f"{store.path} is open read-only: you can read and export, edits cannot be saved.")
+            self.statusBar().showMessage(f"{store.location} is open read-only: you can read and export, edits cannot be saved.")
 
     # -- building ---------------------------------------------------------------
 

@@ -159,8 +159,8 @@ class Suggestions(QObject):
         documents once the window has painted. A first run closed before it finished is
         taken up again at the next start."""
         if created:
-            self.settings.setValue(FIRST_RUN_KEY, str(self.store.path))
-        if self.settings.value(FIRST_RUN_KEY) == str(self.store.path):
+            self.settings.setValue(FIRST_RUN_KEY, str(self.store.location))  # never the password (location's display)
+        if self.settings.value(FIRST_RUN_KEY) == str(self.store.location):
             _after_first_paint(self.window.view.viewport(), self._first_run)
 
     def _first_run(self) -> None:

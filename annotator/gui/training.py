@@ -67,7 +67,7 @@ class ModelTraining(QObject):
         if out_dir is None:
             out_dir = default_out_dir()
             out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.job = TrainingJob(self.store.path, self.store.annotator, out_dir, options, self)
+        self.job = TrainingJob(self.store.location, self.store.annotator, out_dir, options, self)
         self.panel = TrainingPanel(self.window, self.store.annotator, options)
         self._connect(self.job, self.panel)
         self.job.start()

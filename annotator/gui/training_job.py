@@ -15,6 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from annotator.store.location import DatabaseLocation
+
 POLL_MS = 50
 DRAIN = 200  # records read per tick at most: a burst cannot hold the event loop
 STOP_SECONDS = 5  # closing the window: the child's time to stop at its next step before it is terminated
@@ -27,7 +29,7 @@ class TrainingJob(QObject):
     cancelled = Signal(str)
     ended = Signal()  # after any of the three, or if the child died without a word
 
-    def __init__(self, db: Path, annotator: str, out_dir: Path, options, parent: QObject | None = None) -> None:
+    def __init__(self, db: DatabaseLocation, annotator: str, out_dir: Path, options, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.out_dir = Path(out_dir)
         context = multiprocessing.get_context("spawn")
@@ -36,7 +38,7 @@ class TrainingJob(QObject):
         from annotator.gui.training_child import train_in_child
 
         self._process = context.Process(target=train_in_child, daemon=True, name="annotator-training",
-                                        args=(str(db), annotator, str(out_dir), options, self._queue, self._cancel))
+                                        args=(db.for_child(), annotator, str(out_dir), options, self._queue, self._cancel))
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._drain)
         self.finished = False  # the child's last word is in (or it died)

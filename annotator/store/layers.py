@@ -170,7 +170,7 @@ class Layers:
             for name in names:
                 stored = self._stored_name(s, name)
                 if stored is None:
-                    raise AnnotationError(f"no annotator {name!r} in {self.path.name} (known: {', '.join(sorted(known, key=str.casefold))})")
+                    raise AnnotationError(f"no annotator {name!r} in {self.location.name} (known: {', '.join(sorted(known, key=str.casefold))})")
                 resolved.append(stored)
         return resolved
 

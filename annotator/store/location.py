@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -42,6 +42,8 @@ class DatabaseLocation:
     def of(cls, value: DatabaseLocation | Path | str) -> DatabaseLocation:
         if isinstance(value, DatabaseLocation):
             return value
+        if isinstance(value, PurePath) and is_url(str(value).replace(":/", "://", 1)):
+            value = str(value).replace(":/", "://", 1)  # a URL given to a Path-typed option (--db): its // collapsed
         if is_url(value):
             return cls(url=_postgres_url(str(value)))
         return cls(path=Path(os.fsdecode(value)).expanduser().resolve())
@@ -62,6 +64,11 @@ class DatabaseLocation:
 
     def __str__(self) -> str:
         return self.display
+
+    def for_child(self) -> str:
+        """What a child process opens the same database with: the path, or the whole URL with its
+        password (handed over in memory, never shown, logged or saved)."""
+        return self.url.render_as_string(hide_password=False) if self.url is not None else str(self.path)
 
 
 def _postgres_url(value: str) -> URL:

@@ -95,7 +95,7 @@ def _check_database(store: Store, meta: dict, split: str, records: list, documen
     """The held-out documents are the model's ids with the model's texts: else it is another database."""
     found = fingerprint((doc.id, doc.content_hash) for doc, _ in records)
     if len(records) != len(documents) or found != meta["fingerprints"][split]:
-        raise TrainingError(f"{store.path} is not the database the model was trained on ({meta['database']}): its {split} documents "
+        raise TrainingError(f"{store.location} is not the database the model was trained on ({meta['database']}): its {split} documents "
                             f"are missing or hold other texts; run with --db {meta['database']}")
 
 

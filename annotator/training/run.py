@@ -243,7 +243,7 @@ def _prf(figures: dict) -> dict:
 
 def _our_meta(store: Store, corpus: Corpus, options: TrainOptions, scores: dict, fitted: Fitted) -> dict:
     return {
-        "database": str(Path(store.path).resolve()),
+        "database": str(store.location),  # the file, or the URL without its password
         "annotator": store.annotator,
         "split_manifest": f"{CORPUS}/{corpus.manifest.name}",
         "fingerprints": corpus.fingerprints,

@@ -158,7 +158,7 @@ def _export(
         # The copies of every document, of any annotator's status, where several layers are written.
         copies = store.iter_document_copies(statuses if layers is None else None, documents, states if dedupe else None, labels)
         total = (store.count_documents() if documents is None else len(documents)) if progress else 0
-        checked = _checked(items, progress, total, log, store.path)
+        checked = _checked(items, progress, total, log, store.location)
         module(fmt).write(out, _with_copies(checked, copies, log), scheme, log, **options)
         if log.deduped and fmt in _NO_MISSING_MARK:
             log.problems.append(Problem(str(out), f"--dedupe left out {log.deduped} span(s) inside exact copies of sentences; {fmt} has no mark for "

@@ -52,7 +52,7 @@ def choose_layers(store: Store, named: str | None = None, every: bool = False, i
 
 def _mixed(store: Store, layers) -> str:
     listed = ", ".join(f"{layer.name} ({layer.spans:,} accepted span(s))" for layer in layers)
-    return (f"{store.path.name} holds the spans of {len(layers)} annotators: {listed}; a plain export would mix them, "
+    return (f"{store.location.name} holds the spans of {len(layers)} annotators: {listed}; a plain export would mix them, "
             "so nothing was exported. Export one annotator's layer with --annotator NAME, "
             "or every layer with --all-annotators (each span keeps its annotator)")
 

@@ -45,12 +45,7 @@ def relation_labels_from_json(data: Any, source: str) -> list[RelationLabel]:
 def _relation_label(item: Any, where: str) -> RelationLabel:
     if not isinstance(item, dict) or "name" not in item:
         raise AnnotationError(f"{where} must be an object with a \"name\"")
-    for key in _STRINGS:
-        value = item.get(key)
-        if value is not None and not isinstance(value, str):
-            raise AnnotationError(f"{where}: \"{key}\" must be a string, got {json_kind(value)}")
-        if isinstance(value, str) and not utf8_safe(value):
-            raise AnnotationError(f"{where}: \"{key}\" holds a lone surrogate (not UTF-8)")
+    check_string_fields(item, _STRINGS, where)
     directed = item.get("directed", True)
     if not isinstance(directed, bool):
         raise AnnotationError(f"{where}: \"directed\" must be true or false, got {json_kind(directed)}")
@@ -60,6 +55,17 @@ def _relation_label(item: Any, where: str) -> RelationLabel:
                              item.get("description") or "", directed, **ends)
     except AnnotationError as error:
         raise AnnotationError(f"{where}: {error}") from None
+
+
+def check_string_fields(item: dict, keys, where: str) -> None:
+    """Each of ``keys`` a string (or null) that UTF-8 can carry: a number or a list in a scheme is
+    refused naming its label, before it reaches the database."""
+    for key in keys:
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            raise AnnotationError(f"{where}: \"{key}\" must be a string, got {json_kind(value)}")
+        if isinstance(value, str) and not utf8_safe(value):
+            raise AnnotationError(f"{where}: \"{key}\" holds a lone surrogate (not UTF-8)")
 
 
 def _names(value: Any, where: str) -> tuple[str, ...]:

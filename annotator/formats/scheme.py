@@ -11,11 +11,11 @@ from typing import Any
 
 from annotator.core.labels import labels_from_json, labels_to_json
 from annotator.core import limits
-from annotator.core.limits import JSONValueError, json_kind, parse_json, utf8_safe
+from annotator.core.limits import JSONValueError, parse_json
 from annotator.core.model import AnnotationError, Label
 from annotator.core.text import TextError, decode, read_limited
 from annotator.formats.records import LabelScheme
-from annotator.formats.relation_scheme import relation_labels_from_json, relation_labels_to_json
+from annotator.formats.relation_scheme import check_string_fields, relation_labels_from_json, relation_labels_to_json
 from annotator.formats.atomic import atomic_text_writer
 from annotator.core.problems import Problem
 
@@ -109,10 +109,5 @@ def scheme_labels(data: Any, source: str) -> list[Label]:
     for i, item in enumerate(items if isinstance(items, (list, tuple)) else (), 1):
         if not isinstance(item, dict):
             continue  # labels_from_json says so
-        for key in _FIELDS:
-            value = item.get(key)
-            if value is not None and not isinstance(value, str):
-                raise AnnotationError(f"{source}: label #{i}: \"{key}\" must be a string, got {json_kind(value)}")
-            if isinstance(value, str) and not utf8_safe(value):
-                raise AnnotationError(f"{source}: label #{i}: \"{key}\" holds a lone surrogate (not UTF-8)")
+        check_string_fields(item, _FIELDS, f"{source}: label #{i}")
     return labels_from_json(list(items) if isinstance(items, tuple) else data, source)

@@ -1,7 +1,9 @@
 """One module per file format: read records (with problems named by file and line) and write them.
 
 Every format module has ``NAME`` and ``read(path, options)`` yielding records, problems and
-label schemes; the export formats also have ``write(out, items, labels, log)``.
+label schemes; the export formats also have ``write(out, items, labels, log, relation_labels=...)``.
+A record is ``(Document, spans)``; its relations are ``Document.relations``, whose ends are
+Span objects of that span list (see relation_records).
 """
 
 from __future__ import annotations

@@ -38,14 +38,21 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
     place, its foreign keys on, under an advisory lock (dialect.lock_for_migration): a second
     instance opening the database meanwhile waits, then finds it migrated and does nothing.
     """
-    config = _config()
     with engine.connect() as connection:
         with _foreign_keys_off(connection):
-            dialect.lock_for_migration(connection)
-            found = MigrationContext.configure(connection).get_current_revision()
-            config.attributes["connection"] = connection
-            command.upgrade(config, target)
+            found = run_in(connection, target)
             connection.commit()
+    return found
+
+
+def run_in(connection: Connection, target: str = "head") -> str | None:
+    """The migrations inside the caller's transaction, not committed (upgrade; copying.py
+    builds a new database's schema and data in one transaction)."""
+    dialect.lock_for_migration(connection)
+    found = MigrationContext.configure(connection).get_current_revision()
+    config = _config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, target)
     return found
 
 

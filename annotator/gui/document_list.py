@@ -10,7 +10,7 @@ import html
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.core.model import DocumentSummary, Status
 from annotator.gui.copy_counts import HEADER_TIP, WIDEST, CopyCounts
@@ -32,6 +32,7 @@ class DocumentListModel(QAbstractTableModel):
         self.store = store
         self.status: str | None = None
         self.text: str | None = None
+        self.mine = False  # "My documents": only those assigned to the store's annotator
         self._count = store.count_documents()
         self._pages: dict[int, list[DocumentSummary]] = {}
         self.copies = CopyCounts(store, self)  # the Copies column: counted for the whole corpus, then kept
@@ -46,11 +47,11 @@ class DocumentListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Count again and forget cached rows (after a filter or status change)."""
         self.beginResetModel()
-        self._count = self.store.count_documents(self.status, self.text)
+        self._count = self.store.count_documents(self.status, self.text, mine=self.mine)
         self._pages.clear()
         self._sorted = None
         if self.by_agreement and self.agreement is not None:  # a sorted list is read whole (one query) and sorted here
-            self._sorted = sorted(self.store.summaries(self.status, self.text), key=self._agreement_order)
+            self._sorted = sorted(self.store.summaries(self.status, self.text, mine=self.mine), key=self._agreement_order)
             self._count = len(self._sorted)
         self.endResetModel()
 
@@ -84,8 +85,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def _forget_sorted(self, doc_id: int) -> None:
         index = next((i for i, row in enumerate(self._sorted) if row.id == doc_id), None)
-        position = self.store.document_row(doc_id, self.status, self.text)
-        fresh = self.store.summaries(self.status, self.text, position, 1) if index is not None and position is not None else []
+        position = self.store.document_row(doc_id, self.status, self.text, mine=self.mine)
+        fresh = self.store.summaries(self.status, self.text, position, 1, mine=self.mine) if index is not None and position is not None else []
         if fresh:
             self._sorted[index] = fresh[0]
             self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
@@ -98,7 +99,7 @@ class DocumentListModel(QAbstractTableModel):
         number = row // PAGE
         page = self._pages.get(number)
         if page is None:
-            page = self._pages[number] = self.store.summaries(self.status, self.text, number * PAGE, PAGE)
+            page = self._pages[number] = self.store.summaries(self.status, self.text, number * PAGE, PAGE, mine=self.mine)
             while len(self._pages) > KEEP_PAGES:
                 self._pages.pop(next(iter(self._pages)))
         offset = row - number * PAGE
@@ -107,7 +108,7 @@ class DocumentListModel(QAbstractTableModel):
     def row_of(self, doc_id: int) -> int | None:
         if self._sorted is not None:
             return next((i for i, row in enumerate(self._sorted) if row.id == doc_id), None)
-        return self.store.document_row(doc_id, self.status, self.text)
+        return self.store.document_row(doc_id, self.status, self.text, mine=self.mine)
 
     # -- Qt model ---------------------------------------------------------------
 
@@ -179,12 +180,14 @@ class DocumentList(QWidget):
         for status in Status:
             self.status_filter.addItem(STATUS_TEXT[status].capitalize(), status.value)
         self.search = QLineEdit(placeholderText="Filter by title or text…", clearButtonEnabled=True)
+        self.mine = QCheckBox("My documents", toolTip="Only the documents assigned to you (annotator assign)")
         self.table = self._table()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.apply_filter)
         self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.mine.toggled.connect(self.apply_filter)
         self._layout()
 
     def _table(self) -> QTableView:
@@ -220,6 +223,7 @@ class DocumentList(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status_filter)
+        bar.addWidget(self.mine)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.addLayout(bar)
@@ -247,6 +251,7 @@ class DocumentList(QWidget):
     def apply_filter(self) -> None:
         self._debounce.stop()
         current = self.current_id()
+        self.model.mine = self.mine.isChecked()
         self.model.set_filter(self.status_filter.currentData(), self.search.text().strip())
         if current is not None:
             self.select_id(current, emit=False)

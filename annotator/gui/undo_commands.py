@@ -22,7 +22,11 @@ class Sink(Protocol):
     def span_added(self, doc_id: int, span: Span) -> None: ...
     def span_removed(self, doc_id: int, span_id: int) -> None: ...
     def span_changed(self, doc_id: int, span: Span) -> None: ...
-    def document_changed(self, doc_id: int, **fields) -> None: ...  # fields: status=, note=
+    def document_changed(self, doc_id: int, **fields) -> None: ...  # fields: status=, note=, version=
+    # The versions the window saw (None: not shown, so not checked): store edits name them and
+    # are refused with ConflictError when another writer changed the row since (issue 15).
+    def span_version(self, span_id: int) -> int | None: ...
+    def state_version(self, doc_id: int) -> int | None: ...
 
 
 class StoreCommand(QUndoCommand):
@@ -73,7 +77,7 @@ class AddSpan(StoreCommand):
         self.sink.span_added(self.doc_id, self.span)
 
     def revert(self) -> None:
-        self.store.delete_span(self.span.id)
+        self.store.delete_span(self.span.id, version=self.sink.span_version(self.span.id))
         self.sink.span_removed(self.doc_id, self.span.id)
 
 
@@ -86,7 +90,7 @@ class DeleteSpan(StoreCommand):
         self.relations: list[Relation] = []
 
     def do(self) -> None:
-        self.span, self.relations = self.store.delete_span_with_relations(self.span.id)
+        self.span, self.relations = self.store.delete_span_with_relations(self.span.id, version=self.sink.span_version(self.span.id))
         self.sink.span_removed(self.span.document_id, self.span.id)
 
     def revert(self) -> None:
@@ -113,11 +117,11 @@ class UpdateSpan(StoreCommand):
         return True
 
     def do(self) -> None:
-        _, after = self.store.update_span(self.span_id, **self.after)
+        _, after = self.store.update_span(self.span_id, version=self.sink.span_version(self.span_id), **self.after)
         self.sink.span_changed(self.doc_id, after)
 
     def revert(self) -> None:
-        _, after = self.store.update_span(self.span_id, **self.before)
+        _, after = self.store.update_span(self.span_id, version=self.sink.span_version(self.span_id), **self.before)
         self.sink.span_changed(self.doc_id, after)
 
 
@@ -128,12 +132,14 @@ class SetStatus(StoreCommand):
         self.previous: Status | None = None
 
     def do(self) -> None:
-        self.previous = self.store.set_status(self.doc_id, self.status)
-        self.sink.document_changed(self.doc_id, status=self.status)
+        version = self.sink.state_version(self.doc_id)
+        self.previous = self.store.set_status(self.doc_id, self.status, version)
+        self.sink.document_changed(self.doc_id, status=self.status, **_next(version))
 
     def revert(self) -> None:
-        self.store.set_status(self.doc_id, self.previous)
-        self.sink.document_changed(self.doc_id, status=self.previous)
+        version = self.sink.state_version(self.doc_id)
+        self.store.set_status(self.doc_id, self.previous, version)
+        self.sink.document_changed(self.doc_id, status=self.previous, **_next(version))
 
 
 class SetDocumentNote(StoreCommand):
@@ -152,14 +158,16 @@ class SetDocumentNote(StoreCommand):
         return True
 
     def do(self) -> None:
-        previous = self.store.set_document_note(self.doc_id, self.note)
+        version = self.sink.state_version(self.doc_id)
+        previous = self.store.set_document_note(self.doc_id, self.note, version)
         if self.previous is None:
             self.previous = previous
-        self.sink.document_changed(self.doc_id, note=self.note)
+        self.sink.document_changed(self.doc_id, note=self.note, **_next(version))
 
     def revert(self) -> None:
-        self.store.set_document_note(self.doc_id, self.previous)
-        self.sink.document_changed(self.doc_id, note=self.previous)
+        version = self.sink.state_version(self.doc_id)
+        self.store.set_document_note(self.doc_id, self.previous, version)
+        self.sink.document_changed(self.doc_id, note=self.previous, **_next(version))
 
 
 class Batch(StoreCommand):
@@ -178,6 +186,11 @@ class Batch(StoreCommand):
     def revert(self) -> None:
         reverts = [command.revert for command in reversed(self.children)]
         _all_or_none(reverts, [command.do for command in reversed(self.children)])
+
+
+def _next(version: int | None) -> dict:
+    """The status and note row's version after a checked write of ``version`` (0: none yet -> 1)."""
+    return {} if version is None else {"version": version + 1}
 
 
 def _all_or_none(steps: list, inverses: list) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, insert, select
 
 from annotator.core.model import AnnotationError, State, Status
+from annotator.store.changes import touched
 from annotator.store.layers import state_column
 from annotator.store.rows import now
 from annotator.store.schema import AnnotatorRow, AssignmentRow, DocumentRow, DocumentStateRow, SpanRow
@@ -66,6 +67,7 @@ class Assignments:
             if new:
                 stamp = now()
                 s.execute(insert(AssignmentRow), [{"document_id": i, "annotator": who, "assigned_at": stamp, "assigned_by": self.annotator} for i in new])
+                touched(s, *new)  # windows polling see the assignment (My documents)
         return Assigned(who, new, [i for i in wanted if i in mine])
 
     def assigned_ids(self, annotator: str | None = None) -> list[int]:

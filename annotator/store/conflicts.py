@@ -79,6 +79,18 @@ def span_change(seen: Span, now: Span) -> str:
     return ""
 
 
+def explain(error: ConflictError, shown_spans: list[Span], status: str | None, note: str | None) -> str:
+    """The message of a refused edit for a window that showed ``shown_spans`` and this status and
+    note: "Alice changed this span's label to ORG at 14:02; your change was not applied"."""
+    now = error.current
+    if isinstance(now, Span):
+        seen = next((span for span in shown_spans if span.id == now.id), None)
+        return error.describe(span_change(seen, now) if seen is not None else "")
+    if isinstance(now, DocumentState) and status is not None:
+        return error.describe(state_change(status, note or "", now))
+    return str(error)
+
+
 def bump(table: Table, who: str) -> dict:
     """The values every write of a versioned row adds: the next version and its writer."""
     return {"version": table.c.version + 1, "updated_by": who}

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import agreement, annotators, checking, copies, merging, projecting, splitting, training
+from annotator.cli import agreement, annotators, checking, copies, copying, merging, projecting, splitting, team, training
 from annotator.cli.common import _progress, _store
 from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (annotators, agreement, merging):  # several annotators (issue 12)
         module.add_verbs(verbs)
     training.add_verbs(verbs)  # train and evaluate (issue 13)
+    team.add_verbs(verbs)  # assign (issue 15)
+    copying.add_verbs(verbs)  # copy between SQLite and PostgreSQL (issue 15)
     return parser
 
 
@@ -224,7 +226,7 @@ def cmd_export(args) -> int:
     if choice.note:
         print(f"annotator: note: {choice.note}", file=sys.stderr)
     what = f"{report.documents} document(s)" if len(choice.layers) == 1 else f"{report.documents} record(s) of {', '.join(choice.layers)}"
-    line = f"exported {what} with {report.spans} span(s) to {args.out}"
+    line = f"exported {what} with {report.spans} span(s){f' and {report.relations} relation(s)' if report.relations else ''} to {args.out}"
     if args.dedupe:
         line += f"; {report.deduped} span(s) inside exact copies of sentences left out (--dedupe)"
     if report.not_carried:
@@ -238,19 +240,27 @@ def cmd_validate(args) -> int:
     from annotator.transfer.validating import validate_paths
 
     with _store(args) as store:
-        existing = {label.name for label in store.labels()}
+        existing, relation_labels = {label.name for label in store.labels()}, store.relation_labels()
     # An unknown label is an error against a scheme given, or with --strict; else a warning (import creates it).
-    known = {label.name for label in read_scheme_file(args.labels).labels} if args.labels else existing if args.strict else None
-    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known, existing_labels=existing, follow_links=args.follow_links)
+    scheme = read_scheme_file(args.labels) if args.labels else None
+    known = {label.name for label in scheme.labels} if scheme else existing if args.strict else None
+    known_relations = {label.name for label in (scheme.relations if scheme else relation_labels)} if scheme or args.strict else None
+    result = validate_paths(args.paths, fmt=args.format, encoding=args.encoding, strict=args.strict, known_labels=known, existing_labels=existing,
+                            follow_links=args.follow_links, known_relations=known_relations, relation_labels=scheme.relations if scheme else relation_labels)
     for problem in result.problems:
         print(f"annotator: {'warning' if problem.warning else 'error'}: {problem}", file=sys.stderr)
-    print(f"{result.documents} valid document(s) with {result.spans} span(s); {result.errors} error(s), {result.warnings} warning(s)")
+    relations = f" and {result.relations} relation(s)" if result.relations else ""
+    print(f"{result.documents} valid document(s) with {result.spans} span(s){relations}; {result.errors} error(s), {result.warnings} warning(s)")
     return 1 if result.errors else 0
 
 
 def cmd_stats(args) -> int:
+    from annotator.transfer.relation_stats import relation_stats
+
     with _store(args) as store:
         stats = store.stats()
+        stats["relations"] = relation_stats(store)
+        stats["annotators"], you = team.progress_rows(store), store.annotator
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
@@ -258,24 +268,31 @@ def cmd_stats(args) -> int:
     print(f"documents: {sum(docs.values())} ({', '.join(f'{k} {v}' for k, v in docs.items())})")
     for label, states in sorted(stats["spans"].items()):
         print(f"  {label:<14} accepted {states['accepted']:>6}  suggested {states['suggested']:>6}  rejected {states['rejected']:>6}")
+    if stats["relations"]:
+        print(f"relations: {sum(sum(states.values()) for states in stats['relations'].values())}")
+    for label, states in stats["relations"].items():
+        print(f"  {label:<14} accepted {states['accepted']:>6}  suggested {states['suggested']:>6}  rejected {states['rejected']:>6}")
+    if len(stats["annotators"]) > 1 or any(row["assigned"] for row in stats["annotators"]):
+        print("progress per annotator:")
+        team.print_progress(stats["annotators"], you)
     return 0
 
 
 def cmd_labels(args) -> int:
-    from annotator.core.labels import labels_to_json
-    from annotator.formats.atomic import atomic_text_writer
-    from annotator.formats.scheme import read_scheme_file
+    from annotator.formats.scheme import read_scheme_file, write_scheme
 
     with _store(args) as store:
         if args.action == "export":
-            with atomic_text_writer(args.file) as handle:
-                json.dump(labels_to_json(store.labels()), handle, indent=2, ensure_ascii=False)
-                handle.write("\n")
-            print(f"wrote {len(store.labels())} label(s) to {args.file}")
+            labels, relations = store.labels(), store.relation_labels()
+            write_scheme(args.file, labels, relations)
+            print(f"wrote {len(labels)} label(s){f' and {len(relations)} relation label(s)' if relations else ''} to {args.file}")
             return 0
-        labels = list(read_scheme_file(args.file).labels)  # bounded read, checked JSON and fields; errors name file and line
-        store.save_labels(labels)
-        print(f"saved {len(labels)} label(s) from {args.file}")
+        scheme = read_scheme_file(args.file)  # bounded read, checked JSON and fields; errors name file and line
+        store.save_labels(list(scheme.labels))
+        if scheme.relations:  # after the entity labels: their allowed ends name them
+            store.save_relation_labels(scheme.relations)
+        relations = f" and {len(scheme.relations)} relation label(s)" if scheme.relations else ""
+        print(f"saved {len(scheme.labels)} label(s){relations} from {args.file}")
     return 0
 
 

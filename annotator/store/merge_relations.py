@@ -65,13 +65,11 @@ def merge_relations(steps, spans_from: str, same_span: str) -> None:
 
 
 def _conflicts(steps) -> None:
-    from annotator.store.merge_steps import CONFLICTS_SHOWN, _differences  # here: merge_steps imports this module
-
     rows = steps.con.execute(
         f"SELECT d.ours, a.ours, rl.ours, m.head_id, m.tail_id, m.state, r.state, m.note, r.note {_RELATIONS} JOIN main.relations m ON {_SAME} "
-        f"WHERE m.state IS NOT r.state OR m.note IS NOT r.note ORDER BY d.ours, m.id LIMIT {CONFLICTS_SHOWN}"
+        f"WHERE m.state IS NOT r.state OR m.note IS NOT r.note ORDER BY d.ours, m.id LIMIT {steps.conflicts_shown}"
     ).fetchall()
     names = dict(steps.con.execute("SELECT id, name FROM main.relation_labels"))
     for doc_id, who, label_id, head, tail, state, their_state, note, their_note in rows:
-        what = _differences(("state", state, their_state), ("note", note, their_note), steps.source)
+        what = steps.differences(("state", state, their_state), ("note", note, their_note))
         steps._conflict("relation", doc_id, who, f"document {doc_id}: {who}'s {names[label_id]} relation from span {head} to span {tail}: {what}")

@@ -237,6 +237,12 @@ class MergeSteps:
                 f"{self.report.source}: {rows - mapped} row(s) of its {table} name a document, label or annotator it does not hold; nothing was merged"
             )
 
+    conflicts_shown = CONFLICTS_SHOWN
+
+    def differences(self, first: tuple[str, object, object], note: tuple[str, object, object]) -> str:
+        """What differs between ours and theirs, for a conflict's message (see _differences)."""
+        return _differences(first, note, self.source)
+
     def _conflict(self, kind: str, doc_id: int | None, who: str, message: str) -> None:
         if len(self.report.conflicts) < CONFLICTS_SHOWN:
             self.report.conflicts.append(MergeConflict(kind, doc_id, who, message))

@@ -288,9 +288,7 @@ def cmd_labels(args) -> int:
             print(f"wrote {len(labels)} label(s){f' and {len(relations)} relation label(s)' if relations else ''} to {args.file}")
             return 0
         scheme = read_scheme_file(args.file)  # bounded read, checked JSON and fields; errors name file and line
-        store.save_labels(list(scheme.labels))
-        if scheme.relations:  # after the entity labels: their allowed ends name them
-            store.save_relation_labels(scheme.relations)
+        store.save_scheme(scheme.labels, scheme.relations)  # one transaction: all of it or nothing
         relations = f" and {len(scheme.relations)} relation label(s)" if scheme.relations else ""
         print(f"saved {len(scheme.labels)} label(s){relations} from {args.file}")
     return 0

@@ -89,8 +89,10 @@ class AnnotatorName(QObject):
         self.button.setToolTip("Click to change who you are (File > Annotator…)")
 
     def first_start(self, then: Callable[[], None]) -> bool:
-        """Ask the name if none was ever given; ``then`` runs once the question is settled."""
-        if identity.saved_name() is not None or os.environ.get(identity.ENV):
+        """Ask the name if none was ever given (or, on a shared PostgreSQL database, while it is
+        ``default``: a team must know who writes); ``then`` runs once the question is settled."""
+        nameless = self.store.location.is_postgres and annotator_key(self.store.annotator) == DEFAULT_ANNOTATOR
+        if not nameless and (identity.saved_name() is not None or os.environ.get(identity.ENV)):
             then()
             return False
         self.ask(then, suggested=identity.os_user_name())

@@ -105,3 +105,18 @@ def test_my_documents_lists_the_assigned_ones_and_is_remembered(open_window, sto
     with Store(store.location, annotator="lead") as lead:  # the lead assigns one more: it shows at the next poll
         lead.assign(store.annotator, ids=[1])
     qtbot.waitUntil(lambda: again.documents.model.rowCount() == 2, timeout=WITHIN)
+
+
+def test_a_shared_database_asks_the_name_while_it_is_default(open_window, new_pg_database, qtbot):
+    with Store(new_pg_database()) as store:  # ANNOTATOR_NAME=default (tests/gui/conftest.py)
+        window = open_window(store)
+        ran = []
+        assert window.annotator_name.first_start(then=lambda: ran.append(True)) is True
+        dialog = window.annotator_name.dialog
+        qtbot.waitUntil(dialog.isVisible)
+        dialog.edit.clear()
+        qtbot.keyClicks(dialog.edit, "Alice")
+        qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: ran == [True])
+        assert store.annotator == "Alice"
+        window.close()

@@ -23,9 +23,9 @@ class Sink(Protocol):
     def span_removed(self, doc_id: int, span_id: int) -> None: ...
     def span_changed(self, doc_id: int, span: Span) -> None: ...
     def document_changed(self, doc_id: int, **fields) -> None: ...  # fields: status=, note=, version=
-    # The versions the window saw (None: not shown, so not checked): store edits name them and
+    # What the window shows (None: not shown, so not checked): store edits name its version and
     # are refused with ConflictError when another writer changed the row since (issue 15).
-    def span_version(self, span_id: int) -> int | None: ...
+    def shown_span(self, span_id: int) -> Span | None: ...
     def state_version(self, doc_id: int) -> int | None: ...
 
 
@@ -77,7 +77,7 @@ class AddSpan(StoreCommand):
         self.sink.span_added(self.doc_id, self.span)
 
     def revert(self) -> None:
-        self.store.delete_span(self.span.id, version=self.sink.span_version(self.span.id))
+        self.store.delete_span(self.span.id, version=_version(self.sink.shown_span(self.span.id)))
         self.sink.span_removed(self.doc_id, self.span.id)
 
 
@@ -90,7 +90,7 @@ class DeleteSpan(StoreCommand):
         self.relations: list[Relation] = []
 
     def do(self) -> None:
-        self.span, self.relations = self.store.delete_span_with_relations(self.span.id, version=self.sink.span_version(self.span.id))
+        self.span, self.relations = self.store.delete_span_with_relations(self.span.id, version=_version(self.sink.shown_span(self.span.id)))
         self.sink.span_removed(self.span.document_id, self.span.id)
 
     def revert(self) -> None:
@@ -117,11 +117,20 @@ class UpdateSpan(StoreCommand):
         return True
 
     def do(self) -> None:
-        _, after = self.store.update_span(self.span_id, version=self.sink.span_version(self.span_id), **self.after)
-        self.sink.span_changed(self.doc_id, after)
+        self._write(self.before, self.after)
 
     def revert(self) -> None:
-        _, after = self.store.update_span(self.span_id, version=self.sink.span_version(self.span_id), **self.before)
+        self._write(self.after, self.before)
+
+    def _write(self, expected: dict, values: dict) -> None:
+        """Write ``values`` over a span that should still hold ``expected``. When another writer
+        changed those fields since (the window shows theirs already), an impossible version makes
+        the store refuse, naming them: an undo never takes back someone else's work."""
+        shown = self.sink.shown_span(self.span_id)
+        version = _version(shown)
+        if shown is not None and any(getattr(shown, name) != value for name, value in expected.items()):
+            version = -1
+        _, after = self.store.update_span(self.span_id, version=version, **values)
         self.sink.span_changed(self.doc_id, after)
 
 
@@ -186,6 +195,10 @@ class Batch(StoreCommand):
     def revert(self) -> None:
         reverts = [command.revert for command in reversed(self.children)]
         _all_or_none(reverts, [command.do for command in reversed(self.children)])
+
+
+def _version(shown: Span | None) -> int | None:
+    return None if shown is None else shown.version
 
 
 def _next(version: int | None) -> dict:

@@ -44,10 +44,12 @@ class ConflictError(AnnotationError):
         super().__init__(self.describe(change))
 
     def describe(self, change: str = "") -> str:
-        """The message; ``change`` says what became of the row ("'s label to ORG")."""
+        """The message; ``change`` says what became of the row ("'s label to ORG"; by default
+        what it holds now: " (now ORG)")."""
         when = f" at {clock(self.at)}" if clock(self.at) else ""
-        done = "deleted" if self.current is None else "changed"
-        return f"{self.by} {done} this {self.what}{'' if self.current is None else change}{when}; your change was not applied"
+        if self.current is None:
+            return f"{self.by} deleted this {self.what}{when}; your change was not applied"
+        return f"{self.by} changed this {self.what}{change or _now(self.current)}{when}; your change was not applied"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,16 @@ class DocumentState:
     status: str
     note: str
     version: int
+
+
+def _now(current: object) -> str:
+    """What a row holds now, in a few words, for a message that has no change to name."""
+    if isinstance(current, Span):
+        return f" (now {current.label})"
+    if isinstance(current, DocumentState):
+        return f" (now {current.status.replace('_', ' ')})"
+    label = getattr(current, "label", None)  # a relation
+    return f" (now {label})" if label else ""
 
 
 def state_change(seen_status: str, seen_note: str, now: DocumentState) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.model import Source, Span, State
 from annotator.store import dialect
+from annotator.store.changes import touched
 from annotator.store.copy_near import sliced
 from annotator.store.rows import SPAN_INSERT_COLUMNS, now, span_of, span_row, span_values
 from annotator.store.schema import DocumentRow, SpanRow
@@ -37,7 +38,7 @@ PROPOSED, ALREADY, DECIDED, REMOVED = "proposed", "already", "decided", "removed
 # Every span overlapping a (document, low, high) range: one indexed range per document.
 _NEAR = (
     'SELECT s.start, s."end", l.name, s.source, s.state, s.note, s.annotator, s.provenance, s.id, s.document_id, '
-    "s.created_at, s.updated_at FROM {rows::ranges r doc lo hi} "
+    "s.created_at, s.updated_at, s.version FROM {rows::ranges r doc lo hi} "
     "JOIN spans AS s ON s.document_id = r.doc AND s.annotator = :annotator AND s.start < r.hi AND s.\"end\" > r.lo "
     "JOIN labels AS l ON l.id = s.label_id"
 )
@@ -166,6 +167,7 @@ class Projections:
         if _decided(span):
             return DECIDED
         s.execute(delete(SpanRow).where(SpanRow.id == span.id))
+        touched(s, place.doc_id)
         del near[place.doc_id][(place.start, place.end, place.label)]
         result.removed.append(span)
         return REMOVED
@@ -193,7 +195,7 @@ class Projections:
         label_ids = self._ensure_labels(s, {p.label for p in places})[1]
         stamp = now()
         spans = [Span(p.start, p.end, p.label, Source.PROJECTION, State.SUGGESTED, provenance=p.provenance, document_id=p.doc_id,
-                      created_at=stamp, updated_at=stamp) for p in places]
+                      created_at=stamp, updated_at=stamp, version=1) for p in places]
         # Ids given here, not read back: RETURNING over many rows costs more than the insert.
         me = self._me(s)
         with dialect.lock_ids(s.connection(), "spans"):
@@ -202,6 +204,7 @@ class Projections:
                 span.id, span.annotator = first + i, me
             rows = [(sp.id, *span_row(sp, sp.document_id, label_ids[sp.label], stamp, me)) for sp in spans]
             s.connection().exec_driver_sql(dialect.driver_sql(_INSERT, s), rows)
+        touched(s, *{sp.document_id for sp in spans})
         return spans
 
     def undo_projection(self, added: Iterable[int], removed: Iterable[Span]) -> tuple[list[tuple[int, int]], list[Span]]:
@@ -221,8 +224,10 @@ class Projections:
         if s.execute(select(DocumentRow.id).where(DocumentRow.id == span.document_id)).first() is None:
             return False
         label_id = self._ensure_labels(s, [span.label])[1][span.label]
-        row = span_values(span, span.document_id, label_id, span.updated_at or now()) | {"id": span.id, "created_at": span.created_at}
-        with dialect.lock_ids(s.connection(), "spans"):  # its old id, given back
+        # Its old id and version given back: the Span the window shows again is the stored row.
+        row = span_values(span, span.document_id, label_id, span.updated_at or now()) | {"id": span.id, "created_at": span.created_at, "version": span.version or 1}
+        touched(s, span.document_id)
+        with dialect.lock_ids(s.connection(), "spans"):
             return s.execute(dialect.insert_or_ignore(SpanRow.__table__, s).values(row)).rowcount == 1
 
 

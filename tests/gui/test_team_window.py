@@ -57,6 +57,28 @@ def test_a_conflicting_relabel_says_who_changed_what_and_shows_the_stored_span(o
     assert [s.label for s in store.spans(1)] == ["GPE"]
 
 
+def test_undo_never_takes_back_what_another_writer_changed_since(open_window, store_factory, qtbot):
+    store = store_factory([("Putin", TEXT, [Span(18, 32, "PERSON")])])
+    window = open_window(store)
+    view = window.view
+    click(view, TEXT.index("Putin") + 1)
+    keys(view, "g")  # PERSON -> GPE, one undo step
+    with Store(store.location, annotator="bob") as bob:
+        span = bob.spans(1, annotator=store.annotator)[0]
+        bob.update_span(span.id, version=span.version, label="ORG")
+    qtbot.waitUntil(lambda: shown(window) == [("Vladimir Putin", "ORG")], timeout=WITHIN)
+    keys(view, (Key.Key_Z, Mod.ControlModifier))
+    assert "failed, nothing changed: bob changed this span (now ORG) at " in window.statusBar().currentMessage()
+    assert [s.label for s in store.spans(1)] == ["ORG"]  # bob's label stands
+    with Store(store.location, annotator="bob") as bob:
+        span = bob.spans(1, annotator=store.annotator)[0]
+        bob.update_span(span.id, version=span.version, note="checked")  # another field: undo of the label still applies
+    qtbot.waitUntil(lambda: view.spans()[0].note == "checked", timeout=WITHIN)
+    keys(view, "g")
+    keys(view, (Key.Key_Z, Mod.ControlModifier))
+    assert [(s.label, s.note) for s in store.spans(1)] == [("ORG", "checked")]
+
+
 def test_a_conflicting_status_change_is_refused_with_the_new_status(open_window, store_factory, qtbot):
     store = store_factory([("Putin", TEXT, [])])
     window = open_window(store)

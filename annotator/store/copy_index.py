@@ -71,10 +71,7 @@ def save_settings(s: Session, settings: CopySettings) -> None:
 
 
 # Templates of store.dialect (its {fragment:argument} idioms), through copy_near.query.
-_FIRST_OF_HASH = (
-    "SELECT h.value, s.id, s.group_id FROM ({ints:?}) AS h "
-    "JOIN sentences AS s ON s.id = (SELECT id FROM sentences WHERE text_hash = h.value ORDER BY id LIMIT 1)"
-)
+_FIRST_OF_HASH = "SELECT h.value, s.id, s.group_id FROM ({ints:?}) AS h {join_first:s sentences text_hash h.value}"
 _GROUPS = "SELECT id, group_id FROM sentences WHERE id IN ({ints:?})"
 _SIZES = "SELECT group_id, count(*) FROM sentences WHERE group_id IN ({ints:?}) GROUP BY group_id"
 _INSERT_SENTENCES = 'INSERT INTO sentences (id, document_id, start, "end", text_hash, group_id) VALUES (?, ?, ?, ?, ?, NULL)'

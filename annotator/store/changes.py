@@ -14,7 +14,7 @@ already (BEGIN IMMEDIATE).
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from annotator.store.rows import now
@@ -30,17 +30,23 @@ def touched(s: Session, *doc_ids: int) -> None:
 
 def record_changes(s: Session, who: str) -> list[int]:
     """Write the change rows of the documents this transaction touched; their ids."""
-    docs = sorted(s.info.pop(_TOUCHED, ()))
+    return write_changes(s, sorted(s.info.pop(_TOUCHED, ())), who)
+
+
+def write_changes(conn: Session | Connection, docs: list[int], who: str) -> list[int]:
+    """Insert a change row per document in the open transaction of ``conn`` (a session or a
+    connection: the suggestions write through one), drop their older rows; the new ids."""
     if not docs:
         return []
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("LOCK TABLE changes IN EXCLUSIVE MODE"))
-    before = s.execute(select(func.coalesce(func.max(ChangeRow.id), 0))).scalar_one()
+    engine = conn.get_bind() if isinstance(conn, Session) else conn
+    if engine.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE changes IN EXCLUSIVE MODE"))
+    before = conn.execute(select(func.coalesce(func.max(ChangeRow.id), 0))).scalar_one()
     stamp = now()
-    s.execute(insert(ChangeRow), [{"document_id": d, "changed_by": who, "changed_at": stamp} for d in docs])
+    conn.execute(insert(ChangeRow), [{"document_id": d, "changed_by": who, "changed_at": stamp} for d in docs])
     newer = select(ChangeRow.document_id).where(ChangeRow.id > before)
-    s.execute(delete(ChangeRow).where(ChangeRow.id <= before, ChangeRow.document_id.in_(newer)))
-    return list(s.execute(select(ChangeRow.id).where(ChangeRow.id > before)).scalars())
+    conn.execute(delete(ChangeRow).where(ChangeRow.id <= before, ChangeRow.document_id.in_(newer)))
+    return list(conn.execute(select(ChangeRow.id).where(ChangeRow.id > before)).scalars())
 
 
 class Changes:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from annotator.core.model import Span, State
 from annotator.store import dialect
+from annotator.store.changes import touched, write_changes
 from annotator.store.rows import now, span_values
 from annotator.store.schema import DocumentRow, SpanRow
 from annotator.store.suggestion_rules import SuggestionResult, Taken
@@ -165,6 +166,7 @@ class Suggestions:
                         chunk = _recheck(conn, plan, chunk, result, self.annotator)
                     rows = [row for _, row in chunk]
                     ids = list(conn.execute(insert(SpanRow.__table__).returning(SpanRow.id), rows).scalars()) if rows else []
+                    self._own_changes.update(write_changes(conn, sorted({doc_id for doc_id, _ in chunk}), self.annotator))  # windows polling see them
             finally:
                 conn.execution_options(immediate=False)
             held = time.perf_counter() - began
@@ -185,6 +187,7 @@ class Suggestions:
             for i in range(0, len(ids), 500):  # SQLite caps the parameters of one statement
                 pending = SpanRow.id.in_(ids[i : i + 500]) & (SpanRow.state == State.SUGGESTED.value)
                 deleted += s.execute(delete(SpanRow).where(pending).returning(SpanRow.document_id, SpanRow.id)).all()
+            touched(s, *{doc_id for doc_id, _ in deleted})
         return [(doc_id, span_id) for doc_id, span_id in deleted]
 
 

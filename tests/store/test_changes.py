@@ -86,3 +86,16 @@ def test_two_processes_editing_one_span_exactly_one_wins(new_db):
     with Store(path) as store:
         stored = store.span(span.id)
     assert stored.label == winner and stored.version == 2
+
+
+def test_suggestions_stored_by_another_process_are_reported(new_db):
+    path = new_db("team")
+    with Store(path, annotator="alice") as window, Store(path, annotator="alice") as preannotate:
+        first, second = _docs(window)
+        token = window.change_token()
+        preannotate.add_suggestions([(second, [Span(0, 12, "PERSON")])])
+        token, changed = window.changes_since(token)
+        assert changed == {second}
+        (span,) = window.spans(second)
+        preannotate.delete_suggestions([span.id])
+        assert window.changes_since(token)[1] == {second}

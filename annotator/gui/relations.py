@@ -3,7 +3,8 @@ panel's Relations box, their menu entries; every edit one undo command through t
 
 The arcs follow the store: they are read when a document opens and again after a span
 of it changes (deleting a span deletes its relations in the database, and undoing the
-delete brings them back there).
+delete brings them back there). Only the relation rows are read: their ends are the spans
+the view holds (Store.relations_onto), so a relation's ends are the spans drawn.
 """
 
 from __future__ import annotations
@@ -77,13 +78,15 @@ class RelationsInWindow(QObject):
 
     def _opened(self, doc_id: int) -> None:
         self.maker.cancel()
-        self.layer.load(self.store.relations(doc_id))
-        self.refresh_panel()
+        self._load(doc_id)
 
     def _spans_edited(self, doc_id: int) -> None:
         if self._open_id() == doc_id:
-            self.layer.load(self.store.relations(doc_id))
-            self.refresh_panel()
+            self._load(doc_id)
+
+    def _load(self, doc_id: int) -> None:
+        self.layer.load(self.store.relations_onto(doc_id, self.view.spans()))
+        self.refresh_panel()
 
     def _open_id(self) -> int | None:
         document = self.editor.document
@@ -164,6 +167,10 @@ class RelationsInWindow(QObject):
         if self._open_id() == doc_id:
             self.layer.remove(relation_id)
             self.refresh_panel()
+
+    def shown_relation(self, relation_id: int) -> Relation | None:
+        """The relation as this window draws it (its version names what an edit saw; issue 15)."""
+        return next((relation for relation in self.layer.all() if relation.id == relation_id), None)
 
 
 def _same(view, span: Span) -> Span | None:

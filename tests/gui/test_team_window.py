@@ -142,3 +142,25 @@ def test_a_shared_database_asks_the_name_while_it_is_default(open_window, new_pg
         qtbot.waitUntil(lambda: ran == [True])
         assert store.annotator == "Alice"
         window.close()
+
+
+def test_a_note_on_a_relation_another_writer_changed_is_refused_and_the_arcs_are_read_again(open_window, store_factory, qtbot):
+    from PySide6.QtTest import QTest
+
+    from annotator.core.model import RelationLabel
+
+    store = store_factory([("Putin", TEXT, [Span(37, 48, "PERSON"), Span(52, 57, "GPE")])])
+    store.save_relation_labels([RelationLabel("visited", "#2f9e44", "v"), RelationLabel("met", "#1971c2", "m", directed=False)])
+    pompeo, sochi = store.spans(1)
+    relation = store.add_relation(pompeo.id, sochi.id, "visited")
+    window = open_window(store)
+    window.team.timer.stop()
+    with Store(store.location, annotator="bob") as bob:
+        bob.relabel_relation(relation.id, "met", version=relation.version)
+    click(window.view, TEXT.index("Sochi") + 1)
+    box = window.relations.panel
+    box.note.setFocus()
+    QTest.keyClicks(box.note, "x")
+    assert window.statusBar().currentMessage().startswith("bob changed this relation (now met) at ")
+    assert [(r.label, r.note) for r in store.relations(1)] == [("met", "")]
+    assert [r.label for r in window.relations.layer.all()] == ["met"]  # read again with the document

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import python_command, timed_command  # noqa: E402
-from pg_common import READ_CORPUS, add_corpus_options, add_server_options, new_database, server_url, write_corpus  # noqa: E402
+from pg_common import READ_CORPUS, add_corpus_options, judge, new_database, server_url, write_corpus  # noqa: E402
 
 RAW_EXPORT = """
 import json, sys, psycopg
@@ -79,8 +78,6 @@ def totals(path: Path) -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     add_corpus_options(parser)
-    parser.add_argument("--runs", type=int, default=3)
-    add_server_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, server_url(args.url) as url:
         work = Path(tmp)
@@ -95,13 +92,7 @@ def main() -> int:
         written = totals(work / "ours.jsonl")
         if written != totals(work / "raw.jsonl") or written != (args.articles, spans):
             sys.exit(f"exported {written} (documents, spans), raw {totals(work / 'raw.jsonl')}, expected {(args.articles, spans)}")
-    raw, ours = statistics.median(raw_times), statistics.median(ours_times)
-    ratio = raw / ours
-    print(f"export {args.articles} documents with {spans} spans from PostgreSQL: raw psycopg select + json.dumps {raw:.2f} s, "
-          f"annotator {ours:.2f} s (medians of {args.runs}), speed ratio {ratio:.2f}x (target >= 0.5x)")
-    print(f"summary: PostgreSQL export {ratio:.2f}x of raw select + JSON -> {'PASS' if ratio >= 0.5 else 'FAIL'}")
-    return 0 if ratio >= 0.5 else 1
-
+    return judge(f"export {args.articles} documents with {spans} spans from PostgreSQL", "raw psycopg select + json.dumps", raw_times, ours_times)
 
 if __name__ == "__main__":
     sys.exit(main())

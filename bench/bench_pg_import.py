@@ -1,6 +1,6 @@
 """Importing 10,000 articles with their spans into PostgreSQL, against a raw psycopg COPY.
 
-Usage: python bench/bench_pg_import.py [--articles 10000] [--runs 3] [--url postgresql://...]
+Usage: python bench/bench_pg_import.py [--articles 10000] [--corpus seeds|copies] [--runs 3] [--url postgresql://...]
 
 The corpus (generated, ~5 KB articles, 8 spans each: 80,000 spans) is one JSONL file; each
 side is a fresh interpreter that reads it, hashes every text and writes documents and spans
@@ -17,7 +17,6 @@ unless --url names one.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import python_command, timed_command  # noqa: E402
-from pg_common import READ_CORPUS, add_corpus_options, add_server_options, new_database, server_url, write_corpus  # noqa: E402
+from pg_common import READ_CORPUS, add_corpus_options, judge, new_database, server_url, write_corpus  # noqa: E402
 
 RAW_TABLES = """
 CREATE TABLE documents (id bigint PRIMARY KEY, title text NOT NULL, text text NOT NULL, content_hash text NOT NULL UNIQUE);
@@ -84,8 +83,6 @@ def counts(url: str) -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     add_corpus_options(parser)
-    parser.add_argument("--runs", type=int, default=3)
-    add_server_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, server_url(args.url) as url:
         corpus = Path(tmp) / "corpus.jsonl"
@@ -101,13 +98,7 @@ def main() -> int:
             if stored != counts(raw_db) or stored != (args.articles, spans):
                 sys.exit(f"run {run + 1}: stored {stored} (documents, spans), raw {counts(raw_db)}, expected {(args.articles, spans)}")
             print(f"run {run + 1}: raw COPY {raw_times[-1]:.2f} s, annotator add_documents {ours_times[-1]:.2f} s")
-    raw, ours = statistics.median(raw_times), statistics.median(ours_times)
-    ratio = raw / ours
-    print(f"import {args.articles} articles with {spans} spans into PostgreSQL: raw psycopg COPY {raw:.2f} s, "
-          f"annotator {ours:.2f} s (medians of {args.runs}), speed ratio {ratio:.2f}x (target >= 0.5x)")
-    print(f"summary: PostgreSQL import {ratio:.2f}x of raw COPY -> {'PASS' if ratio >= 0.5 else 'FAIL'}")
-    return 0 if ratio >= 0.5 else 1
-
+    return judge(f"import {args.articles} articles with {spans} spans into PostgreSQL", "raw psycopg COPY", raw_times, ours_times)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,6 +11,7 @@ import json
 import random
 import re
 import secrets
+import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -57,7 +58,10 @@ def new_database(url: str, prefix: str) -> str:
 
 
 def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """--articles, --corpus, --runs and --url: the options of the import and export benches."""
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    add_server_options(parser)
     parser.add_argument("--corpus", choices=("seeds", "copies"), default="seeds",
                         help="seeds: articles of the seeds' sentences, bench_import_export's corpus (default); "
                              "copies: copies_corpus' varied news, a fifth of the sentences copied (the copy index works harder)")
@@ -84,6 +88,16 @@ def write_corpus(path: Path, count: int, kind: str = "seeds") -> int:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             spans += len(chosen)
     return spans
+
+
+def judge(figure: str, baseline: str, raw_times: list[float], ours_times: list[float]) -> int:
+    """The medians' line and the summary line against the target (>= 0.5x the raw speed); the exit status."""
+    raw, ours = statistics.median(raw_times), statistics.median(ours_times)
+    ratio, verdict = raw / ours, "PASS" if raw / ours >= 0.5 else "FAIL"
+    print(f"{figure}: {baseline} {raw:.2f} s, annotator {ours:.2f} s (medians of {len(raw_times)}), "
+          f"speed ratio {ratio:.2f}x (target >= 0.5x)")
+    print(f"summary: {ratio:.2f}x of {baseline} -> {verdict}")
+    return 0 if verdict == "PASS" else 1
 
 
 # Read by both sides of the import bench (a fresh interpreter each): the corpus as

@@ -12,7 +12,7 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Relation
-from annotator.gui.undo_commands import StoreCommand
+from annotator.gui.undo_commands import StoreCommand, checked_version, shown_version
 from annotator.store import Store
 
 RELATION_NOTE_ID = 3  # note typing on one relation merges into one step (span notes are 1, document notes 2)
@@ -22,10 +22,6 @@ class RelationSink(Protocol):
     def relation_added(self, doc_id: int, relation: Relation) -> None: ...
     def relation_removed(self, doc_id: int, relation_id: int) -> None: ...
     def shown_relation(self, relation_id: int) -> Relation | None: ...  # its version: edits are checked (issue 15)
-
-
-def _version(shown: Relation | None) -> int | None:
-    return None if shown is None else shown.version
 
 
 class AddRelation(StoreCommand):
@@ -43,7 +39,7 @@ class AddRelation(StoreCommand):
         self.sink.relation_added(self.doc_id, self.relation)
 
     def revert(self) -> None:
-        self.store.delete_relation(self.relation.id, version=_version(self.sink.shown_relation(self.relation.id)))
+        self.store.delete_relation(self.relation.id, version=shown_version(self.sink.shown_relation(self.relation.id)))
         self.sink.relation_removed(self.doc_id, self.relation.id)
 
 
@@ -53,7 +49,7 @@ class DeleteRelation(StoreCommand):
         self.store, self.sink, self.doc_id, self.relation = store, sink, doc_id, relation
 
     def do(self) -> None:
-        self.relation = self.store.delete_relation(self.relation.id, version=_version(self.sink.shown_relation(self.relation.id)))
+        self.relation = self.store.delete_relation(self.relation.id, version=shown_version(self.sink.shown_relation(self.relation.id)))
         self.sink.relation_removed(self.doc_id, self.relation.id)
 
     def revert(self) -> None:
@@ -87,8 +83,7 @@ class UpdateRelation(StoreCommand):
 
     def _write(self, expected: str, value: str) -> None:
         """As UpdateSpan._write: a relation another writer changed since is not written over."""
-        shown = self.sink.shown_relation(self.relation_id)
-        version = -1 if shown is not None and getattr(shown, self.field) != expected else _version(shown)
+        version = checked_version(self.sink.shown_relation(self.relation_id), {self.field: expected})
         write = self.store.relabel_relation if self.field == "label" else self.store.set_relation_note
         relation = write(self.relation_id, value, version)
         self.sink.relation_added(self.doc_id, relation)  # replaces the one with its id

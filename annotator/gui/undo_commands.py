@@ -77,7 +77,7 @@ class AddSpan(StoreCommand):
         self.sink.span_added(self.doc_id, self.span)
 
     def revert(self) -> None:
-        self.store.delete_span(self.span.id, version=_version(self.sink.shown_span(self.span.id)))
+        self.store.delete_span(self.span.id, version=shown_version(self.sink.shown_span(self.span.id)))
         self.sink.span_removed(self.doc_id, self.span.id)
 
 
@@ -90,7 +90,7 @@ class DeleteSpan(StoreCommand):
         self.relations: list[Relation] = []
 
     def do(self) -> None:
-        self.span, self.relations = self.store.delete_span_with_relations(self.span.id, version=_version(self.sink.shown_span(self.span.id)))
+        self.span, self.relations = self.store.delete_span_with_relations(self.span.id, version=shown_version(self.sink.shown_span(self.span.id)))
         self.sink.span_removed(self.span.document_id, self.span.id)
 
     def revert(self) -> None:
@@ -123,13 +123,8 @@ class UpdateSpan(StoreCommand):
         self._write(self.after, self.before)
 
     def _write(self, expected: dict, values: dict) -> None:
-        """Write ``values`` over a span that should still hold ``expected``. When another writer
-        changed those fields since (the window shows theirs already), an impossible version makes
-        the store refuse, naming them: an undo never takes back someone else's work."""
-        shown = self.sink.shown_span(self.span_id)
-        version = _version(shown)
-        if shown is not None and any(getattr(shown, name) != value for name, value in expected.items()):
-            version = -1
+        """Write ``values`` over a span that should still hold ``expected`` (see checked_version)."""
+        version = checked_version(self.sink.shown_span(self.span_id), expected)
         _, after = self.store.update_span(self.span_id, version=version, **values)
         self.sink.span_changed(self.doc_id, after)
 
@@ -197,8 +192,18 @@ class Batch(StoreCommand):
         _all_or_none(reverts, [command.do for command in reversed(self.children)])
 
 
-def _version(shown: Span | None) -> int | None:
+def shown_version(shown: Span | Relation | None) -> int | None:
+    """The version of a row as the window shows it; None (not shown): its edit is not checked."""
     return None if shown is None else shown.version
+
+
+def checked_version(shown: Span | Relation | None, expected: dict) -> int | None:
+    """The version to write a shown row with when it should still hold ``expected``: -1 (which
+    no row has, so the store refuses and names the writer) when another writer changed those
+    fields since, so an undo never takes back their work."""
+    if shown is not None and any(getattr(shown, name) != value for name, value in expected.items()):
+        return -1
+    return shown_version(shown)
 
 
 def _next(version: int | None) -> dict:

@@ -154,3 +154,18 @@ def test_pgpass_and_sslmode_reach_libpq(lab_role, tmp_path, monkeypatch):
     with pytest.raises(Exception, match="SSL") as refused:
         Store(url + "?sslmode=require")
     assert "lab-secret" not in str(refused.value)
+
+
+def test_an_older_schema_is_migrated_in_place_and_the_log_says_to_pg_dump_first(new_pg_database, caplog):
+    from annotator.store import migrations
+    from annotator.store.database import create_engine_for
+
+    url = new_pg_database()
+    engine = create_engine_for(DatabaseLocation.of(url))
+    migrations.upgrade(engine, "0004_annotators")  # a database an older version made
+    engine.dispose()
+    with caplog.at_level("WARNING"), Store(url) as store:
+        assert store.backup_path is None and not store.created
+    assert current_revision(DatabaseLocation.of(url)) == HEAD_REVISION
+    assert "pg_dump" in caplog.text and "0004_annotators" in caplog.text
+    assert make_url(url).password not in caplog.text

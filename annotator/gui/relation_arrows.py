@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
+from math import ceil
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -22,7 +23,7 @@ from annotator.gui.colors import ink
 from annotator.gui.display import TAG, shown
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.relation_layout import Arc, ArcRequest, End, lay_out
-from annotator.gui.span_frame import line_rects
+from annotator.gui.span_frame import first_line_rect
 
 FALLBACK_COLOR = "#555555"
 LINE_ALPHA = 150  # of 255: the arcs; letters under a leg stay readable
@@ -50,6 +51,7 @@ class RelationLayer:
         self._styles: dict[tuple[str, bool], _Style] = {}  # by (label, at the selected span): pens made once
         self._widths: dict[str, float] = {}
         self._pills: dict[_Style, QPixmap] = {}
+        self._heads: dict[_Style, QPixmap] = {}  # arrowheads, antialiased once per style
         self.font_changed()
 
     # -- what is drawn ------------------------------------------------------------
@@ -58,6 +60,7 @@ class RelationLayer:
         self._labels = {label.name: label for label in labels}
         self._styles.clear()
         self._pills.clear()
+        self._heads.clear()
         self._view.viewport().update()
 
     def label(self, name: str) -> RelationLabel | None:
@@ -104,7 +107,7 @@ class RelationLayer:
         font.setPointSizeF(max(6.0, font.pointSizeF() * SCALE))
         font.setWeight(QFont.Weight.DemiBold)
         self._font, self._metrics = font, QFontMetricsF(font)
-        self._widths, self._pills = {}, {}
+        self._widths, self._pills, self._heads = {}, {}, {}
 
     # -- on screen ----------------------------------------------------------------
 
@@ -150,10 +153,10 @@ class RelationLayer:
 
     def _box(self, span: Span, offsets: OffsetMap, boxes: dict) -> End | None:
         if span.id not in boxes:
-            rects = line_rects(self._view, offsets, *offsets.to_qt_range(span.start, span.end))
-            boxes[span.id] = End(rects[0].left(), rects[0].top(), rects[0].right()) if rects else None
-            if rects:
-                self._line_height = rects[0].height()
+            rect = first_line_rect(self._view, offsets, *offsets.to_qt_range(span.start, span.end))
+            boxes[span.id] = End(rect.left(), rect.top(), rect.right()) if rect is not None else None
+            if rect is not None:
+                self._line_height = rect.height()
         return boxes[span.id]
 
     def _line_spacing(self) -> float:
@@ -196,7 +199,7 @@ class RelationLayer:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(arc_path(arc))
         if style.directed:
-            _arrowhead(painter, QPointF(arc.tail[0], arc.tail[1] + 2), QPointF(0, 1), style.line.color())
+            self._paint_head(painter, arc.tail[0], arc.tail[1] + 2, style)
         if style.name:
             self._paint_label(painter, arc, style)
 
@@ -207,6 +210,15 @@ class RelationLayer:
         x, y = arc.label_center
         size = pill.deviceIndependentSize()
         painter.drawPixmap(QPointF(x - size.width() / 2, y - size.height() / 2), pill)
+
+    def _paint_head(self, painter: QPainter, x: float, y: float, style: _Style) -> None:
+        """The arrowhead pointing down at (x, y), from a pixmap drawn once per style: an
+        antialiased polygon on the viewport costs far more than copying its pixels."""
+        head = self._heads.get(style)
+        if head is None:
+            head = self._heads[style] = _head_pixmap(style.line.color(), self._view.devicePixelRatioF())
+        size = head.deviceIndependentSize()
+        painter.drawPixmap(QPointF(round(x) + 0.5 - size.width() / 2, round(y) - size.height() + 1), head)  # tip on the leg's pixel column
 
     def _pill(self, style: _Style) -> QPixmap:
         """The label's pill, drawn once per style (text drawing is the costly part of a paint)."""
@@ -294,6 +306,18 @@ def arc_path(arc: Arc) -> QPainterPath:
     path.quadTo(tx, run, tx, run + radius)
     path.lineTo(tx, ty)
     return path
+
+
+def _head_pixmap(color: QColor, ratio: float) -> QPixmap:
+    """A downward arrowhead on a transparent pixmap of odd width, its tip at the bottom middle."""
+    width, height = 2 * ceil(ARROW * 0.8) + 3, ceil(ARROW * 1.6) + 1
+    pixmap = QPixmap(round(width * ratio), round(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    _arrowhead(painter, QPointF(width / 2, height), QPointF(0, 1), color)
+    painter.end()
+    return pixmap
 
 
 def _arrowhead(painter: QPainter, tip: QPointF, direction: QPointF, color: QColor) -> None:

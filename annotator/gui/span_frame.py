@@ -4,6 +4,8 @@ change would re-layout the paragraph)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
@@ -45,7 +47,15 @@ def paint_frame(view: QPlainTextEdit, offsets: OffsetMap, start: int, end: int) 
 
 def line_rects(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> list[QRectF]:
     """Viewport rectangles of Qt range ``qs``..``qe``, one for each line it covers."""
-    rects = []
+    return list(_line_rects(view, offsets, qs, qe))
+
+
+def first_line_rect(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> QRectF | None:
+    """The first of ``line_rects`` (a relation's end), without measuring the lines after it."""
+    return next(_line_rects(view, offsets, qs, qe), None)
+
+
+def _line_rects(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> Iterator[QRectF]:
     offset = view.contentOffset()
     for number in offsets.blocks_of(qs, qe):
         block = view.document().findBlockByNumber(number)
@@ -53,11 +63,13 @@ def line_rects(view: QPlainTextEdit, offsets: OffsetMap, qs: int, qe: int) -> li
             continue
         origin = view.blockBoundingGeometry(block).translated(offset).topLeft()
         layout, base = block.layout(), block.position()
-        for i in range(layout.lineCount()):
+        first = max(0, layout.lineForTextPosition(max(qs - base, 0)).lineNumber())  # the lines before cannot hold the range
+        for i in range(first, layout.lineCount()):
             line = layout.lineAt(i)
+            if line.textStart() >= qe - base:
+                break
             start = max(qs - base, line.textStart())
             end = min(qe - base, line.textStart() + line.textLength())
             if start < end:
                 x1, x2 = line.cursorToX(start)[0], line.cursorToX(end)[0]
-                rects.append(QRectF(x1, line.y(), x2 - x1, line.height()).translated(origin))
-    return rects
+                yield QRectF(x1, line.y(), x2 - x1, line.height()).translated(origin)

@@ -200,3 +200,19 @@ def test_a_scheme_is_saved_whole_or_not_at_all(store, monkeypatch):
     with pytest.raises(AnnotationError, match="disk full"):
         store.save_scheme([Label("ARMS", "#aabbcc")], [RelationLabel("sold")])
     assert "ARMS" not in {l.name for l in store.labels()}
+
+
+def test_relations_onto_ends_are_the_callers_spans_and_match_the_full_read(store, world):
+    store.add_relation(world["Putin"].id, world["Sochi"].id, "located_in", note="summit")
+    store.add_relation(world["Pompeo"].id, world["Putin"].id, "met")
+    store.use_annotator("bob")
+    store.add_relation(store.add_span(1, Span(0, 6, "PERSON")).id, store.add_span(1, Span(11, 16, "PERSON")).id, "met")
+    store.use_annotator("default")
+    held = store.spans(1)
+    onto = store.relations_onto(1, held)
+    full = store.relations(1)
+    assert [(r.id, r.head.id, r.tail.id, r.label, r.note, r.version) for r in onto] == [(r.id, r.head.id, r.tail.id, r.label, r.note, r.version) for r in full]
+    assert onto[0].head is held[0] and onto[0].tail is onto[1].head  # the caller's objects, by id (bob's layer left out)
+    without_sochi = [span for span in held if span.id != world["Sochi"].id]
+    assert [r.label for r in store.relations_onto(1, without_sochi)] == ["met"]  # an end the caller lacks: left out
+    assert [r.annotator for r in store.relations_onto(1, store.spans(1, annotator="bob"), annotator="bob")] == ["bob"]

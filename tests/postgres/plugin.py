@@ -82,3 +82,12 @@ def new_db(engine, request, tmp_path):
         return lambda name="test": tmp_path / f"{name}.db"
     make = request.getfixturevalue("new_pg_database")
     return lambda name="test": make()
+
+
+@pytest.fixture
+def engine_store(new_db):
+    """A Store on a new database of the test's engine (tests/store and tests/transfer use it as ``store``)."""
+    from annotator.store import Store
+
+    with Store(new_db()) as store:
+        yield store

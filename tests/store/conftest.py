@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.store import Store
+from tests.conftest import SEEDS  # noqa: F401  (a test here importing conftest.SEEDS may get this module)
 
 
 @pytest.fixture
-def store(new_db):
-    with Store(new_db()) as s:
-        yield s
+def store(engine_store):
+    return engine_store

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from annotator.store import Store
-
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"  # as tests/conftest.py's (tests here import it as conftest.SEEDS)
+from tests.conftest import SEEDS  # noqa: F401  (a test here importing conftest.SEEDS may get this module)
 
 
 @pytest.fixture
-def store(new_db):
-    with Store(new_db()) as s:
-        yield s
+def store(engine_store):
+    return engine_store

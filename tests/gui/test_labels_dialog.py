@@ -77,3 +77,21 @@ def test_renaming_a_used_label_renames_the_spans_shown(open_window, store_factor
     edit_cell(qtbot, dialog, row, NAME, "PEOPLE")
     assert [s.label for s in window.view.spans()] == ["PEOPLE"]
     assert [s.label for s in store.spans(1)] == ["PEOPLE"]
+
+
+def test_delete_a_label_and_a_used_one_is_kept_with_why(open_window, store_factory, qtbot):
+    from annotator.core.model import Span
+
+    store = store_factory([("Merkel", TEXT, [Span(0, 6, "PERSON")])])
+    window = open_window(store)
+    dialog = open_dialog(window, qtbot)
+    names = [label.name for label in store.labels()]
+    unused = next(name for name in names if name != "PERSON")
+    delete = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Delete label")
+    dialog.table.setCurrentCell(names.index("PERSON"), NAME)
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert "'PERSON' is used by 1 spans" in dialog.error.text() and [label.name for label in store.labels()] == names
+    dialog.table.setCurrentCell(names.index(unused), NAME)
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert [label.name for label in store.labels()] == [name for name in names if name != unused]
+    assert unused not in window.palette.buttons and dialog.table.rowCount() == len(names) - 1 and dialog.error.text() == ""

@@ -200,3 +200,43 @@ def test_the_arrow_is_painted_in_its_label_colour_between_its_spans(open_window,
     shown = red_pixels(window, *band)
     window.relations.shown_action.trigger()  # View > Show relations off
     assert shown > red_pixels(window, *band) + 50
+
+
+def highlighted(pick) -> str:
+    return pick.list.currentItem().data(Qt.ItemDataRole.UserRole)
+
+
+def test_picker_up_and_down_skip_a_greyed_label_and_enter_picks_the_highlighted_one(open_window, store_factory):
+    store = relations_store(store_factory)
+    window = open_window(store)
+    keys(window.view, Key.Key_BracketRight, (Key.Key_R, Mod.ControlModifier), Key.Key_BracketRight, Key.Key_Return)
+    pick = picker(window)  # Vladimir Putin -> Mike Pompeo: delivered_to (a PRODUCT head) is greyed out
+    assert highlighted(pick) == "met"
+    keys(pick.filter, Key.Key_Down)
+    assert highlighted(pick) == "visited"
+    keys(pick.filter, Key.Key_Down)  # nothing pickable below: it stays
+    assert highlighted(pick) == "visited"
+    keys(pick.filter, Key.Key_Up)
+    assert highlighted(pick) == "met"
+    keys(pick.filter, Key.Key_Down, Key.Key_Return)
+    assert stored(store) == [("Vladimir Putin", "visited", "Mike Pompeo", "")]
+    assert not pick.isVisible()
+
+
+def test_relations_box_enter_goes_to_the_other_end(open_window, store_factory):
+    store = relations_store(store_factory)
+    spans = {TEXT[s.start : s.end]: s for s in store.spans(1)}
+    store.add_relation(spans["Mike Pompeo"].id, spans["Sochi"].id, "visited")
+    store.add_relation(spans["S-400"].id, spans["Turkey"].id, "delivered_to")
+    window = open_window(store)
+    view, box = window.view, window.relations.panel
+    click(view, at("Sochi") + 1)
+    keys(view, (Key.Key_R, Mod.ControlModifier | Mod.AltModifier))
+    assert box.list.hasFocus() and box.list.currentItem().text() == "← visited ← Mike Pompeo"
+    keys(box.list, Key.Key_Return)
+    assert (view.caret(), view.current.id, view.selection()) == (at("Mike Pompeo"), spans["Mike Pompeo"].id, None)
+    assert view.hasFocus()
+    assert [box.list.item(i).text() for i in range(box.list.count())] == ["→ visited → Sochi"]  # the box follows
+    keys(view, (Key.Key_R, Mod.ControlModifier | Mod.AltModifier))
+    keys(box.list, Key.Key_Return)  # and back, from the head's side
+    assert (view.caret(), view.current.id) == (at("Sochi"), spans["Sochi"].id)

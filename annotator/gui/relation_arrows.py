@@ -22,7 +22,7 @@ from annotator.core.model import Relation, RelationLabel, Span
 from annotator.gui.colors import ink
 from annotator.gui.display import TAG, shown
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.relation_layout import Arc, ArcRequest, End, lay_out
+from annotator.gui.relation_layout import Arc, ArcRequest, End, Ink, lay_out
 from annotator.gui.span_frame import first_line_rect
 
 FALLBACK_COLOR = "#555555"
@@ -143,7 +143,27 @@ class RelationLayer:
                 tail_box = head_box and (self._box(tail, offsets, boxes) if first <= tail.start <= last else self._off_screen(head_box, tail.start < first))
             if head_box is not None and tail_box is not None:
                 requests.append(ArcRequest(relation, head_box, tail_box, self._label_width(relation.label)))
-        return lay_out(requests, self._line_spacing())
+        return lay_out(requests, self._line_spacing(), ink=self._ink() if requests else (), label_height=self._metrics.height(), ceiling=0.0)
+
+    def _ink(self) -> list[Ink]:
+        """The glyphs of the text lines on screen (labels move off them): from the cap height
+        to the descent of each line, its natural width; a paint measures only what it shows."""
+        view, ink = self._view, []
+        offset, bottom = view.contentOffset(), view.viewport().height()
+        cap = view.fontMetrics().capHeight()
+        block = view.firstVisibleBlock()
+        while block.isValid():
+            box = view.blockBoundingGeometry(block).translated(offset)
+            if box.top() > bottom:
+                break
+            layout = block.layout()
+            for i in range(layout.lineCount() if block.isVisible() and layout else 0):
+                line = layout.lineAt(i)
+                if line.naturalTextWidth() > 0:
+                    baseline, left = box.top() + line.y() + line.ascent(), box.left() + line.x()
+                    ink.append(Ink(baseline - cap, baseline + line.descent(), left, left + line.naturalTextWidth()))
+            block = block.next()
+        return ink
 
     def _off_screen(self, near: End, above: bool) -> End:
         """A box for an end beyond the top (or bottom) edge, a little right of ``near``."""

@@ -10,11 +10,18 @@ the legs cross text, thin and half transparent.
 
 Several arcs ending at one span get their legs spread across its width, in the order
 of their other ends, so they do not run down one line either.
+
+A label pill is taller than the gap, so it covers the foot of the line above and the head
+of the line below. Given the text lines' ink (``Ink``), a label moves sideways along its
+run to where no glyphs lie under it (past a short line's end, over a blank line), and an
+arc takes the lowest free level where its label finds such a place; failing that, the
+lowest free level, the label in the middle of its run.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MAX_LEVEL = 3  # gaps above the upper end's line; busier lines share the top one
@@ -28,6 +35,16 @@ class End:
 
     left: float
     top: float
+    right: float
+
+
+@dataclass(frozen=True, slots=True)
+class Ink:
+    """Where a text line's glyphs lie on screen (viewport pixels): a box, word gaps ignored."""
+
+    top: float
+    bottom: float
+    left: float
     right: float
 
 
@@ -46,36 +63,82 @@ class Arc:
     tail: tuple[float, float]
     run_y: float  # the gap the run and the label sit in
     level: int
+    label_x: float  # the label's centre, on the run
 
     @property
     def label_center(self) -> tuple[float, float]:
-        return (self.head[0] + self.tail[0]) / 2, self.run_y
+        return self.label_x, self.run_y
 
 
-def lay_out(requests: list[ArcRequest], line_spacing: float, max_level: int = MAX_LEVEL, rise: float = RISE) -> list[Arc]:
-    """Arcs for ``requests``: legs spread over their spans, runs staggered in the gaps."""
+@dataclass(frozen=True, slots=True)
+class _Place:
+    level: int
+    label_x: float
+    stretch: tuple[float, float]  # of the gap, run and label, PAD included
+    blank: bool  # no glyphs under the label
+
+
+def lay_out(requests: list[ArcRequest], line_spacing: float, max_level: int = MAX_LEVEL, rise: float = RISE,
+            ink: Sequence[Ink] = (), label_height: float = 0.0, ceiling: float = float("-inf")) -> list[Arc]:
+    """Arcs for ``requests``: legs spread over their spans, runs staggered in the gaps, labels
+    (``label_height`` tall) where they cover none of ``ink`` if they can; a label that would
+    reach above ``ceiling`` (the screen's top) is no better placed than one over ink."""
     xs = _spread_legs(requests)
     order = sorted(range(len(requests)), key=lambda i: (abs(xs[i][1] - xs[i][0]), min(xs[i])))
     taken: dict[int, list[tuple[float, float]]] = defaultdict(list)  # gap (rounded y) -> stretches in use
     arcs: list[Arc | None] = [None] * len(requests)
     for i in order:
         request, (hx, tx) = requests[i], xs[i]
-        top = min(request.head.top, request.tail.top)
-        middle, half = (hx + tx) / 2, request.label_width / 2
-        stretch = (min(hx, tx, middle - half) - PAD, max(hx, tx, middle + half) + PAD)
-        level = _free_level(taken, top - rise, line_spacing, stretch, max_level)
-        run_y = top - rise - level * line_spacing
-        taken[round(run_y)].append(stretch)
-        arcs[i] = Arc(request.key, (hx, request.head.top), (tx, request.tail.top), run_y, level)
+        top = min(request.head.top, request.tail.top) - rise
+        run = (min(hx, tx), max(hx, tx))
+        place = _place(taken, run, top, line_spacing, max_level, request.label_width, _Band(ink, label_height, ceiling))
+        run_y = top - place.level * line_spacing
+        taken[round(run_y)].append(place.stretch)
+        arcs[i] = Arc(request.key, (hx, request.head.top), (tx, request.tail.top), run_y, place.level, place.label_x)
     return arcs
 
 
-def _free_level(taken: dict, top: float, spacing: float, stretch: tuple[float, float], max_level: int) -> int:
+def _place(taken: dict, run: tuple[float, float], top: float, spacing: float, max_level: int, width: float, band: _Band) -> _Place:
+    """The lowest free level whose label can sit over blank; else the lowest free one; else the top one."""
+    free = None
     for level in range(max_level + 1):
-        used = taken.get(round(top - level * spacing), ())
-        if not any(a < stretch[1] and stretch[0] < b for a, b in used):
-            return level
-    return max_level
+        place = _at(level, run, top - level * spacing, width, band)
+        if not any(a < place.stretch[1] and place.stretch[0] < b for a, b in taken.get(round(top - level * spacing), ())):
+            if place.blank:
+                return place
+            free = free or place
+    return free or _at(max_level, run, top - max_level * spacing, width, band)
+
+
+def _at(level: int, run: tuple[float, float], run_y: float, width: float, band: _Band) -> _Place:
+    middle, half = (run[0] + run[1]) / 2, width / 2
+    x = _blank_x(run, middle, width, band.covered(run_y))
+    label_x = middle if x is None else x
+    stretch = (min(run[0], label_x - half) - PAD, max(run[1], label_x + half) + PAD)
+    return _Place(level, label_x, stretch, x is not None and run_y - band.half >= band.ceiling)
+
+
+class _Band:
+    """The ink a label centred at some height would cover, line boxes widened by PAD."""
+
+    def __init__(self, ink: Sequence[Ink], label_height: float, ceiling: float) -> None:
+        self.ink, self.half, self.ceiling = ink, label_height / 2, ceiling
+
+    def covered(self, y: float) -> list[tuple[float, float]]:
+        return sorted((line.left - PAD, line.right + PAD) for line in self.ink if line.top < y + self.half and y - self.half < line.bottom)
+
+
+def _blank_x(run: tuple[float, float], middle: float, width: float, covered: list[tuple[float, float]]) -> float | None:
+    """The label centre on ``run`` nearest ``middle`` whose label covers none of ``covered``; None if none."""
+    best = None
+    edge = float("-inf")
+    for a, b in [*covered, (float("inf"), float("inf"))]:  # the blank stretches lie between the covered ones
+        low, high = max(edge + width / 2, run[0]), min(a - width / 2, run[1])
+        if low <= high:
+            x = min(max(middle, low), high)
+            best = x if best is None or abs(x - middle) < abs(best - middle) else best
+        edge = max(edge, b)
+    return best
 
 
 def _spread_legs(requests: list[ArcRequest]) -> list[list[float]]:

@@ -1,6 +1,6 @@
 """Where relation arcs go: staggered by distance, never sharing a stretch of one gap, legs spread."""
 
-from annotator.gui.relation_layout import RISE, ArcRequest, End, lay_out
+from annotator.gui.relation_layout import PAD, RISE, ArcRequest, End, Ink, lay_out
 
 LINE = 20.0
 
@@ -47,3 +47,21 @@ def test_an_arc_between_two_lines_runs_above_the_upper_one():
     (arc,) = lay_out([ArcRequest(1, end(0, 40, top=140), end(200, 240, top=100), 10)], LINE)
     assert arc.run_y == 100 - RISE
     assert arc.head == (20, 140) and arc.tail == (220, 100)
+
+
+def test_a_label_slides_along_its_run_past_the_end_of_the_line_above():
+    above = Ink(82, 96, 0, 250)  # a short line over the left of the run
+    (arc,) = lay_out([ArcRequest(1, end(0, 40), end(280, 320), 40)], LINE, ink=[above], label_height=10)
+    assert arc.level == 0 and arc.label_x == 250 + PAD + 20  # just clear of the line's end (width 40)
+    assert arc.label_center == (arc.label_x, arc.run_y)
+
+
+def test_an_arc_rises_to_a_gap_where_its_label_covers_no_text_and_else_stays_low():
+    above, higher = Ink(82, 96, 0, 400), Ink(42, 56, 0, 400)  # full lines; between them a blank line
+    request = ArcRequest(1, end(0, 40), end(200, 240), 40)
+    (arc,) = lay_out([request], LINE, ink=[above, higher], label_height=10)
+    assert arc.level == 1 and arc.label_x == 120  # 72..82 of the blank line, in the middle of the run
+    (arc,) = lay_out([request], LINE, ink=[above, higher], label_height=10, ceiling=75)
+    assert arc.level == 0  # the blank gap is above the screen: the lowest free level, over the text
+    (arc,) = lay_out([request], LINE, ink=[above, higher, Ink(62, 76, 0, 400), Ink(22, 36, 0, 400)], label_height=10)
+    assert (arc.level, arc.label_x) == (0, 120)  # text everywhere: as without ink

@@ -11,7 +11,6 @@ box lists them. Runs offscreen when there is no display (fonts then differ from 
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -20,12 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "docs"))
 if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from annotator.core.model import RelationLabel, Span  # noqa: E402
 from annotator.store import Store  # noqa: E402
 from annotator.transfer.importing import import_paths  # noqa: E402
+from make_screenshot import main, save  # noqa: E402
 
 TITLE = "It's time to restore US-Russia ties"
 NAMES = {  # longest first, so that "Mike Pompeo" is one span, not "Pompeo" inside it
@@ -92,25 +93,8 @@ def shoot(out: Path, width: int, height: int) -> None:
         text = window.editor.document.text
         window.view.go_to_span(_nth(window.view.spans(), text, "Pompeo", 3))
         window.view.verticalScrollBar().setValue(0)
-        window.view.setFocus()
-        app.processEvents()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(out))
-        window.closing_anyway = True
-        window.close()
-        store.close()
-    print(f"wrote {out} ({width}x{height}, platform {app.platformName()})")
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description="Render the window with relations to a PNG.")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "relations.png")
-    parser.add_argument("--size", default="1280x800", help="WIDTHxHEIGHT")
-    args = parser.parse_args()
-    width, height = (int(v) for v in args.size.lower().split("x"))
-    shoot(args.out, width, height)
-    return 0
+        save(app, window, store, out)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(shoot, ROOT / "docs" / "relations.png", "the window with relations"))

@@ -88,18 +88,24 @@ def shoot(out: Path, width: int, height: int) -> None:
         app.processEvents()
         text = window.editor.document.text
         window.view.go_to_span(next(s for s in window.view.spans() if text[s.start : s.end] == "Mike Pompeo"))
-        window.view.setFocus()
-        app.processEvents()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(out))
-        window.close()
-        store.close()
-    print(f"wrote {out} ({width}x{height}, platform {app.platformName()})")
+        save(app, window, store, out)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description="Render the annotation window to a PNG.")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+def save(app, window, store: Store, out: Path) -> None:
+    """Focus the article, save what the window shows to ``out``, close window and store."""
+    window.view.setFocus()
+    app.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(out))
+    window.closing_anyway = True
+    window.close()
+    store.close()
+    print(f"wrote {out} ({window.width()}x{window.height()}, platform {app.platformName()})")
+
+
+def main(shoot=shoot, out: Path = ROOT / "docs" / "screenshot.png", what: str = "the annotation window") -> int:
+    parser = argparse.ArgumentParser(description=f"Render {what} to a PNG.")
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--size", default="1280x800", help="WIDTHxHEIGHT")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))

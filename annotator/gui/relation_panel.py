@@ -51,9 +51,10 @@ class RelationPanel(QGroupBox):
         self.hint.setObjectName("hint")
         self.list = RelationList()
         self.list.setObjectName("relationList")
-        self.go = QPushButton("Go to (Enter)")
-        self.relabel = QPushButton("Relabel… (F2)")
-        self.delete = QPushButton("Delete (Del)")
+        # Short names, keys in the tooltips: three buttons must fit the side panel's width.
+        self.go = _button("Go to", "Go to the other end (Enter)")
+        self.relabel = _button("Relabel…", "Change the relation's label (F2)")
+        self.delete = _button("Delete", "Delete the relation (Del)")
         self.note = note_editor("Note on this relation…")
         self._layout()
         self.list.currentRowChanged.connect(self._row_changed)
@@ -132,3 +133,11 @@ def row_text(relation: Relation, span: Span, text: str, directed: bool) -> str:
     name = shown(text[other.start : min(other.end, other.start + PREVIEW)], PREVIEW)
     note = "  ✎" if relation.note else ""
     return f"{arrow} {shown(relation.label, LABEL)} {arrow} {name}{note}"
+
+
+def _button(text: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    # The style's minimum (~80 px a button) would make the row wider than the side panel.
+    button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + 16)
+    return button

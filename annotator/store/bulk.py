@@ -94,11 +94,13 @@ class BulkWriter:
 
     def __init__(
         self, session: Session, label_ids: dict[str, int], stamp: str, annotators: Callable[[Iterable[str]], dict[str, str]],
-        annotator: str, batch_size: int = 1000,
+        annotator: str, batch_size: int = 1000, index: bool = True,
     ) -> None:
         """``annotators`` gives each name its stored spelling (making new ones); ``annotator`` is
-        the layer of spans and statuses that name nobody (the importer's)."""
-        self.s, self.label_ids, self.stamp, self.batch_size = session, label_ids, stamp, batch_size
+        the layer of spans and statuses that name nobody (the importer's). ``index``: new documents
+        join the copy index in this transaction; else they are left pending (copies_indexed = 0)
+        for Store.build_copy_index (`annotator index`, the window)."""
+        self.s, self.label_ids, self.stamp, self.batch_size, self.index = session, label_ids, stamp, batch_size, index
         self._annotators, self.annotator = annotators, annotator
         self._names: dict[str, str] = {"": annotator}  # a record's name -> the layer (stored spelling)
         dialect.take_ids(session.connection(), "documents")  # ids are given here (next_id): one importer at a time
@@ -210,7 +212,8 @@ class BulkWriter:
         if new_docs:
             self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_DOCUMENTS, self.s), new_docs)
             dialect.sync_ids(self.s.connection(), "documents")
-            self._copies().add(new_texts)
+            if self.index:
+                self._copies().add(new_texts)
         if new_spans:
             self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_SPANS, self.s), [tuple(row) for row in new_spans.values()])
         if new_states:

@@ -178,21 +178,23 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
     # -- documents --------------------------------------------------------------
 
     @contextmanager
-    def bulk_import(self) -> Iterator[BulkWriter]:
+    def bulk_import(self, index: bool = True) -> Iterator[BulkWriter]:
         """One write transaction for a whole import: records added through the writer land
-        all together or not at all (an exception inside the block rolls everything back)."""
+        all together or not at all (an exception inside the block rolls everything back).
+        ``index=False`` leaves the new documents' copy index pending (build_copy_index)."""
         with self._write() as s, _big_page_cache(s):
-            writer = BulkWriter(s, self._label_ids(s), now(), lambda names: self._ensure_annotators(s, names), self._me(s))
+            writer = BulkWriter(s, self._label_ids(s), now(), lambda names: self._ensure_annotators(s, names), self._me(s), index=index)
             yield writer
             writer.flush()
 
-    def add_documents(self, records: Iterable[tuple[Document, list[Span]]]) -> AddResult:
+    def add_documents(self, records: Iterable[tuple[Document, list[Span]]], index: bool = True) -> AddResult:
         """Add documents with their spans in one transaction: all of them or none.
 
         Records whose text is already stored (or repeated in ``records``) are merged into
         that document (see store.bulk), so a re-run after a kill completes the work.
+        ``index=False``: see bulk_import.
         """
-        with self.bulk_import() as writer:
+        with self.bulk_import(index) as writer:
             for doc, spans in records:
                 writer.add(doc, spans)
         return writer.result

@@ -47,6 +47,7 @@ class ImportReport:
     relation_labels_created: list[str] = field(default_factory=list)
     annotators: list[str] = field(default_factory=list)  # the layers the spans and statuses went to
     annotators_created: list[str] = field(default_factory=list)  # ... those new to the database
+    pending_index: int = 0  # documents left out of the copy index (index=False): built later
     importer: str = ""  # the importing annotator (spans naming no one go to their layer)
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # problems of the input left out (skip_invalid)
@@ -82,6 +83,8 @@ class ImportReport:
             parts.append(f"annotators: {', '.join(self.annotators)}")
         if self.annotators_created:
             parts.append(f"new annotators: {', '.join(self.annotators_created)}")
+        if self.pending_index:
+            parts.append(f"{self.pending_index:,} document(s) wait for the copy index: `annotator index` or the window builds it")
         return "; ".join(parts)
 
 
@@ -112,12 +115,15 @@ def import_paths(
     cancelled: Callable[[], bool] | None = None,
     annotator_per_file: bool = False,
     annotator_per_folder: bool = False,
+    index: bool = True,
 ) -> ImportReport:
     """Import files and folders; raises InputError (nothing written) on bad input.
 
     ``progress(files_done, files)`` is called after each input file; ``cancelled()`` is asked
     before each record is stored and raises ImportCancelled (nothing written) when it says so.
     ``annotator_per_file`` / ``annotator_per_folder``: see the module docstring and path_annotator.
+    ``index=False`` leaves the new documents out of the copy index (a big import is several
+    times faster); Store.build_copy_index (`annotator index`, the window) indexes them later.
     """
     inputs = Inputs(paths, fmt, encoding, follow_links)
     total = inputs.count() if progress else 0
@@ -128,13 +134,13 @@ def import_paths(
     created = len(store.created_annotators)
     # The database's relation labels: a relation whose ends they do not allow is named with its line.
     options = ReadOptions(encoding=encoding, strict=strict, relation_labels=tuple(store.relation_labels()))
-    with store.bulk_import() as writer:
-        for index, path, found in read_inputs(inputs, options):
+    with store.bulk_import(index) as writer:
+        for number, path, found in read_inputs(inputs, options):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            if index != reached and progress:
-                progress(index, total)
-                reached = index
+            if number != reached and progress:
+                progress(number, total)
+                reached = number
             if isinstance(found, Problem):
                 (report.warnings if found.warning else errors).append(found)
             elif isinstance(found, LabelScheme):
@@ -154,6 +160,7 @@ def import_paths(
     report.importer = store.annotator
     # Those the input named (the importer's own layer, made on their first import, goes unsaid).
     report.annotators_created = [name for name in store.created_annotators[created:] if name in writer.result.annotators and name != store.annotator]
+    report.pending_index = 0 if index else store.pending_copy_index()
     return _report(report, writer.result, errors)
 
 

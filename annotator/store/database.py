@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from annotator.store.location import DatabaseLocation
-from annotator.store.postgres import PostgresError, create_postgres_engine, note_no_backup
+from annotator.store.postgres import PostgresError, check_may_migrate, create_postgres_engine, note_no_backup, refusals_named
 from annotator.store.postgres import current_revision as postgres_revision
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
@@ -162,8 +162,13 @@ def migrate(engine: Engine, where: Path | DatabaseLocation, revision: str | None
         )
     path = where.path if isinstance(where, DatabaseLocation) else where
     if path is None:
-        if revision is not None:
-            note_no_backup(where, revision)
-        return None, migrations.upgrade(engine)
+        try:
+            check_may_migrate(engine, where, revision, HEAD_REVISION)
+            if revision is not None:
+                note_no_backup(where, revision)
+            with refusals_named(where):
+                return None, migrations.upgrade(engine)
+        except PostgresError as error:
+            raise DatabaseError(str(error)) from None
     saved = backup(path, revision) if revision is not None else None
     return saved, migrations.upgrade(engine)

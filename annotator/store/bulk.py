@@ -23,24 +23,16 @@ from annotator.core.labels import palette_color
 from annotator.core.model import Document, Label, RelationLabel, Span, State, Status
 from annotator.store.changes import touched
 from annotator.store.bulk_relations import RelationWriter
+from annotator.store.bulk_rows import insert_rows
 from annotator.store import dialect
 from annotator.store.copy_index import CopyIndexer
 from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
 from annotator.store.schema import DocumentRow, DocumentStateRow, LabelRow, SpanRow
 
 _PARAMS = 500  # SQLite caps the parameters of one statement
-# Rows go through the driver as tuples: SQLAlchemy's per-row parameter handling was a third
-# of the time of a 20,000-span document.
-
-
-def _insert(table: str, columns: tuple[str, ...]) -> str:
-    names = ", ".join('"' + column + '"' for column in columns)  # quoted: "end" is an SQL keyword
-    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
-
-
-_INSERT_DOCUMENTS = _insert("documents", DOCUMENT_INSERT_COLUMNS)
-_INSERT_SPANS = _insert("spans", SPAN_INSERT_COLUMNS)
-_INSERT_STATES = _insert("document_states", ("document_id", "annotator", "status", "note", "updated_at"))
+# Rows go through the driver (store.bulk_rows: executemany on SQLite, COPY on PostgreSQL):
+# SQLAlchemy's per-row parameter handling was a third of the time of a 20,000-span document.
+_STATE_COLUMNS = ("document_id", "annotator", "status", "note", "updated_at")
 _STATE = SPAN_INSERT_COLUMNS.index("state")
 _DECIDED = (State.ACCEPTED, State.REJECTED)
 
@@ -209,16 +201,15 @@ class BulkWriter:
             elif target.records > 1:
                 self.result.merged += 1
                 self._report_overlaps(target, path, accepted)
+        connection = self.s.connection()
         if new_docs:
-            self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_DOCUMENTS, self.s), new_docs)
-            dialect.sync_ids(self.s.connection(), "documents")
+            insert_rows(connection, "documents", DOCUMENT_INSERT_COLUMNS, new_docs)
+            dialect.sync_ids(connection, "documents")
             if self.index:
                 self._copies().add(new_texts)
-        if new_spans:
-            self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_SPANS, self.s), [tuple(row) for row in new_spans.values()])
-        if new_states:
-            rows = [(doc_id, who, status, note, self.stamp) for (doc_id, who), (status, note) in new_states.items()]
-            self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_STATES, self.s), rows)
+        insert_rows(connection, "spans", SPAN_INSERT_COLUMNS, list(new_spans.values()))
+        states = [(doc_id, who, status, note, self.stamp) for (doc_id, who), (status, note) in new_states.items()]
+        insert_rows(connection, "document_states", _STATE_COLUMNS, states)
         for span_id, state in decided:  # the version moves on: a window that saw the old state is refused (store.conflicts)
             self.s.execute(update(SpanRow).where(SpanRow.id == span_id).values(state=state, updated_at=self.stamp, version=SpanRow.version + 1))
         touched(self.s, *(row[0] for row in new_docs), *(row[0] for row in new_spans.values()), *(doc_id for doc_id, _ in new_states))

@@ -15,7 +15,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from annotator.core.model import RelationLabel, Span
+from annotator.core.model import Document, RelationLabel, Span
+from annotator.core.text import content_hash
 from annotator.store import DatabaseError, Store
 from annotator.store.database import HEAD_REVISION, create_engine_for, current_revision
 from annotator.store.location import DatabaseLocation
@@ -48,7 +49,7 @@ def test_the_owner_sets_up_and_two_annotators_share_the_work_without_rights_to_a
     assert f"tables created at schema {HEAD_REVISION}, owned by {lab.role('owner')}" in setup.stdout
     assert f"annotator --db postgresql://NAME@127.0.0.1:{lab.port}/{lab.database} " in setup.stdout  # the annotators' URL, no role option
     assert set(_tables(lab.url("alice")).values()) == {lab.role("owner")}  # not the admin's: the tables outlive its login
-    # alice imports with the password in PGPASSWORD; bob reads it from a pgpass file
+    # alice imports with the password in PGPASSWORD; bob reads it from a pgpass file, sslmode passed to libpq
     imported = _cli(lab.url("alice", password=False), "import", str(ROOT / "seeds"), PGPASSWORD=lab.password("alice"))
     assert imported.returncode == 0, imported.stderr
     pgpass = tmp_path / "pgpass"
@@ -56,7 +57,7 @@ def test_the_owner_sets_up_and_two_annotators_share_the_work_without_rights_to_a
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     monkeypatch.delenv("PGPASSWORD", raising=False)
-    with Store(lab.url("alice"), annotator="alice") as alice, Store(lab.url("bob", password=False), annotator="bob") as bob:
+    with Store(lab.url("alice"), annotator="alice") as alice, Store(lab.url("bob", password=False, sslmode="disable"), annotator="bob") as bob:
         doc = bob.document_ids()[0]
         text = bob.document(doc).text
         mine = bob.add_span(doc, Span(0, text.index(" "), "ORG"))
@@ -132,10 +133,7 @@ def test_an_upgrade_by_an_annotator_is_refused_naming_the_owner_and_the_later_ta
         assert [r.label for r in alice.relations(1, annotator="bob")] == ["lived_in"] and alice.changes_since(0)[1] == {1}
 
 
-def _doc(text: str):
-    from annotator.core.model import Document
-    from annotator.core.text import content_hash
-
+def _doc(text: str) -> Document:
     return Document(None, "doc", text, content_hash=content_hash(text))
 
 
@@ -150,7 +148,7 @@ def test_an_annotator_opening_an_empty_database_is_told_who_creates_the_tables(l
     _no_password(lab, refused.stdout, refused.stderr)
 
 
-def test_team_setup_is_refused_to_a_non_owner_and_for_a_missing_group_granting_nothing(lab):
+def test_team_setup_is_refused_to_a_non_owner_and_for_a_missing_group(lab):
     created = _cli(lab.admin_url(), "team-setup", "--group", lab.role("annotators"))
     assert created.returncode == 0, created.stderr
     missing = _cli(lab.admin_url(), "team-setup", "--group", "nobody_here")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotator import __version__
-from annotator.cli import agreement, annotators, checking, copies, copying, merging, projecting, splitting, team, training
+from annotator.cli import agreement, annotators, checking, copies, copying, merging, projecting, splitting, team, team_setup, training
 from annotator.cli.common import _progress, _store
 from annotator.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="refuse input the annotator cannot keep (relations, discontinuous spans, ...)")
     p.add_argument("--annotator-per-file", action="store_true", help="each file's name (without extension) is the annotator of its spans that name no one (doccano's per-user export: alice.jsonl)")
     p.add_argument("--annotator-per-folder", action="store_true", help="the folder right below a named folder is the annotator of the files inside (brat: OUT/alice/*.ann)")
+    p.add_argument("--no-index", action="store_true",
+                   help="leave the copy index of the new documents to `annotator index` or the window (a big import is several times faster)")
     p.set_defaults(handler=cmd_import)
 
     p = verbs.add_parser("export", help="export documents and spans: Prodigy/doccano JSONL, brat folder, .spacy, CoNLL")
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_verbs(verbs)  # train and evaluate (issue 13)
     team.add_verbs(verbs)  # assign (issue 15)
     copying.add_verbs(verbs)  # copy between SQLite and PostgreSQL (issue 15)
+    team_setup.add_verbs(verbs)  # a lab's roles on a shared database (issue 15)
     return parser
 
 
@@ -192,6 +195,7 @@ def cmd_import(args) -> int:
             progress=_progress("importing"),
             annotator_per_file=args.annotator_per_file,
             annotator_per_folder=args.annotator_per_folder,
+            index=not args.no_index,
         )
     for problem in report.warnings:
         print(f"annotator: warning: {problem}", file=sys.stderr)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from annotator.sentences.normalize import normalize, words
 from annotator.sentences.segment import MAX_CHARS, sentence_spans
 from annotator.store import dialect
+from annotator.store.bulk_rows import insert_rows, update_ints
 from annotator.store.copy_memory import BuildMemory, stamp
 from annotator.store.copy_near import BANDS_HELD, NearCopies, NewText, query
 from annotator.store.schema import CopyIndexRow, DocumentRow
@@ -74,7 +75,7 @@ def save_settings(s: Session, settings: CopySettings) -> None:
 _FIRST_OF_HASH = "SELECT h.value, s.id, s.group_id FROM ({ints:?}) AS h {join_first:s sentences text_hash h.value}"
 _GROUPS = "SELECT id, group_id FROM sentences WHERE id IN ({ints:?})"
 _SIZES = "SELECT group_id, count(*) FROM sentences WHERE group_id IN ({ints:?}) GROUP BY group_id"
-_INSERT_SENTENCES = 'INSERT INTO sentences (id, document_id, start, "end", text_hash, group_id) VALUES (?, ?, ?, ?, ?, NULL)'
+_SENTENCE_COLUMNS = ("id", "document_id", "start", "end", "text_hash")  # group_id NULL until a copy joins it
 
 
 class CopyIndexer:
@@ -119,7 +120,7 @@ class CopyIndexer:
         for sentence_id, _, _, h in rows:
             by_hash[h].append(sentence_id)
         stored = self._first_of_hash(set(by_hash))  # before this document's rows exist
-        self.s.connection().exec_driver_sql(dialect.driver_sql(_INSERT_SENTENCES, self.s), [(i, doc_id, start, end, h) for i, start, end, h in rows])
+        insert_rows(self.s.connection(), "sentences", _SENTENCE_COLUMNS, [(i, doc_id, start, end, h) for i, start, end, h in rows])
         self.last = (rows[-1][0], rows[-1][3])
         self.sentences += len(rows)
         near = self.near.find([x for x in fresh if x.hash not in stored])
@@ -157,7 +158,7 @@ class CopyIndexer:
 
     def _assign(self, clusters: list[list[int]], first_new: int) -> None:
         """Put each cluster's sentences in one group, merging the groups they were in: worked
-        out in memory for the document, then written in two executemany statements."""
+        out in memory for the document, then written in two statements (store.bulk_rows)."""
         current = self._groups_of({i for members in clusters for i in members if i < first_new})
         group_of: dict[int, int] = {}  # this document's assignments
         renamed: dict[int, int] = {}  # merged group -> the group it joined
@@ -176,10 +177,9 @@ class CopyIndexer:
             for i, g in found:
                 if g is None:
                     group_of[i] = target
-        connection = self.s.connection()
-        if renamed:
-            connection.exec_driver_sql(dialect.driver_sql("UPDATE sentences SET group_id = ? WHERE group_id = ?", connection), [(resolve(g), g) for g in renamed])
-        connection.exec_driver_sql(dialect.driver_sql("UPDATE sentences SET group_id = ? WHERE id = ?", connection), [(resolve(g), i) for i, g in group_of.items()])
+        connection = self.s.connection()  # resolved groups are never renamed ones: each pair's order is free
+        update_ints(connection, "sentences", "group_id", "group_id", [(resolve(g), g) for g in renamed])
+        update_ints(connection, "sentences", "group_id", "id", [(resolve(g), i) for i, g in group_of.items()])
         self.linked += len(group_of)
 
     def _groups_of(self, ids: set[int]) -> dict[int, int | None]:

@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from annotator.store import dialect
+from annotator.store.bulk_rows import insert_ints_ignoring
 
 from annotator.sentences.minhash import MinHasher, band_keys
 from annotator.sentences.normalize import normalize, shingles
@@ -44,7 +45,6 @@ _SHORT_TEXTS = (
 )
 _WHOLE_TEXT_FROM = 4  # candidates in one document from which its text is read once, not substr each
 _DOCUMENT = "SELECT {bytes:text}, {bytes:title} FROM documents WHERE id = :id"
-_INSERT_BANDS = "INSERT {or_ignore:} INTO sentence_bands (band, sentence_id) VALUES (?, ?) {on_conflict_ignore:}"
 
 
 @dataclass
@@ -124,7 +124,7 @@ class NearCopies:
             keys = np.concatenate([k.ravel() for k, _ in self._bands])
             ids = np.repeat(np.concatenate([np.asarray(i, dtype=np.int64) for _, i in self._bands]), self.settings.bands)
             order = np.lexsort((ids, keys))
-            self.s.connection().exec_driver_sql(dialect.render_driver(_INSERT_BANDS, self.s), list(zip(keys[order].tolist(), ids[order].tolist())))
+            insert_ints_ignoring(self.s.connection(), "sentence_bands", ("band", "sentence_id"), list(zip(keys[order].tolist(), ids[order].tolist())))
             if self.memory.band_filter is not None:
                 self.memory.band_filter.add(keys)
         self._bands, self._local, self.held = [], {}, 0

@@ -82,6 +82,12 @@ def sync_ids(conn, table: str) -> None:
         )
 
 
+def with_first(first: str, then: str) -> str:
+    """PostgreSQL: ``first`` and ``then`` as one statement (one round trip), ``first`` in a WITH;
+    ``then`` does not see what ``first`` changed."""
+    return f"WITH first AS ({first}) {then}"
+
+
 # -- reading -----------------------------------------------------------------------
 
 def text_contains(column, phrase, bind):
@@ -154,6 +160,8 @@ def _fragments(engine: str) -> dict[str, _Fragment]:
         "indexed_by": _Fragment(lambda index: "" if pg else f"INDEXED BY {index}"),
         "or_ignore": _Fragment(lambda _: "" if pg else "OR IGNORE"),  # INSERT {or_ignore:} INTO ... {on_conflict_ignore:}
         "on_conflict_ignore": _Fragment(lambda _: "ON CONFLICT DO NOTHING" if pg else ""),
+        "skip_locked": _Fragment(lambda _: "FOR UPDATE SKIP LOCKED" if pg else ""),  # rows other writers hold are left be
+        "write_mark": _Fragment(lambda _: write_mark_sql(engine)),
     }
 
 
@@ -165,8 +173,8 @@ def _rendered(template: str, engine: str, positional: bool) -> str:
 
 def render(template: str, bind) -> str:
     """A template with ``{fragment:argument}`` idioms (``ints``, ``texts``, ``rows``, ``join_first``, ``bytes``,
-    ``ids_text``, ``indexed_by``, ``or_ignore``, ``on_conflict_ignore``) as the engine's SQL,
-    for text() with ``:name`` parameters."""
+    ``ids_text``, ``indexed_by``, ``or_ignore``, ``on_conflict_ignore``, ``skip_locked``, ``write_mark``) as
+    the engine's SQL, for text() with ``:name`` parameters."""
     return _rendered(template, name(bind), False)
 
 
@@ -218,6 +226,26 @@ def write_token(conn):
     if is_postgres(conn):
         return conn.exec_driver_sql("SELECT CAST(pg_current_snapshot() AS text)").scalar_one()
     return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+
+
+def write_mark_sql(bind) -> str:
+    """What a change row records of the transaction writing it: PostgreSQL's transaction id (see
+    unseen_since_sql); NULL on SQLite, whose writers are serialized (ids commit in order)."""
+    return "CAST(CAST(pg_current_xact_id() AS text) AS bigint)" if is_postgres(bind) else "NULL"
+
+
+def snapshot_sql() -> str:
+    """PostgreSQL: the snapshot a statement reads in, as text (a change token)."""
+    return "CAST(pg_current_snapshot() AS text)"
+
+
+def unseen_since_sql(mark: str, placeholder: str) -> str:
+    """PostgreSQL: rows whose transaction (column ``mark``, write_mark_sql) was not visible in the
+    snapshot bound at ``placeholder`` (snapshot_sql's text), through the index on ``mark``: ids
+    older than the snapshot's oldest running transaction were all visible in it."""
+    snapshot = f"CAST({placeholder} AS pg_snapshot)"
+    return (f"{mark} >= CAST(CAST(pg_snapshot_xmin({snapshot}) AS text) AS bigint) "
+            f"AND NOT pg_visible_in_snapshot(CAST(CAST({mark} AS text) AS xid8), {snapshot})")
 
 
 def own_writes_move_token(bind) -> bool:

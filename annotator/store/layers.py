@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Row, case, exists, func, insert, literal, select, text, update
+from sqlalchemy import Row, and_, case, exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.core.annotators import annotator_key, canonical_annotator
@@ -265,10 +265,14 @@ class Layers:
         """Set the store's annotator's status or note of a document; the previous value. With
         ``version`` (Document.version as read; 0: no row then), ConflictError if the row moved on."""
         me = self._me(s)
-        if s.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar_one_or_none() is None:
-            raise AnnotationError(f"no document {doc_id}")
         mine = (DocumentStateRow.document_id == doc_id, DocumentStateRow.annotator == me)
-        row = s.execute(select(DocumentStateRow.status, DocumentStateRow.note, DocumentStateRow.version).where(*mine)).one_or_none()
+        found = s.execute(  # the document and my row of it in one round trip (a NULL version: no row)
+            select(DocumentRow.id, DocumentStateRow.status, DocumentStateRow.note, DocumentStateRow.version)
+            .outerjoin(DocumentStateRow, and_(*mine)).where(DocumentRow.id == doc_id)
+        ).one_or_none()
+        if found is None:
+            raise AnnotationError(f"no document {doc_id}")
+        row = None if found.version is None else found
         if version is not None and (0 if row is None else row.version) != version:
             raise self._state_conflict(s, doc_id)
         previous = {"status": Status.NEW.value, "note": ""} if row is None else {"status": row.status, "note": row.note}

@@ -9,10 +9,11 @@ group's grants (store.team_roles, ``annotator team-setup``; see the README).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, exc
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.pool import NullPool
 
 from annotator.store import dialect
@@ -27,11 +28,38 @@ class PostgresError(RuntimeError):
     cannot import that one: database.py imports this)."""
 
 
+# A pooled connection unused for longer is pinged before it is handed out (a server restart, a
+# dropped link: a dead one is replaced). pool_pre_ping pinged at every checkout: BEGIN and
+# SELECT 1, two of an edit's round trips. A connection dying within this time fails its next
+# statement instead; the pool is then emptied and the window keeps the edit for Retry.
+PING_AFTER_IDLE_S = 5.0
+
+
 def create_postgres_engine(location: DatabaseLocation, *, pooled: bool = True) -> Engine:
-    options = {"pool_pre_ping": True} if pooled else {"poolclass": NullPool}
-    return create_engine(
-        location.url, connect_args={"application_name": "annotator", "connect_timeout": CONNECT_TIMEOUT_S}, **options,
+    engine = create_engine(
+        location.url, connect_args={"application_name": "annotator", "connect_timeout": CONNECT_TIMEOUT_S},
+        **({} if pooled else {"poolclass": NullPool}),
     )
+    if pooled:
+        _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _idle_from_now(dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) <= PING_AFTER_IDLE_S:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as error:  # the driver's: the connection is dead; the pool replaces it
+            raise exc.DisconnectionError(str(error)) from None
 
 
 def current_revision(location: DatabaseLocation) -> str | None:

@@ -238,7 +238,8 @@ class ChangeRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     changed_by: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[str] = mapped_column(String(32))
-    __table_args__ = (Index("ix_changes_document", "document_id"),)
+    written_in: Mapped[int | None] = mapped_column(BigInteger)  # PostgreSQL: the writer's transaction id (0007)
+    __table_args__ = (Index("ix_changes_document", "document_id"), Index("ix_changes_written", "written_in"))
 
 
 class AssignmentRow(Base):

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import delete, exc, func, insert, or_, select, update
+from sqlalchemy import delete, exc, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.annotators import DEFAULT_ANNOTATOR, canonical_annotator
@@ -22,17 +21,14 @@ from annotator.core.model import (
     AnnotationError,
     Document,
     DocumentSummary,
-    Source,
     Span,
     State,
     Status,
     check_note,
-    check_offsets,
 )
 from annotator.store.assignments import Assignments, assigned_to
 from annotator.store.bulk import AddResult, BulkWriter
-from annotator.store.changes import Changes, record_changes, touched
-from annotator.store.conflicts import conflict_of, delete_checked, read_seen, update_checked
+from annotator.store.changes import Changes, record_changes
 from annotator.store.copy_reads import CopyReads
 from annotator.store.corpus_reads import CorpusReads
 from annotator.store.labels import Labels
@@ -41,6 +37,7 @@ from annotator.store.projections import Projections
 from annotator.store.relation_labels import RelationLabels
 from annotator.store.relations import Relations
 from annotator.store.snapshot import SharedReads
+from annotator.store.span_edits import SpanEdits
 from annotator.store import dialect
 from annotator.store.database import HEAD_REVISION, DamagedDatabaseError, DatabaseError, create_engine_for, current_revision, migrate
 from annotator.store.location import DatabaseLocation
@@ -53,7 +50,6 @@ from annotator.store.rows import (
     document_of_bytes,
     now,
     span_of,
-    span_values,
     status_of,
     summary_of,
 )
@@ -85,7 +81,7 @@ def _big_page_cache(s: Session):
     return dialect.page_cache(s.connection(), 65536)
 
 
-class Store(SharedReads, Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions, Changes, Assignments):
+class Store(SharedReads, SpanEdits, Labels, RelationLabels, Relations, Layers, CorpusReads, CopyReads, Projections, Suggestions, Changes, Assignments):
     """One annotator database (a SQLite file or a PostgreSQL database), seen as one annotator (``annotator``: whose spans,
     statuses and notes it reads and writes by default)."""
 
@@ -329,76 +325,3 @@ class Store(SharedReads, Labels, RelationLabels, Relations, Layers, CorpusReads,
         if found is None:
             raise AnnotationError(f"no span {span_id}")
         return span_of(found)
-
-    def add_span(self, doc_id: int, span: Span) -> Span:
-        """Store one span (checked against the text); returns it with id and timestamps.
-
-        A span with an ``id`` is put back under that id (undo of a delete). It goes to the layer
-        of ``span.annotator``, or the store's annotator's when that is empty.
-        """
-        with self._write() as s:
-            return self._span_by_id(s, self._insert_span(s, doc_id, span))
-
-    def _insert_span(self, s: Session, doc_id: int, span: Span) -> int:
-        """add_span's checks and insert inside an open write; the new row's id."""
-        who = self._ensure_annotators(s, [span.annotator])[span.annotator] if span.annotator else self._me(s)
-        length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == doc_id)).scalar_one_or_none()
-        if length is None:
-            raise AnnotationError(f"no document {doc_id}")
-        check_offsets(span.start, span.end, length)
-        label_id = self._ensure_labels(s, [span.label])[1][span.label]
-        clash = s.execute(
-            select(SpanRow.id).where(
-                SpanRow.document_id == doc_id, SpanRow.annotator == who,
-                SpanRow.start == span.start, SpanRow.end == span.end, SpanRow.label_id == label_id,
-            )
-        ).scalar_one_or_none()
-        if clash is not None:
-            raise AnnotationError(f"a {span.label} span at {span.start}-{span.end} already exists")
-        row = span_values(replace(span, annotator=who), doc_id, label_id, now())
-        if span.id is not None:
-            row["id"] = span.id
-            row["created_at"] = span.created_at or row["created_at"]
-        touched(s, doc_id)
-        return s.execute(insert(SpanRow.__table__).values({**row, "updated_by": self.annotator})).inserted_primary_key[0]
-
-    def update_span(self, span_id: int, version: int | None = None, **changes) -> tuple[Span, Span]:
-        """Change label, state, source, note or offsets of a span; returns (before, after).
-        With ``version`` (Span.version as read), ConflictError if the span moved on or is gone."""
-        allowed = {"label", "state", "source", "note", "start", "end", "annotator"}
-        if unknown := changes.keys() - allowed:
-            raise AnnotationError(f"cannot change {', '.join(sorted(unknown))} of a span")
-        if "note" in changes:
-            changes["note"] = check_note(changes["note"])
-        with self._write() as s:
-            before = read_seen(s, SpanRow.__table__, span_id, "span", self._span_by_id, version)
-            after = replace(before, **changes)
-            length = s.execute(select(DocumentRow.text_length).where(DocumentRow.id == before.document_id)).scalar_one()
-            check_offsets(after.start, after.end, length)
-            _, label_ids = self._ensure_labels(s, [after.label])
-            if "annotator" in changes:
-                after.annotator = self._ensure_annotators(s, [after.annotator])[after.annotator]
-            values = {
-                "label_id": label_ids[after.label],
-                "state": State(after.state).value,
-                "source": Source(after.source).value,
-                "note": after.note,
-                "start": after.start,
-                "end": after.end,
-                "annotator": after.annotator,
-                "updated_at": now(),
-            }
-            if not update_checked(s, SpanRow.__table__, span_id, version, values, self.annotator):
-                raise conflict_of(s, SpanRow.__table__, span_id, "span", self._span_by_id)
-            touched(s, before.document_id)
-            return before, self._span_by_id(s, span_id)
-
-    def delete_span(self, span_id: int, version: int | None = None) -> Span:
-        """Delete a span; returns it as it was, so undo can put it back with add_span. With
-        ``version``, ConflictError if the span moved on or is gone."""
-        with self._write() as s:
-            before = read_seen(s, SpanRow.__table__, span_id, "span", self._span_by_id, version)
-            if not delete_checked(s, SpanRow.__table__, span_id, version):
-                raise conflict_of(s, SpanRow.__table__, span_id, "span", self._span_by_id)
-            touched(s, before.document_id)
-            return before

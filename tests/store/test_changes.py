@@ -1,10 +1,14 @@
 """The change token a window polls (issue 15): documents other writers changed since a token."""
 
 import multiprocessing
+import threading
+
+from sqlalchemy.orm import Session
 
 from annotator.core.model import Document, Span
 from annotator.core.text import content_hash
 from annotator.store import Store
+from annotator.store.changes import write_changes
 from annotator.store.conflicts import ConflictError
 from annotator.store.schema import ChangeRow
 
@@ -20,7 +24,7 @@ def test_changes_since_reports_the_documents_others_changed_not_our_own(new_db):
     with Store(path, annotator="alice") as window, Store(path, annotator="bob") as other:
         first, second = _docs(other)
         token = window.change_token()
-        assert window.changes_since(token) == (token, set())
+        assert window.changes_since(token)[1] == set()
         span = other.add_span(second, Span(0, 12, "PERSON"))
         token, changed = window.changes_since(token)
         assert changed == {second}
@@ -31,7 +35,7 @@ def test_changes_since_reports_the_documents_others_changed_not_our_own(new_db):
         other.set_status(first, "done")
         token, changed = window.changes_since(token)
         assert changed == {first, second}
-        assert window.changes_since(token) == (token, set())
+        assert window.changes_since(token)[1] == set()
 
 
 def test_the_change_log_keeps_one_row_per_document(new_db):
@@ -54,7 +58,7 @@ def test_a_refused_edit_records_no_change(new_db):
             b.update_span(span.id, version=1, label="GPE")
         except ConflictError:
             pass
-        assert a.changes_since(token) == (token, set())
+        assert a.changes_since(token)[1] == set()
 
 
 def _relabel(path, span_id, version, label, barrier, results):
@@ -99,3 +103,24 @@ def test_suggestions_stored_by_another_process_are_reported(new_db):
         (span,) = window.spans(second)
         preannotate.delete_suggestions([span.id])
         assert window.changes_since(token)[1] == {second}
+
+
+def test_a_change_committed_after_a_later_one_is_still_reported(new_pg_database):
+    """PostgreSQL hands out change ids at insert time, and writers commit in any order (no lock):
+    writer A takes its id first and commits after B. The poll that saw B's change reports A's at
+    the next poll; B never waited for A."""
+    path = new_pg_database()
+    with Store(path, annotator="alice") as window, Store(path, annotator="ann") as a, Store(path, annotator="bob") as b:
+        first, second = _docs(window)
+        token = window.change_token()
+        with Session(a._writer) as s, s.begin():
+            write_changes(s, [first], "ann")  # A's id, not committed yet
+            writer = threading.Thread(target=b.add_span, args=(second, Span(0, 12, "PERSON")))
+            writer.start()
+            writer.join(timeout=60)  # a guard against a hang: B must commit while A is open
+            assert not writer.is_alive(), "B waited for A's transaction"
+            token, changed = window.changes_since(token)
+            assert changed == {second}
+        token, changed = window.changes_since(token)
+        assert changed == {first}
+        assert window.changes_since(token)[1] == set()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from datetime import datetime, timezone
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from annotator.store.location import DatabaseLocation
@@ -145,11 +146,13 @@ def backup(path: Path, revision: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, where: Path | DatabaseLocation, revision: str | None) -> tuple[Path | None, str | None]:
+def migrate(engine: Engine, where: Path | DatabaseLocation, revision: str | None,
+            on_create: Callable[[Connection], None] | None = None) -> tuple[Path | None, str | None]:
     """Bring the database from ``revision`` (its current_revision) to HEAD_REVISION.
 
     Returns the backup path when one was made, and the revision the migration found: on
     PostgreSQL another instance may have migrated meanwhile (the migration lock waits for it).
+    ``on_create`` fills a new database in the transaction that creates it (under that lock).
     """
     if revision == HEAD_REVISION:
         return None, revision  # the common case: no Alembic import, fast open
@@ -167,8 +170,8 @@ def migrate(engine: Engine, where: Path | DatabaseLocation, revision: str | None
             if revision is not None:
                 note_no_backup(where, revision)
             with refusals_named(where):
-                return None, migrations.upgrade(engine)
+                return None, migrations.upgrade(engine, on_create=on_create)
         except PostgresError as error:
             raise DatabaseError(str(error)) from None
     saved = backup(path, revision) if revision is not None else None
-    return saved, migrations.upgrade(engine)
+    return saved, migrations.upgrade(engine, on_create=on_create)

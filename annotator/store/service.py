@@ -110,7 +110,7 @@ class Store(SharedReads, SpanEdits, Labels, RelationLabels, Relations, Layers, C
         self.engine = create_engine_for(self.location, readonly=self.readonly, pragmas=pragmas)
         self._writer = self.engine.execution_options(immediate=True)
         try:
-            self.backup_path, revision = (None, revision) if self.readonly else migrate(self.engine, self.location, revision)
+            self.backup_path, revision = (None, revision) if self.readonly else migrate(self.engine, self.location, revision, self._seed)
         except exc.OperationalError as error:
             self.engine.dispose()
             raise DatabaseError(f"{self.location}: cannot open ({error.orig})") from None
@@ -121,8 +121,13 @@ class Store(SharedReads, SpanEdits, Labels, RelationLabels, Relations, Layers, C
         with self._read() as s:  # the spelling first stored ("Alice" for "alice")
             self.annotator = self._stored_name(s, self.annotator) or self.annotator
         self.created = revision is None
-        if self.created:
-            self.save_labels(default_labels())
+
+    def _seed(self, connection) -> None:
+        """A new database's default labels, written in the transaction that creates it: another
+        instance that waited on the migration lock opens it with them."""
+        with Session(bind=connection) as s:
+            self._upsert_labels(s, [(label, label.name) for label in default_labels()])
+            s.flush()
 
     def close(self) -> None:
         self.engine.dispose()

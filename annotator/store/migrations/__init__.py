@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -29,7 +30,7 @@ def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def upgrade(engine: Engine, target: str = "head") -> str | None:
+def upgrade(engine: Engine, target: str = "head", on_create: Callable[[Connection], None] | None = None) -> str | None:
     """Run the migrations in one transaction; returns the revision found before them.
 
     SQLite: with foreign keys off, since a table other tables refer to (documents) is rebuilt by
@@ -41,6 +42,8 @@ def upgrade(engine: Engine, target: str = "head") -> str | None:
     with engine.connect() as connection:
         with _foreign_keys_off(connection):
             found = run_in(connection, target)
+            if found is None and on_create is not None:  # a new database: seeded before anyone sees it
+                on_create(connection)
             connection.commit()
     return found
 

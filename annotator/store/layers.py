@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import Row, and_, case, exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
@@ -40,6 +42,9 @@ _MATCH_COUNTS = """SELECT document_id, sum(na), sum(nb), sum(hit) FROM (
   UNION ALL
   SELECT document_id, 0, 1, 0 FROM spans WHERE annotator = :b AND state = 'accepted' {where}
 ) AS m GROUP BY document_id ORDER BY document_id"""
+
+
+_SPAN_DOCUMENT = itemgetter(next(i for i, c in enumerate(SPAN_COLUMNS) if c.key == "document_id"))
 
 
 def narrowed(docs, spans, labels: Iterable[str] | None = None, documents: Iterable[int] | None = None, *, bind):
@@ -251,15 +256,17 @@ class Layers:
         cursors, not a query per document; memory flat. Through the connections, not the ORM
         sessions: plain rows for a third less time (the export's hot path)."""
         with self._read() as s_docs, self._read() as s_spans:
-            span_rows = iter(s_spans.connection().execute(spans.execution_options(yield_per=2000)))
-            pending = next(span_rows, None)
+            # Grouped by document in C (groupby, itemgetter), not a Row attribute read per span.
+            groups = groupby(s_spans.connection().execute(spans.execution_options(yield_per=2000)), key=_SPAN_DOCUMENT)
+            pending = next(groups, None)
             for row in s_docs.connection().execute(docs.execution_options(yield_per=500)):
-                found = []
-                while pending is not None and pending.document_id <= row.id:
-                    if pending.document_id == row.id:
-                        found.append(pending)
-                    pending = next(span_rows, None)
-                yield row, found
+                while pending is not None and pending[0] < row.id:
+                    pending = next(groups, None)
+                if pending is not None and pending[0] == row.id:
+                    yield row, list(pending[1])
+                    pending = next(groups, None)
+                else:
+                    yield row, []
 
     def _set_state(self, s: Session, doc_id: int, name: str, value: str, version: int | None = None) -> str:
         """Set the store's annotator's status or note of a document; the previous value. With

@@ -44,7 +44,9 @@ RAW_EXPORT = """
 import json, sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 with open(sys.argv[2], "w", encoding="utf-8") as out:
-    for doc_id, title, text, status in con.execute("select id, title, text, status from documents order by id"):
+    # The status is the default annotator's (schema 0004 moved it to document_states).
+    for doc_id, title, text, status in con.execute("select d.id, d.title, d.text, coalesce(st.status, 'new') from documents as d left join document_states as st "
+                                                   "on st.document_id = d.id and st.annotator = 'default' order by d.id"):
         out.write(json.dumps({"text": text, "spans": [], "meta": {"doc_id": doc_id, "title": title, "status": status}}, ensure_ascii=False))
         out.write("\\n")
 """

@@ -24,7 +24,7 @@ from annotator.store.postgres import PostgresError, check_may_migrate, create_po
 from annotator.store.postgres import current_revision as postgres_revision
 
 # The newest schema revision this build knows; tests check it is Alembic's head.
-HEAD_REVISION = "0007_change_marks"
+HEAD_REVISION = "0008_bulk_checks"
 BUSY_TIMEOUT_MS = 10_000
 
 

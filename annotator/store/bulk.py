@@ -23,7 +23,7 @@ from annotator.core.labels import palette_color
 from annotator.core.model import Document, Label, RelationLabel, Span, State, Status
 from annotator.store.changes import touched
 from annotator.store.bulk_relations import RelationWriter
-from annotator.store.bulk_rows import insert_rows
+from annotator.store.bulk_rows import InFlight, insert_rows
 from annotator.store import dialect
 from annotator.store.copy_index import CopyIndexer
 from annotator.store.rows import DOCUMENT_INSERT_COLUMNS, SPAN_INSERT_COLUMNS, document_row, span_row
@@ -108,6 +108,7 @@ class BulkWriter:
         self._styled: set[str] = set()  # ... and those a travelled scheme has since given their look
         self._copy_indexer: CopyIndexer | None = None  # new documents join the copy index in this transaction
         self.relations = RelationWriter(session, stamp, self.result.relation_labels_created, self._entity_ids)
+        self._in_flight = InFlight(session.connection()) if dialect.is_postgres(session) else None
 
     def _copies(self) -> CopyIndexer:
         if self._copy_indexer is None:
@@ -122,6 +123,7 @@ class BulkWriter:
         A label the database had keeps its look; one this import created from a span before
         the scheme arrived takes the scheme's look. A hotkey already in use is not taken over.
         """
+        self._wait()
         taken = set(self.s.execute(select(LabelRow.hotkey).where(LabelRow.hotkey.is_not(None))).scalars())
         for label in labels:
             if label.name in self.label_ids and (label.name not in self._created or label.name in self._styled):
@@ -135,6 +137,7 @@ class BulkWriter:
             self._styled.add(label.name)
 
     def _insert_label(self, label: Label) -> None:
+        self._wait()
         position = self.s.execute(select(func.coalesce(func.max(LabelRow.position), -1))).scalar_one() + 1
         row = {"name": label.name, "color": label.color, "hotkey": label.hotkey, "description": label.description, "position": position}
         self.label_ids[label.name] = self.s.execute(insert(LabelRow.__table__).values(row)).inserted_primary_key[0]
@@ -152,6 +155,7 @@ class BulkWriter:
 
     def add_relation_scheme(self, labels: Iterable[RelationLabel]) -> None:
         """Relation labels that travelled with the input (see RelationWriter.add_scheme)."""
+        self._wait()
         self.relations.add_scheme(labels)
 
     # -- records ----------------------------------------------------------------
@@ -159,6 +163,7 @@ class BulkWriter:
     def _ensure_names(self, doc: Document, spans: list[Span]) -> None:
         names = dict.fromkeys([*(sp.annotator for sp in spans), doc.annotator])  # in input order (see _ensure_annotators)
         if new := [name for name in names if name not in self._names]:
+            self._wait()
             self._names.update(self._annotators(new))
         for name in names:
             if self._names[name] not in self.result.annotators:
@@ -169,15 +174,23 @@ class BulkWriter:
         of their ``annotator`` (the importer's when empty), the status and note to ``doc.annotator``'s."""
         self._ensure_labels(spans)
         self._ensure_names(doc, spans)
+        if doc.relations:
+            self._wait()  # the check may read and write relation labels
         self.relations.check(doc, spans, path)
         self._batch.append((doc, spans, path or doc.source_path))
         self._batch_spans += len(spans)
         if len(self._batch) >= self.batch_size or self._batch_spans >= 50 * self.batch_size:
-            self.flush()
+            self._flush_batch()  # on PostgreSQL its rows may still be on their way (InFlight)
 
     def flush(self) -> None:
+        """Write the buffered records; everything is in the transaction when it returns."""
+        self._flush_batch()
+        self._settle()
+
+    def _flush_batch(self) -> None:
         if not self._batch:
             return
+        self._settle()  # the batch in flight is read back by _stored_targets
         targets = self._stored_targets({doc.content_hash for doc, _, _ in self._batch})
         new_docs, new_texts, decided = [], [], []
         new_states: dict[tuple[int, str], tuple[str, str]] = {}
@@ -201,15 +214,13 @@ class BulkWriter:
             elif target.records > 1:
                 self.result.merged += 1
                 self._report_overlaps(target, path, accepted)
-        connection = self.s.connection()
-        if new_docs:
-            insert_rows(connection, "documents", DOCUMENT_INSERT_COLUMNS, new_docs)
-            dialect.sync_ids(connection, "documents")
-            if self.index:
-                self._copies().add(new_texts)
-        insert_rows(connection, "spans", SPAN_INSERT_COLUMNS, list(new_spans.values()))
         states = [(doc_id, who, status, note, self.stamp) for (doc_id, who), (status, note) in new_states.items()]
-        insert_rows(connection, "document_states", _STATE_COLUMNS, states)
+        tables = [("documents", DOCUMENT_INSERT_COLUMNS, new_docs), ("spans", SPAN_INSERT_COLUMNS, list(new_spans.values())),
+                  ("document_states", _STATE_COLUMNS, states)]
+        if self._in_flight is not None and not (self.index or decided or self.relations.pending):
+            self._in_flight.start(tables)  # nothing of this batch is read back before the next one
+        else:
+            self._write(tables, new_texts)
         for span_id, state in decided:  # the version moves on: a window that saw the old state is refused (store.conflicts)
             self.s.execute(update(SpanRow).where(SpanRow.id == span_id).values(state=state, updated_at=self.stamp, version=SpanRow.version + 1))
         touched(self.s, *(row[0] for row in new_docs), *(row[0] for row in new_spans.values()), *(doc_id for doc_id, _ in new_states))
@@ -218,6 +229,23 @@ class BulkWriter:
         self.result.relations, self.result.present_relations = self.relations.written, self.relations.present
         self._batch.clear()
         self._batch_spans = 0
+
+    def _write(self, tables: list, new_texts: list[tuple[int, str]]) -> None:
+        connection = self.s.connection()
+        for table, columns, rows in tables:
+            insert_rows(connection, table, columns, rows)
+        if new_texts and self.index:
+            self._copies().add(new_texts)
+
+    def _wait(self) -> None:
+        """Before reading or writing anything: the batch in flight (PostgreSQL) is written, or its refusal raised."""
+        if self._in_flight is not None:
+            self._in_flight.wait()
+
+    def _settle(self) -> None:
+        """_wait, then the documents' id sequence moved past the ids given (PostgreSQL)."""
+        self._wait()
+        dialect.sync_ids(self.s.connection(), "documents")
 
     def _stored_targets(self, hashes: set[str]) -> dict[str, _Target]:
         """The documents of this batch already in the database (older, or earlier batches), with their spans."""

@@ -89,6 +89,11 @@ class RelationWriter:
             except (AnnotationError, ValueError) as error:
                 raise AnnotationError(f"{where}: {error}") from None
 
+    @property
+    def pending(self) -> bool:
+        """Relations wait for their batch's spans to be written."""
+        return bool(self._pending)
+
     def defer(self, doc_id: int, doc: Document, path: str) -> None:
         if doc.relations:
             self._pending.append(_Pending(doc_id, doc, path))

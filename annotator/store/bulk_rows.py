@@ -13,9 +13,10 @@ SQLAlchemy's error (IntegrityError for a broken rule), as exec_driver_sql would.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, exc
+from sqlalchemy import Connection, event, exc
 
 from annotator.store import dialect
 
@@ -32,8 +33,12 @@ def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
         sql = f"INSERT INTO {table} ({_names(columns)}) VALUES ({', '.join('?' * len(columns))})"
         conn.exec_driver_sql(sql, [tuple(row) for row in rows])
         return
+    _copy(conn.connection.dbapi_connection, table, columns, rows)
+
+
+def _copy(driver_connection, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
     sql = f"COPY {table} ({_names(columns)}) FROM STDIN"
-    with _driver_errors(conn, sql) as cursor, cursor.copy(sql) as copy:
+    with _driver_errors(driver_connection, sql) as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
 
@@ -65,14 +70,54 @@ def update_ints(conn: Connection, table: str, column: str, key: str, pairs: Sequ
     conn.exec_driver_sql(sql, (list(values), list(matches)))
 
 
+class InFlight:
+    """PostgreSQL: one batch's COPYs sent from a thread while the caller prepares the next batch
+    (the server checks the rows' rules meanwhile: most of an import's time on a 2-core machine).
+
+    The thread writes through the connection's psycopg connection, which serializes its users,
+    in the caller's transaction. ``wait`` is called before anything else reads or writes there:
+    it raises the batch's refusal; a rollback of the connection waits for the batch first
+    (nothing may be sent after it, outside the transaction).
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._driver = conn.connection.dbapi_connection
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        event.listen(conn, "rollback", lambda _: self.wait(quiet=True))
+
+    def start(self, tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence]]]) -> None:
+        """COPY each (table, columns, rows) in a thread, after the batch in flight."""
+        self.wait()
+        self._thread = threading.Thread(target=self._run, args=(tables,), name="annotator-copy", daemon=True)
+        self._thread.start()
+
+    def _run(self, tables) -> None:
+        try:
+            for table, columns, rows in tables:
+                if rows:
+                    _copy(self._driver, table, columns, rows)
+        except BaseException as error:  # raised in the caller's thread by wait
+            self._error = error
+
+    def wait(self, quiet: bool = False) -> None:
+        """Until the batch in flight is written; its error raised (``quiet``: dropped, another is on its way)."""
+        if self._thread is None:
+            return
+        self._thread.join()
+        self._thread, error, self._error = None, self._error, None
+        if error is not None and not quiet:
+            raise error
+
+
 class _driver_errors:
     """A psycopg cursor on the connection's transaction; a driver error leaves as SQLAlchemy's."""
 
-    def __init__(self, conn: Connection, sql: str) -> None:
-        self.conn, self.sql = conn, sql
+    def __init__(self, driver_connection, sql: str) -> None:
+        self.driver_connection, self.sql = driver_connection, sql
 
     def __enter__(self):
-        self.cursor = self.conn.connection.dbapi_connection.cursor()
+        self.cursor = self.driver_connection.cursor()
         return self.cursor
 
     def __exit__(self, kind, error, traceback) -> None:

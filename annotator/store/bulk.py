@@ -101,7 +101,8 @@ class BulkWriter:
         # back of an older document is then told apart from what the database held before.
         self.first_new_span_id = session.execute(select(func.coalesce(func.max(SpanRow.id), 0))).scalar_one() + 1
         self.result = AddResult()
-        self._batch: list[tuple[Document, list[Span], str]] = []
+        # Each record with its spans' keys and rows, made by add (PostgreSQL: while the batch before is in flight).
+        self._batch: list[tuple[Document, list[Span], str, list[tuple[tuple, list]]]] = []
         self._batch_spans = 0
         self._records = 0
         self._created: set[str] = set()  # labels this import created with palette colours
@@ -177,7 +178,9 @@ class BulkWriter:
         if doc.relations:
             self._wait()  # the check may read and write relation labels
         self.relations.check(doc, spans, path)
-        self._batch.append((doc, spans, path or doc.source_path))
+        who, ids, stamp = self._names, self.label_ids, self.stamp
+        prepared = [((who[sp.annotator], sp.start, sp.end, ids[sp.label]), span_row(sp, 0, ids[sp.label], stamp, who[sp.annotator])) for sp in spans]
+        self._batch.append((doc, spans, path or doc.source_path, prepared))
         self._batch_spans += len(spans)
         if len(self._batch) >= self.batch_size or self._batch_spans >= 50 * self.batch_size:
             self._flush_batch()  # on PostgreSQL its rows may still be on their way (InFlight)
@@ -191,11 +194,11 @@ class BulkWriter:
         if not self._batch:
             return
         self._settle()  # the batch in flight is read back by _stored_targets
-        targets = self._stored_targets({doc.content_hash for doc, _, _ in self._batch})
+        targets = self._stored_targets({entry[0].content_hash for entry in self._batch})
         new_docs, new_texts, decided = [], [], []
         new_states: dict[tuple[int, str], tuple[str, str]] = {}
         new_spans: dict[tuple, list] = {}  # (document id, key) -> row, so a later decision can retarget it
-        for doc, spans, path in self._batch:
+        for doc, spans, path, prepared in self._batch:
             self._records += 1
             target = targets.get(doc.content_hash)
             if target is None:
@@ -208,7 +211,7 @@ class BulkWriter:
             self.relations.defer(target.id, doc, path or doc.source_path)
             target.records += 1
             before = len(new_spans) + len(decided)
-            accepted = [key for span in spans if (key := self._merge_span(target, span, path, new_spans, decided))]
+            accepted = [key for span, made in zip(spans, prepared) if (key := self._merge_span(target, span, made, path, new_spans, decided))]
             if target.records > 1 and len(new_spans) + len(decided) == before:
                 self.result.duplicates += 1
             elif target.records > 1:
@@ -272,14 +275,15 @@ class BulkWriter:
             target.records = max(target.records, 1)
         return found
 
-    def _merge_span(self, target: _Target, span: Span, path: str, new_spans: dict, decided: list) -> tuple | None:
-        """Merge one span into its document; returns its key when this record made it an accepted span."""
-        who = self._names[span.annotator]
-        key = (who, span.start, span.end, self.label_ids[span.label])
+    def _merge_span(self, target: _Target, span: Span, made: tuple[tuple, list], path: str, new_spans: dict, decided: list) -> tuple | None:
+        """Merge one span (``made``: its key and row, from add) into its document; returns its key
+        when this record made it an accepted span."""
+        key, row = made
         held = target.spans.get(key)
         if held is None:
             target.spans[key] = [span.state, self._records, None]
-            new_spans[(target.id, key)] = span_row(span, target.id, key[3], self.stamp, who)
+            row[0] = target.id
+            new_spans[(target.id, key)] = row
             return key if span.state == State.ACCEPTED else None
         state, record, span_id = held
         if record == 0:

@@ -10,6 +10,8 @@ in one transaction, into a database created (and, for the app, migrated) beforeh
 - annotator: Store(url).add_documents(index=False), the store path of `annotator import --no-index`
   (content hashes, merging of repeated texts, label ids, span checks, document states; the
   copy index left pending for `annotator index`);
+- raw COPY of the same rows into the app's own tables (a migrated database), once: what the
+  schema's keys, rules and indexes cost the server (informative);
 - annotator with the copy index built inline (add_documents(), `annotator import`), once at the
   end (--inline-runs; informative: the index costs several times the import).
 Runs alternate (raw, ours) on new databases; medians are compared, and CPU times (the
@@ -74,6 +76,29 @@ with psycopg.connect(url) as conn, conn.cursor() as cur:
     print(server_cpu(url))
 """
 
+# The same COPY into the app's own tables (a migrated database: the same rows, with the schema's
+# keys, rules and indexes): what the rows cost the server, apart from the app (informative).
+SCHEMA_IMPORT = READ_CORPUS + SERVER_CPU + """
+import sys, psycopg
+url, path = sys.argv[1:3]
+with psycopg.connect(url) as conn, conn.cursor() as cur:
+    for label in ("PERSON", "ORG", "GPE"):
+        cur.execute("INSERT INTO labels (name, color, description, position) VALUES (%s, '#aabbcc', '', 0) ON CONFLICT DO NOTHING", (label,))
+    labels = dict(cur.execute("SELECT name, id FROM labels").fetchall())
+    docs, spans, at = [], [], "2026-01-01T00:00:00.000+00:00"
+    for number, (title, text, digest, marks) in enumerate(read_corpus(path), 1):
+        docs.append((number, title, text, len(text), "", digest, "{}", at, at))
+        spans.extend((number, start, end, labels[label], "human", "accepted", "", "default", "", at, at) for start, end, label in marks)
+    with cur.copy("COPY documents (id, title, text, text_length, source_path, content_hash, meta, created_at, updated_at) FROM STDIN") as copy:
+        for row in docs:
+            copy.write_row(row)
+    with cur.copy('COPY spans (document_id, start, "end", label_id, source, state, note, annotator, provenance, created_at, updated_at) FROM STDIN') as copy:
+        for row in spans:
+            copy.write_row(row)
+    conn.commit()
+    print(server_cpu(url))
+"""
+
 OURS_IMPORT = READ_CORPUS + SERVER_CPU + """
 import sys
 from annotator.core.model import Document, Span
@@ -122,8 +147,11 @@ def main() -> int:
             raw_times.append(timed_cpu(python_command(RAW_IMPORT, raw_db, str(corpus))))
             ours_times.append(ours(url, corpus, "deferred", expected, counts(raw_db)))
             print(f"run {run + 1}: raw COPY {shown(raw_times[-1])}, annotator add_documents(index=False) {shown(ours_times[-1])}")
+        schema = ours(url, corpus, "schema", expected, counts(raw_db))
         inline = [ours(url, corpus, "inline", expected, counts(raw_db)) for _ in range(args.inline_runs)]
     raw_wall = [wall for wall, _ in raw_times]
+    print(f"informative: raw COPY into the app's own tables (same rows, the schema's keys, rules and indexes) {shown(schema)}, "
+          f"{statistics.median(raw_wall) / schema[0]:.2f}x of raw COPY; annotator --no-index {schema[0] / statistics.median(w for w, _ in ours_times):.2f}x of it")
     if inline:
         wall = statistics.median(wall for wall, _ in inline)
         print(f"informative: the import with the copy index built inline (add_documents(), `annotator import`) "
@@ -136,10 +164,11 @@ def main() -> int:
 
 
 def ours(url: str, corpus: Path, index: str, expected: tuple[int, int], raw: tuple[int, int]) -> tuple[float, float]:
-    """One annotator import into a new migrated database (as a lab's is); (wall, cpu) seconds."""
+    """One import into a new migrated database (as a lab's is): ours (``index`` deferred or inline) or the raw
+    COPY into its tables (``schema``); (wall, cpu) seconds."""
     db = new_database(url, "bench_ours")
     timed_command(python_command(MIGRATE, db))
-    times = timed_cpu(python_command(OURS_IMPORT, db, str(corpus), index))
+    times = timed_cpu(python_command(SCHEMA_IMPORT, db, str(corpus)) if index == "schema" else python_command(OURS_IMPORT, db, str(corpus), index))
     if counts(db) != raw or raw != expected:
         sys.exit(f"{index} import: stored {counts(db)} (documents, spans), raw {raw}, expected {expected}")
     return times

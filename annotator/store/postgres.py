@@ -38,7 +38,7 @@ PING_AFTER_IDLE_S = 5.0
 def create_postgres_engine(location: DatabaseLocation, *, pooled: bool = True) -> Engine:
     engine = create_engine(
         location.url, connect_args={"application_name": "annotator", "connect_timeout": CONNECT_TIMEOUT_S},
-        **({} if pooled else {"poolclass": NullPool}),
+        **({"pool_use_lifo": True} if pooled else {"poolclass": NullPool}),  # LIFO: the warm connection again, seldom pinged
     )
     if pooled:
         _ping_after_idle(engine)

@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, text, update
 
 from annotator.sentences.groups import LISTED_COPIES, CopyGroup, SentenceCopy, SentenceWithCopies, components
 from annotator.sentences.normalize import normalize
 from annotator.sentences.similarity import similarity
-from annotator.store.copy_index import CopySettings, build_pending, save_settings, stored_settings
-from annotator.store.copy_near import sliced
 from annotator.store.schema import DocumentRow, SentenceBandRow, SentenceRow
+
+if TYPE_CHECKING:
+    from annotator.store.copy_index import CopySettings
+
+# copy_index and copy_near (numpy, rapidfuzz) are imported where used: a Store that never
+# indexes (an export, a window reading) opens without them.
 
 _GROUPED = (
     'SELECT s.group_id, s.id, s.document_id, s.start, s."end", s.text_hash FROM sentences AS s '
@@ -31,6 +36,8 @@ _CHUNK_ROWS = 5000  # sentences whose texts are read together, each document's t
 
 def _with_texts(s, rows: list) -> list[tuple]:
     """Rows (group, id, doc, start, end, hash) -> the same with the sentence text and title."""
+    from annotator.store.copy_near import sliced
+
     texts = sliced(s, [row[1:5] for row in rows])
     return [(*row, *texts[row[1]]) for row in rows]
 
@@ -83,6 +90,8 @@ class CopyReads:
     """Mixed into Store; uses its ``_read`` and ``_write`` sessions."""
 
     def copy_settings(self) -> CopySettings:
+        from annotator.store.copy_index import stored_settings
+
         with self._read() as s:
             return stored_settings(s)
 
@@ -157,11 +166,15 @@ class CopyReads:
 
     def build_copy_index(self, progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> int:
         """Index the pending documents in short transactions (the app stays usable); returns how many."""
+        from annotator.store.copy_index import build_pending
+
         return build_pending(self._write, progress, cancelled)
 
     def rebuild_copy_index(self, settings: CopySettings, progress: Callable[[int, int], None] | None = None,
                            cancelled: Callable[[], bool] | None = None) -> int:
         """Forget the index and build it again with other settings (threshold, min words)."""
+        from annotator.store.copy_index import save_settings
+
         with self._write() as s:
             s.execute(delete(SentenceBandRow))
             s.execute(delete(SentenceRow))

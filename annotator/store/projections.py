@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from annotator.core.model import Source, Span, State
 from annotator.store import dialect
 from annotator.store.changes import touched
-from annotator.store.copy_near import sliced
 from annotator.store.rows import SPAN_INSERT_COLUMNS, now, span_of, span_row, span_values
 from annotator.store.schema import DocumentRow, SpanRow
 from annotator.store.suggestion_rules import Taken
@@ -127,6 +126,8 @@ class Projections:
                 kept = members.setdefault(group, [])
                 if limit is None or len(kept) <= limit or sentence_id in own:
                     kept.append((sentence_id, *place))
+            from annotator.store.copy_near import sliced  # with numpy: only when projecting
+
             texts = sliced(s, [row for rows in members.values() for row in rows])
         found = []
         for sentence_id, group in holding:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, exc, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -27,7 +28,6 @@ from annotator.core.model import (
     check_note,
 )
 from annotator.store.assignments import Assignments, assigned_to
-from annotator.store.bulk import AddResult, BulkWriter
 from annotator.store.changes import Changes, record_changes
 from annotator.store.copy_reads import CopyReads
 from annotator.store.corpus_reads import CorpusReads
@@ -55,6 +55,9 @@ from annotator.store.rows import (
 )
 from annotator.store.schema import DocumentRow, DocumentStateRow, LabelRow, SpanRow
 from annotator.store.suggestions import Suggestions
+
+if TYPE_CHECKING:
+    from annotator.store.bulk import AddResult, BulkWriter
 
 Progress = Callable[[int, int], None]
 
@@ -179,6 +182,8 @@ class Store(SharedReads, SpanEdits, Labels, RelationLabels, Relations, Layers, C
         """One write transaction for a whole import: records added through the writer land
         all together or not at all (an exception inside the block rolls everything back).
         ``index=False`` leaves the new documents' copy index pending (build_copy_index)."""
+        from annotator.store.bulk import BulkWriter  # with the copy index and numpy: only a write of many rows needs them
+
         with self._write() as s, _big_page_cache(s):
             writer = BulkWriter(s, self._label_ids(s), now(), lambda names: self._ensure_annotators(s, names), self._me(s), index=index)
             yield writer

@@ -187,7 +187,7 @@ def _with_copies(items: Iterable[Record], copies: Iterator[tuple[int, list[dict]
 
 def _duplicates(doc, spans: list, copies: list[dict], log: ExportLog) -> Record:
     doc.meta = {**{k: v for k, v in doc.meta.items() if k != "duplicates"}, "duplicates": copies}
-    dropped = [(c["start"], c["end"]) for c in copies if c.get("deduped")]
+    dropped = [(c["start"], c["end"]) for c in copies if "deduped" in c]  # the key is there only when true
     if not dropped:
         return doc, spans
     kept = [span for span in spans if not _inside(span, dropped)]

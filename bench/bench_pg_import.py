@@ -55,6 +55,11 @@ def server_cpu(url):
     except OSError:
         return float("nan")
     return ticks / os.sysconf("SC_CLK_TCK")
+
+def copy_rows(cur, table_and_columns, rows):
+    with cur.copy(f"COPY {table_and_columns} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 """
 
 RAW_IMPORT = READ_CORPUS + SERVER_CPU + """
@@ -66,12 +71,8 @@ for number, (title, text, digest, marks) in enumerate(read_corpus(path), 1):
     first = len(spans) + 1
     spans.extend((first + k, number, start, end, label) for k, (start, end, label) in enumerate(marks))
 with psycopg.connect(url) as conn, conn.cursor() as cur:
-    with cur.copy("COPY documents (id, title, text, content_hash) FROM STDIN") as copy:
-        for row in docs:
-            copy.write_row(row)
-    with cur.copy('COPY spans (id, document_id, start, "end", label) FROM STDIN') as copy:
-        for row in spans:
-            copy.write_row(row)
+    copy_rows(cur, "documents (id, title, text, content_hash)", docs)
+    copy_rows(cur, 'spans (id, document_id, start, "end", label)', spans)
     conn.commit()
     print(server_cpu(url))
 """
@@ -89,12 +90,8 @@ with psycopg.connect(url) as conn, conn.cursor() as cur:
     for number, (title, text, digest, marks) in enumerate(read_corpus(path), 1):
         docs.append((number, title, text, len(text), "", digest, "{}", at, at))
         spans.extend((number, start, end, labels[label], "human", "accepted", "", "default", "", at, at) for start, end, label in marks)
-    with cur.copy("COPY documents (id, title, text, text_length, source_path, content_hash, meta, created_at, updated_at) FROM STDIN") as copy:
-        for row in docs:
-            copy.write_row(row)
-    with cur.copy('COPY spans (document_id, start, "end", label_id, source, state, note, annotator, provenance, created_at, updated_at) FROM STDIN') as copy:
-        for row in spans:
-            copy.write_row(row)
+    copy_rows(cur, "documents (id, title, text, text_length, source_path, content_hash, meta, created_at, updated_at)", docs)
+    copy_rows(cur, 'spans (document_id, start, "end", label_id, source, state, note, annotator, provenance, created_at, updated_at)', spans)
     conn.commit()
     print(server_cpu(url))
 """

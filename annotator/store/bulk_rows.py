@@ -30,10 +30,14 @@ def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
     if not rows:
         return
     if not dialect.is_postgres(conn):
-        sql = f"INSERT INTO {table} ({_names(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        conn.exec_driver_sql(sql, [tuple(row) for row in rows])
+        _sqlite_many(conn, "INSERT", table, columns, rows)
         return
     _copy(conn.connection.dbapi_connection, table, columns, rows)
+
+
+def _sqlite_many(conn: Connection, verb: str, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
+    sql = f"{verb} INTO {table} ({_names(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    conn.exec_driver_sql(sql, [tuple(row) for row in rows])
 
 
 def _copy(driver_connection, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
@@ -48,8 +52,7 @@ def insert_ints_ignoring(conn: Connection, table: str, columns: Sequence[str], r
     if not rows:
         return
     if not dialect.is_postgres(conn):
-        sql = f"INSERT OR IGNORE INTO {table} ({_names(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        conn.exec_driver_sql(sql, [tuple(row) for row in rows])
+        _sqlite_many(conn, "INSERT OR IGNORE", table, columns, rows)
         return
     arrays = ", ".join(["%s::bigint[]"] * len(columns))
     sql = f"INSERT INTO {table} ({_names(columns)}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"

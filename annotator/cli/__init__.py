@@ -206,12 +206,13 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from annotator.transfer.exporting import export
+    from annotator.transfer.exporting import export, nothing_exported_if_damaged
     from annotator.transfer.layer_export import choose_layers
 
     labels = [name.strip() for name in args.labels.split(",") if name.strip()] if args.labels else None
     with _store(args) as store:
-        choice = choose_layers(store, args.annotator, args.all_annotators, args.include_suggestions)
+        with nothing_exported_if_damaged(args.out):  # choosing the layers reads every span
+            choice = choose_layers(store, args.annotator, args.all_annotators, args.include_suggestions)
         report = export(
             store,
             args.out,

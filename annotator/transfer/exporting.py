@@ -27,6 +27,7 @@ from __future__ import annotations
 import stat
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from annotator.core.model import State
@@ -148,7 +149,7 @@ def _export(
         check_file_target(out)
         if fmt in _WITH_SIDECAR:
             check_file_target(sidecar_path(out))
-    try:
+    with nothing_exported_if_damaged(out):
         scheme = [label for label in store.labels() if labels is None or label.name in labels]
         options["relation_labels"] = store.relation_labels()
         if layers is None:
@@ -164,9 +165,17 @@ def _export(
         if log.deduped and fmt in _NO_MISSING_MARK:
             log.problems.append(Problem(str(out), f"--dedupe left out {log.deduped} span(s) inside exact copies of sentences; {fmt} has no mark for "
                                         "text left unannotated, so those copies read as sentences without entities", warning=True))
-    except DamagedDatabaseError as error:  # a corrupt page: "database disk image is malformed"
-        raise ExportError(damaged_message(error.path, error.reason, f"nothing was exported ({out} is untouched). ")) from None
     return log
+
+
+@contextmanager
+def nothing_exported_if_damaged(out: Path) -> Iterator[None]:
+    """A corrupt page ("database disk image is malformed") met while reading for an export to ``out``:
+    one error naming the file, saying the output is untouched and how to recover."""
+    try:
+        yield
+    except DamagedDatabaseError as error:
+        raise ExportError(damaged_message(error.path, error.reason, f"nothing was exported ({out} is untouched). ")) from None
 
 
 def _with_copies(items: Iterable[Record], copies: Iterator[tuple[int, list[dict]]], log: ExportLog) -> Iterator[Record]:

@@ -91,6 +91,9 @@ def _copy(source_engine, target: DatabaseLocation, report: CopyReport, progress:
                 if "id" in table.c and table.c.id.autoincrement in (True, "auto") and len(table.primary_key.columns) == 1:
                     dialect.sync_ids(dst, table.name)
             dst.commit()
+            if dialect.is_postgres(dst):  # statistics now, or the first reads plan as if the tables were empty
+                dst.exec_driver_sql("ANALYZE")
+                dst.commit()
     finally:
         engine.dispose()
 

@@ -154,7 +154,7 @@ def test_cancel_mid_write_rolls_back(window, qtbot, tmp_path, monkeypatch):
     (tmp_path / "many.jsonl").write_bytes(jsonl(*records))
     before = db_state(window.store)
     reached, released = threading.Event(), threading.Event()
-    flush = BulkWriter.flush
+    flush = BulkWriter._flush_batch  # each full batch goes through it (flush() only ends the import)
 
     def held_half_way(writer):
         flush(writer)
@@ -162,7 +162,7 @@ def test_cancel_mid_write_rolls_back(window, qtbot, tmp_path, monkeypatch):
             reached.set()
             released.wait(30)
 
-    monkeypatch.setattr(BulkWriter, "flush", held_half_way)
+    monkeypatch.setattr(BulkWriter, "_flush_batch", held_half_way)
     window.import_files([str(tmp_path / "many.jsonl")])
     run = window.import_run
     qtbot.waitUntil(reached.is_set, timeout=60_000)
